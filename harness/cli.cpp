@@ -1,0 +1,237 @@
+#include "harness/cli.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <utility>
+
+namespace harness {
+namespace {
+
+constexpr std::string_view prefix = "corio-bench: ";
+constexpr std::string_view accepted_options =
+    "--profile, --filter, --list, --out, --repetitions, --benchmark_*=VALUE, --help";
+
+// Google Benchmark flags that one of our options sets: passing them too would make two
+// spellings of one thing, and some would break the harness (aggregates-only display hides the
+// failed repetitions from the reporter that counts them; the profile's MinTime overrides
+// --benchmark_min_time silently).
+struct OwnedFlag {
+  std::string_view flag;
+  std::string_view instead;
+};
+constexpr std::array owned_flags{
+    OwnedFlag{"benchmark_filter", "use --filter REGEX"},
+    OwnedFlag{"benchmark_list_tests", "use --list"},
+    OwnedFlag{"benchmark_out", "use --out FILE.json"},
+    OwnedFlag{"benchmark_out_format", "--out always writes JSON"},
+    OwnedFlag{"benchmark_repetitions", "use --repetitions N"},
+    OwnedFlag{"benchmark_report_aggregates_only", "--repetitions sets it (false)"},
+    OwnedFlag{"benchmark_display_aggregates_only", "--repetitions sets it (false)"},
+    OwnedFlag{"benchmark_min_time", "--profile sets it (quick 0.05 s, full 0.5 s per run)"},
+};
+
+std::string error(std::string_view text) { return std::string(prefix) + std::string(text); }
+
+// Built by appending: GCC 12 warns (-Wrestrict, a false positive: GCC PR 105329) about
+// "literal" + std::string at -O2.
+std::string quoted(std::string_view value) {
+  std::string text;
+  text.reserve(value.size() + 2);
+  text += '\'';
+  text += value;
+  text += '\'';
+  return text;
+}
+
+// Splits "--name=value" into ("--name", "value"); a plain "--name" gives no value.
+std::pair<std::string_view, std::optional<std::string_view>> split_option(std::string_view arg) {
+  if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+  }
+  return {arg, std::nullopt};
+}
+
+std::optional<Profile> parse_profile(std::string_view text) {
+  if (text == "quick") return Profile::quick;
+  if (text == "full") return Profile::full;
+  return std::nullopt;
+}
+
+std::optional<int> parse_repetitions(std::string_view text) {
+  int value = 0;
+  const char* const end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || value < 1) return std::nullopt;
+  return value;
+}
+
+// Google Benchmark's own reading of a boolean flag value (IsTruthyFlagValue in 1.7.1).
+bool truthy(std::string_view value) {
+  if (value.empty()) return true;
+  std::string lower(value);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower.size() == 1) {
+    return std::isalnum(static_cast<unsigned char>(lower[0])) != 0 && lower != "0" &&
+           lower != "f" && lower != "n";
+  }
+  return lower != "false" && lower != "no" && lower != "off";
+}
+
+// Checks one "--benchmark_*" argument; returns the error line or "".
+std::string check_benchmark_flag(std::string_view arg) {
+  const auto [name, value] = split_option(arg);
+  const std::string_view flag = name.substr(2);
+  for (const OwnedFlag& owned : owned_flags) {
+    if (flag == owned.flag) {
+      return error(quoted(arg) + " is set by corio-bench: " + std::string(owned.instead));
+    }
+  }
+  // 1.7.1 answers a bad format by printing its help and exiting 0, which would hide the mistake.
+  if (flag == "benchmark_format" &&
+      !(value == "console" || value == "json" || value == "csv")) {
+    return error("unknown --benchmark_format " + quoted(value.value_or("")) +
+                 " (accepted: console, json, csv)");
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string_view to_string(Profile profile) {
+  return profile == Profile::quick ? "quick" : "full";
+}
+
+std::string_view to_string(Command command) {
+  switch (command) {
+    case Command::run:
+      return "run";
+    case Command::help:
+      return "help";
+    case Command::serve:
+      return "serve";
+    case Command::load:
+      return "load";
+  }
+  return "?";
+}
+
+ParseResult parse_command_line(const std::vector<std::string>& args) {
+  ParseResult result;
+  Options& options = result.options;
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    const auto [name, inline_value] = split_option(arg);
+
+    // The value of an option that takes one: after '=' or the next argument.
+    auto take_value = [&, name = name, inline_value = inline_value](
+                          std::string_view what) -> std::optional<std::string_view> {
+      if (inline_value) {
+        if (!inline_value->empty()) return inline_value;
+      } else if (i + 1 < args.size()) {
+        return std::string_view(args[++i]);
+      }
+      result.error = error(std::string(name) + " needs a value (" + std::string(what) + ")");
+      return std::nullopt;
+    };
+
+    if (arg == "--help" || arg == "-h") {
+      options.command = Command::help;
+      return result;
+    }
+    if (name == "--profile") {
+      const auto value = take_value("quick or full");
+      if (!value) return result;
+      const auto profile = parse_profile(*value);
+      if (!profile) {
+        result.error = error("unknown profile " + quoted(*value) + " (accepted: quick, full)");
+        return result;
+      }
+      options.profile = *profile;
+    } else if (name == "--filter") {
+      const auto value = take_value("a regular expression over benchmark names");
+      if (!value) return result;
+      options.filter = *value;
+    } else if (name == "--out") {
+      const auto value = take_value("a file name for the JSON results");
+      if (!value) return result;
+      options.out = *value;
+    } else if (name == "--repetitions") {
+      const auto value = take_value("a whole number >= 1");
+      if (!value) return result;
+      const auto repetitions = parse_repetitions(*value);
+      if (!repetitions) {
+        result.error = error("--repetitions " + quoted(*value) +
+                             " is not a whole number >= 1 (accepted: 1, 2, 3, ...)");
+        return result;
+      }
+      options.repetitions = *repetitions;
+    } else if (arg == "--list") {
+      options.list = true;
+    } else if (arg.starts_with("--benchmark_")) {
+      if (std::string bad = check_benchmark_flag(arg); !bad.empty()) {
+        result.error = std::move(bad);
+        return result;
+      }
+      options.benchmark_flags.emplace_back(arg);
+    } else if (arg == "serve" || arg == "load") {
+      options.command = arg == "serve" ? Command::serve : Command::load;
+      options.command_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      return result;
+    } else if (arg.starts_with("-")) {
+      result.error = error("unknown option " + quoted(arg) + " (accepted: " +
+                           std::string(accepted_options) + ")");
+      return result;
+    } else {
+      result.error = error("unknown command " + quoted(arg) +
+                           " (accepted: serve, load, or no command to run the benchmarks)");
+      return result;
+    }
+  }
+  return result;
+}
+
+bool random_interleaving(const Options& options) {
+  bool on = false;  // the last occurrence wins, as in Google Benchmark's own parsing
+  for (const std::string& arg : options.benchmark_flags) {
+    const auto [name, value] = split_option(arg);
+    if (name == "--benchmark_enable_random_interleaving") on = truthy(value.value_or(""));
+  }
+  return on;
+}
+
+std::string usage() {
+  return R"(Usage: corio-bench [--profile quick|full] [--filter REGEX] [--list] [--out FILE.json]
+                   [--repetitions N] [--benchmark_*=VALUE ...]
+       corio-bench serve ...   (reserved: not implemented yet)
+       corio-bench load ...    (reserved: not implemented yet)
+
+Runs the suite's benchmarks on Google Benchmark and checks every result.
+Names read group/workload/model/key:value/... followed by what Google Benchmark appends
+(min_time:0.050, real_time, ...); --filter and --list work on those full names.
+
+Options (each also accepts --option=VALUE):
+  --profile quick|full  parameter points and minimum time per run: quick (default; CI,
+                        minutes, 0.05 s per run) or full (the real numbers, 0.5 s per run)
+  --filter REGEX        run only the benchmarks whose name matches REGEX (a leading '-'
+                        excludes them instead); matching nothing is an error
+  --list                print the profile's benchmark names (after --filter), one per line
+  --out FILE.json       also write Google Benchmark's JSON there, with corio_* context keys
+                        (profile, build type, compiler, flags, dependency versions)
+  --repetitions N       run each benchmark N >= 1 times; every repetition is reported, then
+                        mean, median, stddev and cv
+  --benchmark_*=VALUE   passed to Google Benchmark 1.7.1 (its flags are listed below);
+                        those the options above set are refused
+  -h, --help            print this help
+
+Progress ([i/N] name ... elapsed, ETA) goes to stderr, results to stdout.
+Exit status: 0 every run passed its check; 2 bad input (nothing was run);
+             3 a run failed its check or threw (its error_message says why).
+)";
+}
+
+}  // namespace harness

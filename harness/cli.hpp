@@ -1,0 +1,60 @@
+#pragma once
+// The command line of corio-bench, parsed without side effects so that tests can feed it.
+//
+//   harness::Command             what to do: run the benchmarks (default), help, serve, load
+//   harness::ExitCode            the exit statuses DESIGN.md fixes for every tool of the suite
+//   harness::Options             everything the command line says
+//   harness::ParseResult         Options, or the one line to print before exiting 2
+//   harness::parse_command_line  argv (without argv[0]) -> ParseResult
+//   harness::usage               the --help text
+//
+// One language for the whole suite: `--option VALUE` or `--option=VALUE`, subcommands as the
+// first word that is not an option, Google Benchmark's own flags passed through as
+// `--benchmark_*=VALUE` except those an option of ours already sets.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace harness {
+
+enum class Command { run, help, serve, load };
+
+enum class ExitCode : int {
+  success = 0,
+  regression = 1,  // a comparison found a regression (run_all.sh compare)
+  bad_input = 2,   // unknown name, impossible parameter, corrupt file: nothing was run
+  run_failed = 3,  // a run failed its check, threw, or a server died
+};
+
+struct Options {
+  Command command = Command::run;
+  Profile profile = Profile::quick;
+  std::string filter;  // a regex over full benchmark names; empty selects every benchmark
+  bool list = false;
+  std::string out;      // Google Benchmark JSON goes here too; empty: no file
+  int repetitions = 0;  // 0: Google Benchmark's default (one run, no aggregates)
+  std::vector<std::string> benchmark_flags;  // "--benchmark_*" arguments, passed through as is
+  std::vector<std::string> command_args;     // what follows `serve` or `load`
+};
+
+struct ParseResult {
+  Options options;
+  std::string error;  // "corio-bench: ..." without a newline; empty when the line was valid
+  [[nodiscard]] bool ok() const { return error.empty(); }
+};
+
+[[nodiscard]] ParseResult parse_command_line(const std::vector<std::string>& args);
+
+[[nodiscard]] std::string usage();
+
+[[nodiscard]] std::string_view to_string(Profile profile);
+[[nodiscard]] std::string_view to_string(Command command);
+
+// Whether the pass-through flags turn on --benchmark_enable_random_interleaving, in which case
+// runs do not happen in --list order (the progress lines then cannot name the next run).
+[[nodiscard]] bool random_interleaving(const Options& options);
+
+}  // namespace harness

@@ -1,0 +1,231 @@
+// corio-bench: registers every workload's models (workloads/registry.cpp) with Google
+// Benchmark, runs those the command line selects, and turns failed checks into exit status 3.
+//
+// It has its own main rather than BENCHMARK_MAIN() because the latter exits 0 even after
+// SkipWithError. A run goes through Google Benchmark twice: a --benchmark_list_tests pass
+// resolves --filter into names (so a bad or empty filter is refused before any work, and the
+// progress lines know every name), then the real pass runs them.
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <boost/version.hpp>
+#include <uv.h>
+
+#include "harness/build_info.hpp"
+#include "harness/cli.hpp"
+#include "harness/git_revision.hpp"
+#include "harness/progress_reporter.hpp"
+#include "harness/rusage.hpp"
+#include "harness/workload.hpp"
+
+namespace {
+
+using harness::ExitCode;
+using harness::Options;
+
+int exit_status(ExitCode code) { return static_cast<int>(code); }
+
+// Hands `flags` to Google Benchmark's flag parser; returns the arguments it did not accept.
+std::vector<std::string> initialize_benchmark(const std::string& program,
+                                              const std::vector<std::string>& flags) {
+  std::vector<std::string> storage;
+  storage.reserve(flags.size() + 1);
+  storage.push_back(program);
+  storage.insert(storage.end(), flags.begin(), flags.end());
+  std::vector<char*> argv;
+  for (std::string& arg : storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(storage.size());
+  // 1.7.1 calls this printer, then exit(0), when --benchmark_format or --benchmark_color has a
+  // value it does not know; cli.cpp catches the first, this catches the rest with status 2.
+  benchmark::Initialize(&argc, argv.data(), [] {
+    std::cerr << "corio-bench: a --benchmark_* flag has a value Google Benchmark does not "
+                 "accept (its flags and values: corio-bench --help)\n";
+    std::exit(exit_status(ExitCode::bad_input));
+  });
+  return {argv.begin() + 1, argv.begin() + argc};
+}
+
+// The benchmark names `spec` selects, in run order, by a --benchmark_list_tests pass that
+// prints into strings instead of the terminal.
+class NameCollector final : public benchmark::BenchmarkReporter {
+ public:
+  NameCollector() {
+    SetOutputStream(&names_);
+    SetErrorStream(&messages_);
+  }
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+
+  struct Listing {
+    std::vector<std::string> names;
+    std::string messages;  // Google Benchmark's complaint, e.g. about an invalid regex
+  };
+  static Listing list(const std::string& spec) {
+    NameCollector collector;
+    benchmark::RunSpecifiedBenchmarks(&collector, spec);
+    Listing listing;
+    std::istringstream lines(collector.names_.str());
+    for (std::string name; std::getline(lines, name);) {
+      if (!name.empty()) listing.names.push_back(name);
+    }
+    listing.messages = collector.messages_.str();
+    while (!listing.messages.empty() && listing.messages.back() == '\n') {
+      listing.messages.pop_back();
+    }
+    return listing;
+  }
+
+ private:
+  std::ostringstream names_;
+  std::ostringstream messages_;
+};
+
+void add_run_context(const Options& options, const std::string& command_line,
+                     bool per_run_peak_rss) {
+  namespace info = harness::build_info;
+  benchmark::AddCustomContext("corio_profile", std::string(harness::to_string(options.profile)));
+  benchmark::AddCustomContext("corio_build_type", std::string(info::build_type));
+  benchmark::AddCustomContext("corio_compiler", std::string(info::compiler));
+  benchmark::AddCustomContext("corio_cxx_flags", std::string(info::cxx_flags));
+  benchmark::AddCustomContext("corio_boost_version", BOOST_LIB_VERSION);
+  benchmark::AddCustomContext("corio_libuv_version", uv_version_string());
+  benchmark::AddCustomContext("corio_benchmark_version", std::string(info::benchmark_version));
+  if (!info::git_revision.empty()) {
+    benchmark::AddCustomContext("corio_git_revision", std::string(info::git_revision));
+  }
+  // Whether peak_rss_bytes is each run's own peak or the process's peak so far (the kernel
+  // may refuse the reset; see harness/rusage.hpp).
+  benchmark::AddCustomContext("corio_peak_rss_scope", per_run_peak_rss ? "run" : "process");
+  benchmark::AddCustomContext("corio_command_line", command_line);
+}
+
+int run_benchmarks(const Options& options, const std::string& program,
+                   const std::string& command_line) {
+  const std::string_view profile = harness::to_string(options.profile);
+  harness::register_all_workloads(options.profile);
+
+  // Pass 1: validate the pass-through flags and resolve the filter, before any work.
+  std::vector<std::string> flags = options.benchmark_flags;
+  flags.emplace_back("--benchmark_list_tests=true");
+  if (const auto rejected = initialize_benchmark(program, flags); !rejected.empty()) {
+    std::cerr << "corio-bench: unknown or malformed flag '" << rejected.front()
+              << "' (Google Benchmark's flags are listed by corio-bench --help)\n";
+    return exit_status(ExitCode::bad_input);
+  }
+  const NameCollector::Listing listing = NameCollector::list(options.filter);
+  if (listing.names.empty()) {
+    if (options.filter.empty()) {
+      std::cerr << "corio-bench: no benchmark is registered for profile " << profile
+                << " (workloads/registry.cpp registers them)\n";
+      return exit_status(ExitCode::success);
+    }
+    if (listing.messages.find("Could not compile") != std::string::npos) {
+      std::cerr << "corio-bench: --filter '" << options.filter
+                << "' is not a valid regular expression (" << listing.messages << ")\n";
+    } else {
+      std::cerr << "corio-bench: --filter '" << options.filter << "' matches none of the "
+                << NameCollector::list("").names.size() << " benchmarks of profile " << profile
+                << " (corio-bench --profile " << profile << " --list shows them)\n";
+    }
+    return exit_status(ExitCode::bad_input);
+  }
+  if (options.list) {
+    for (const std::string& name : listing.names) std::cout << name << '\n';
+    return exit_status(ExitCode::success);
+  }
+
+  if (!options.out.empty()) {
+    // Google Benchmark would exit(1) only once it gets there; append mode keeps what is there.
+    if (!std::ofstream(options.out, std::ios::app)) {
+      std::cerr << "corio-bench: cannot write --out '" << options.out
+                << "': " << std::strerror(errno) << '\n';
+      return exit_status(ExitCode::bad_input);
+    }
+  }
+
+  // Pass 2: the real run. Flags parsed in pass 1 keep their values; only ours change.
+  flags = {"--benchmark_list_tests=false"};
+  if (!options.out.empty()) {
+    flags.push_back("--benchmark_out=" + options.out);
+    flags.emplace_back("--benchmark_out_format=json");
+  }
+  if (options.repetitions > 0) {
+    flags.push_back("--benchmark_repetitions=" + std::to_string(options.repetitions));
+    // Every repetition in the display and the JSON, then the aggregates: the reporter counts
+    // failures from the runs it sees, and readers want the spread, not only the mean.
+    flags.emplace_back("--benchmark_report_aggregates_only=false");
+    flags.emplace_back("--benchmark_display_aggregates_only=false");
+  }
+  initialize_benchmark(program, flags);
+  add_run_context(options, command_line, harness::reset_peak_rss());
+
+  harness::ProgressReporter::Settings settings;
+  settings.names = listing.names;
+  settings.names_in_order = !harness::random_interleaving(options);
+  settings.overwrite = ::isatty(STDERR_FILENO) != 0;
+  settings.debug_library_note =
+      "note: the warning above is about Debian's Google Benchmark library (its timing loop), "
+      "not corio-bench, which is a " +
+      std::string(harness::build_info::build_type) +
+      " build (corio_build_type in the JSON context)";
+  // A leaked static owned by Google Benchmark; it honours --benchmark_format and _color.
+  benchmark::BenchmarkReporter* display = benchmark::CreateDefaultDisplayReporter();
+  harness::ProgressReporter reporter(*display, std::cerr, std::move(settings));
+  benchmark::RunSpecifiedBenchmarks(&reporter, options.filter);
+  benchmark::Shutdown();
+
+  if (reporter.failed_runs() > 0) {
+    std::cerr << "corio-bench: " << reporter.failed_runs() << " run(s) failed their check or "
+              << "threw (ERROR OCCURRED above; error_message in the JSON)\n";
+    return exit_status(ExitCode::run_failed);
+  }
+  return exit_status(ExitCode::success);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line = "corio-bench";
+  for (const std::string& arg : args) command_line += " " + arg;
+
+  const harness::ParseResult parsed = harness::parse_command_line(args);
+  if (!parsed.ok()) {
+    std::cerr << parsed.error << '\n';
+    return exit_status(ExitCode::bad_input);
+  }
+  const Options& options = parsed.options;
+  switch (options.command) {
+    case harness::Command::help:
+      std::cout << harness::usage() << "\nGoogle Benchmark's flags:\n" << std::flush;
+      benchmark::PrintDefaultHelp();
+      return exit_status(ExitCode::success);
+    case harness::Command::serve:
+    case harness::Command::load:
+      // Reserved for the network load generator (another issue): dispatch lands here.
+      std::cerr << "corio-bench: '" << harness::to_string(options.command)
+                << "' is not implemented yet\n";
+      return exit_status(ExitCode::bad_input);
+    case harness::Command::run:
+      break;
+  }
+  try {
+    return run_benchmarks(options, argv[0], command_line);
+  } catch (const std::exception& e) {
+    // Models' exceptions are caught per run (workload_impl.hpp); this is registration failing.
+    std::cerr << "corio-bench: " << e.what() << '\n';
+    return exit_status(ExitCode::run_failed);
+  }
+}

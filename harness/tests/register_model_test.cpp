@@ -1,0 +1,150 @@
+// harness::register_model<W> through Google Benchmark itself: names, units, iterations,
+// counters, and that every result is checked and every failure or exception becomes an error.
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <gtest/gtest.h>
+
+#include "harness/workload.hpp"
+
+namespace harness {
+namespace {
+
+// Sums 1..n; the check knows the closed form.
+struct SumWorkload {
+  struct Params {
+    long long n;
+  };
+  struct Result {
+    long long sum;
+  };
+  static constexpr std::string_view name = "test/sum";
+  static std::vector<Params> points(Profile profile) {
+    if (profile == Profile::quick) return {{10}, {100}};
+    return {{10}, {100}, {1000}};
+  }
+  static std::string label(const Params& p) { return "n:" + std::to_string(p.n); }
+  static std::string check(const Params& p, const Result& r) {
+    const long long expected = p.n * (p.n + 1) / 2;
+    if (r.sum == expected) return "";
+    return "sum " + std::to_string(r.sum) + ", expected " + std::to_string(expected);
+  }
+  static double items(const Params& p) { return static_cast<double>(p.n); }
+  static void counters(const Params& p, const Result& r, Counters& c) {
+    c.set("sum_per_n", static_cast<double>(r.sum) / static_cast<double>(p.n));
+  }
+};
+
+// The same with the optional members: a fixed iteration count and microseconds.
+struct FixedSumWorkload : SumWorkload {
+  static constexpr std::string_view name = "test/fixed_sum";
+  static benchmark::TimeUnit unit(const Params&) { return benchmark::kMicrosecond; }
+  static int iterations(const Params&, Profile) { return 3; }
+};
+
+SumWorkload::Result sum_right(const SumWorkload::Params& p) {
+  long long sum = 0;
+  for (long long i = 1; i <= p.n; ++i) sum += i;
+  benchmark::DoNotOptimize(sum);
+  return {sum};
+}
+
+SumWorkload::Result sum_wrong(const SumWorkload::Params& p) { return {p.n}; }
+
+SumWorkload::Result sum_throws(const SumWorkload::Params&) {
+  throw std::runtime_error("no sum today");
+}
+
+// Right except on one call, in the middle of a check batch: only checking every result sees it.
+std::atomic<int> calls_to_sum_once_wrong{0};
+SumWorkload::Result sum_once_wrong(const SumWorkload::Params& p) {
+  SumWorkload::Result result = sum_right(p);
+  if (++calls_to_sum_once_wrong == 45) ++result.sum;
+  return result;
+}
+
+class RunCollector final : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& report) override {
+    runs.insert(runs.end(), report.begin(), report.end());
+  }
+  std::vector<Run> runs;
+};
+
+std::vector<benchmark::BenchmarkReporter::Run> run_matching(const std::string& regex) {
+  static const bool registered = [] {
+    register_model<SumWorkload>("right", sum_right, Profile::quick);
+    register_model<SumWorkload>("wrong", sum_wrong, Profile::quick);
+    register_model<SumWorkload>("throws", sum_throws, Profile::quick);
+    register_model<SumWorkload>("once_wrong", sum_once_wrong, Profile::quick);
+    register_model<FixedSumWorkload>("right", sum_right, Profile::full);
+    return true;
+  }();
+  (void)registered;
+  RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector, regex);
+  return collector.runs;
+}
+
+TEST(RegisterModel, NamesOneRunPerPointWithRealTime) {
+  const auto runs = run_matching("^test/sum/right/");
+  ASSERT_EQ(runs.size(), 2U);
+  EXPECT_EQ(runs[0].benchmark_name(), "test/sum/right/n:10/min_time:0.050/real_time");
+  EXPECT_EQ(runs[1].benchmark_name(), "test/sum/right/n:100/min_time:0.050/real_time");
+  EXPECT_EQ(runs[0].time_unit, benchmark::kMillisecond);
+}
+
+TEST(RegisterModel, ReportsItemsAndMeanCounters) {
+  const auto runs = run_matching("^test/sum/right/n:10/");
+  ASSERT_EQ(runs.size(), 1U);
+  const auto& run = runs[0];
+  ASSERT_FALSE(run.error_occurred) << run.error_message;
+  const auto& counters = run.counters;
+  ASSERT_TRUE(counters.contains("sum_per_n"));
+  EXPECT_DOUBLE_EQ(counters.at("sum_per_n").value, 5.5);
+  ASSERT_TRUE(counters.contains("items_per_second"));
+  // Reported as a rate: items per second of real time.
+  EXPECT_DOUBLE_EQ(counters.at("items_per_second").value,
+                   10.0 * static_cast<double>(run.iterations) / run.real_accumulated_time);
+  EXPECT_TRUE(counters.contains("ctx_voluntary"));
+  EXPECT_TRUE(counters.contains("ctx_involuntary"));
+  ASSERT_TRUE(counters.contains("peak_rss_bytes"));
+  EXPECT_GT(counters.at("peak_rss_bytes").value, 0.0);
+}
+
+TEST(RegisterModel, HonoursWorkloadUnitAndIterations) {
+  const auto runs = run_matching("^test/fixed_sum/right/n:1000/");
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_EQ(runs[0].benchmark_name(), "test/fixed_sum/right/n:1000/iterations:3/real_time");
+  EXPECT_EQ(runs[0].iterations, 3);
+  EXPECT_EQ(runs[0].time_unit, benchmark::kMicrosecond);
+}
+
+TEST(RegisterModel, FailedCheckBecomesError) {
+  const auto runs = run_matching("^test/sum/wrong/n:10/");
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_TRUE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].error_message, "check failed: sum 10, expected 55");
+}
+
+TEST(RegisterModel, ExceptionBecomesError) {
+  const auto runs = run_matching("^test/sum/throws/n:10/");
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_TRUE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].error_message, "exception: no sum today");
+}
+
+TEST(RegisterModel, ChecksEveryResult) {
+  const auto runs = run_matching("^test/sum/once_wrong/n:10/");
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_TRUE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].error_message, "check failed: sum 56, expected 55");
+}
+
+}  // namespace
+}  // namespace harness

@@ -1,0 +1,51 @@
+// harness/rusage.hpp against what the kernel must report after known work.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness/rusage.hpp"
+
+namespace harness {
+namespace {
+
+constexpr std::int64_t touched_bytes = std::int64_t{64} << 20;
+
+// Allocates and writes one byte per page, so that exactly those pages become resident.
+std::unique_ptr<char[]> touch_pages(std::int64_t bytes) {
+  auto block = std::make_unique_for_overwrite<char[]>(static_cast<std::size_t>(bytes));
+  for (std::int64_t offset = 0; offset < bytes; offset += 4096) {
+    block[static_cast<std::size_t>(offset)] = 1;
+  }
+  return block;
+}
+
+TEST(Rss, CurrentGrowsByTouchedPages) {
+  const std::int64_t before = current_rss_bytes();
+  ASSERT_GT(before, 0);
+  const auto block = touch_pages(touched_bytes);
+  const std::int64_t grown = current_rss_bytes() - before;
+  // Within 5%: page tables and allocator bookkeeping come with the pages.
+  EXPECT_GE(grown, touched_bytes * 95 / 100);
+  EXPECT_LE(grown, touched_bytes * 105 / 100);
+}
+
+TEST(Rss, PeakResetsToCurrent) {
+  { const auto block = touch_pages(touched_bytes); }  // freed: large blocks go back to the OS
+  ASSERT_GE(peak_rss_bytes(), touched_bytes);
+  if (!reset_peak_rss()) GTEST_SKIP() << "/proc/self/clear_refs refused the reset";
+  EXPECT_LT(peak_rss_bytes(), current_rss_bytes() + touched_bytes / 2);
+}
+
+TEST(ContextSwitches, SleepingCountsAsVoluntary) {
+  const ContextSwitches before = context_switches();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));  // blocks, so gives up the CPU
+  const ContextSwitches after = context_switches();
+  EXPECT_GE(after.voluntary, before.voluntary + 1);
+  EXPECT_GE(after.involuntary, before.involuntary);
+}
+
+}  // namespace
+}  // namespace harness

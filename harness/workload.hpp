@@ -1,0 +1,56 @@
+#pragma once
+// The contract between a workload folder and the harness.
+//
+//   harness::Profile      quick (CI, minutes) or full (the real numbers)
+//   harness::Counters     extra figures a run reports besides time
+//   harness::register_model<W>(model, fn, profile)
+//                         registers one model of workload W as Google Benchmark runs, one per
+//                         parameter point, named "<W::name>/<model>/<W::label(point)>"
+//
+// A workload W is a struct in workloads/<group>/<workload>/params.hpp providing:
+//
+//   using Params = ...;                      // one parameter point
+//   using Result = ...;                      // what a model returns, checked by check()
+//   static constexpr std::string_view name;  // "runtime/spawn"
+//   static std::vector<Params> points(Profile);
+//   static std::string label(const Params&); // "tasks:100000" ("key:value" segments, '/'-joined)
+//   static std::string check(const Params&, const Result&);  // "" when right, else what is wrong
+//   static double items(const Params&);      // operations per run (items_per_second); 0 = none
+//   static void counters(const Params&, const Result&, Counters&);  // extra counters
+//
+// A model is a plain function `W::Result fn(const W::Params&)` in
+// workloads/<group>/<workload>/<model>.cpp. It never prints, times or checks itself: the
+// harness times each call (real time), runs W::check on every result and fails the run when
+// the check fails (corio-bench then exits 3).
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace harness {
+
+enum class Profile { quick, full };
+
+class Counters {
+ public:
+  // Averaged over the iterations of a run (the last result's value is what most set).
+  void set(std::string name, double value) { values_.emplace_back(std::move(name), value); }
+  [[nodiscard]] const std::vector<std::pair<std::string, double>>& values() const {
+    return values_;
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>> values_;
+};
+
+template <class W>
+void register_model(std::string_view model, typename W::Result (*fn)(const typename W::Params&),
+                    Profile profile);
+
+// Defined by workloads/registry.cpp: the one list of every workload's models.
+void register_all_workloads(Profile profile);
+
+}  // namespace harness
+
+#include "workload_impl.hpp"  // IWYU pragma: export

@@ -1,0 +1,269 @@
+"""REPORT.md: the run summary, findings computed from the data, and a section per workload
+with its chart and table.
+
+Every workload of schema.WORKLOADS that the results hold gets a section; one they do not hold
+gets a line under "Not in this run", and a run that failed its check gets a line under
+"Failed runs". Nothing missing raises: a report of a partial run is a shorter report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corio_plots import (blocking_cdf, bytes_per_task, concurrency_limit, cpu_scaling, generic,
+                         runtime_cost, schema, sleep_fanout, throughput)
+from corio_plots.load import Results
+from corio_plots.table import Table
+
+# Every chart the report can draw, by file stem (each written as .png and .svg).
+CHART_STEMS: tuple[str, ...] = (
+    sleep_fanout.STEM, cpu_scaling.STEM, throughput.STEMS["io/tcp_echo"],
+    throughput.STEMS["io/http_plaintext"], blocking_cdf.STEM, concurrency_limit.STEM,
+    runtime_cost.STEM, bytes_per_task.STEM,
+)
+
+
+@dataclass
+class Part:
+    """What one workload (or chart) contributes to the report."""
+
+    heading: str
+    what: str = ""
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (stem, alt text)
+    tables: list[Table] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    markdown: str
+    charts: list[Path]
+    findings: list[str]
+    notes: list[str]
+
+
+def _workload_part(key: str) -> Part:
+    w = schema.WORKLOAD_BY_KEY[key]
+    return Part(heading=f"{w.title} (`{key}`)", what=w.what)
+
+
+def _charted(results: Results, charts_dir: Path, written: list[Path], key: str, module: Any,
+             compute: Callable[[], Any], alt: str, stem: str) -> Part | None:
+    """A workload with a chart module: compute, draw, findings, table."""
+    if not results.measurements(key):
+        return None
+    part = _workload_part(key)
+    data = compute()
+    # compute() returns None when nothing can be drawn, or data whose ``empty`` is true when
+    # it can say why (its notes).
+    if data is None or getattr(data, "empty", False):
+        part.notes.append(f"{key}: no run of it succeeded with the counters its chart needs; "
+                          "chart skipped")
+        part.notes += getattr(data, "notes", [])
+        table = generic.table(results, key)
+        if table:
+            part.tables.append(table)
+        return part
+    written += module.draw(data, charts_dir)
+    part.charts.append((stem, alt))
+    part.findings += module.findings(data)
+    part.tables.append(module.table(data))
+    part.notes += data.notes
+    return part
+
+
+def _plain(results: Results, key: str, counter: str | None, what: str) -> Part | None:
+    """A workload without a chart: its table and, given a counter, a ranking."""
+    table = generic.table(results, key)
+    if table is None:
+        return None
+    part = _workload_part(key)
+    part.tables.append(table)
+    if counter:
+        part.findings += generic.ranking_findings(results, key, counter, what)
+    return part
+
+
+def _parts(results: Results, charts_dir: Path, written: list[Path]) -> list[tuple[str, list[Part]]]:
+    def charted(key: str, module: Any, compute: Callable[[], Any], alt: str,
+                stem: str) -> Part | None:
+        return _charted(results, charts_dir, written, key, module, compute, alt, stem)
+
+    groups: list[tuple[str, list[Part | None]]] = [
+        ("Concurrency vs parallelism", [
+            charted(sleep_fanout.KEY, sleep_fanout, lambda: sleep_fanout.compute(results),
+                    "wall time vs tasks, log-log, with the ideal lines", sleep_fanout.STEM),
+            charted(cpu_scaling.KEY, cpu_scaling, lambda: cpu_scaling.compute(results),
+                    "speed-up vs workers per kernel, ideal line and core count", cpu_scaling.STEM),
+        ]),
+        ("Servers and clients", [
+            *[charted(key, throughput, lambda key=key: throughput.compute(results, key),
+                      "requests per second per model with error bars", throughput.STEMS[key])
+              for key in throughput.KEYS],
+            _plain(results, "io/http_fanout", schema.ITEMS_PER_SECOND, "requests"),
+            _plain(results, "io/pipeline", schema.ITEMS_PER_SECOND, "items"),
+        ]),
+        ("Blocking the loop", [
+            charted(blocking_cdf.KEY, blocking_cdf, lambda: blocking_cdf.compute(results),
+                    "latency CDF of the cheap requests per model and variant", blocking_cdf.STEM),
+        ]),
+        ("Limiting concurrency", [
+            charted(concurrency_limit.KEY, concurrency_limit,
+                    lambda: concurrency_limit.compute(results),
+                    "throughput and p99 vs concurrency limit with Little's law",
+                    concurrency_limit.STEM),
+        ]),
+        ("The cost of each model", _runtime_parts(results, charts_dir, written)),
+    ]
+    return [(title, [p for p in parts if p is not None]) for title, parts in groups]
+
+
+def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> list[Part | None]:
+    parts: list[Part | None] = []
+    cost = runtime_cost.compute(results)
+    if cost is not None:
+        written += runtime_cost.draw(cost, charts_dir)
+        parts.append(Part(heading="Cost per operation",
+                          what="ns per operation = 1e9 / items_per_second; skynet by total time",
+                          charts=[(runtime_cost.STEM, "cost per operation per model, log scale")],
+                          findings=runtime_cost.findings(cost), notes=cost.notes))
+    memory = bytes_per_task.compute(results)
+    if memory is not None:
+        written += bytes_per_task.draw(memory, charts_dir)
+        parts.append(Part(heading="Bytes per task",
+                          what="resident memory one waiting task (or thread) holds",
+                          charts=[(bytes_per_task.STEM, "bytes per task per model, log scale")],
+                          tables=[bytes_per_task.table(memory)],
+                          findings=bytes_per_task.findings(memory), notes=memory.notes))
+    for w in schema.WORKLOADS:
+        if w.key.startswith("runtime/"):
+            parts.append(_plain(results, w.key, None, ""))
+    return parts
+
+
+def _value(meta: dict[str, Any], *path: str) -> Any:
+    node: Any = meta
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def summary_table(results: Results, meta: dict[str, Any]) -> Table:
+    """Machine and run summary: meta.json first, Google Benchmark's context as fallback."""
+    ctx = results.context
+
+    def pick(meta_path: tuple[str, ...], ctx_key: str | None = None) -> str:
+        value = _value(meta, *meta_path)
+        if value in (None, "") and ctx_key:
+            value = ctx.get(ctx_key)
+        return "–" if value in (None, "") else str(value)
+
+    t = Table(["", ""])
+    cpus = pick(("cpu", "count"), "num_cpus")
+    model = pick(("cpu", "model"))
+    mhz = ctx.get("mhz_per_cpu")
+    t.add("host", pick(("host",), "host_name"))
+    t.add("CPU", f"{model}, {cpus} CPUs" + (f" at {mhz} MHz" if mhz else ""))
+    t.add("kernel", pick(("kernel",)))
+    t.add("compiler", pick(("build", "compiler"), schema.CONTEXT_COMPILER))
+    t.add("build type and flags", f"{pick(('build', 'type'), schema.CONTEXT_BUILD_TYPE)}, "
+          f"`{pick(('build', 'cxx_flags'), schema.CONTEXT_CXX_FLAGS)}`")
+    t.add("Boost / libuv / Google Benchmark",
+          f"{pick(('versions', 'boost'), schema.CONTEXT_BOOST_VERSION)} / "
+          f"{pick(('versions', 'libuv'), schema.CONTEXT_LIBUV_VERSION)} / "
+          f"{pick(('versions', 'google_benchmark'), schema.CONTEXT_BENCHMARK_VERSION)}")
+    revision = _value(meta, "git", "revision")
+    dirty = _value(meta, "git", "dirty")
+    t.add("git revision", "–" if not revision else
+          f"`{str(revision)[:12]}`" + (" (uncommitted changes)" if dirty else ""))
+    t.add("profile", pick(("profile",), schema.CONTEXT_PROFILE))
+    command = _value(meta, "command_line")
+    t.add("command", f"`{command}`" if command else "–")
+    t.add("started / finished (UTC)", f"{pick(('start_time',), 'date')} / {pick(('end_time',))}")
+    ms = results.measurements()
+    failed = sum(1 for m in ms if m.error)
+    t.add("benchmarks", f"{len(ms)} measured ({len(results.rows)} JSON rows), {failed} failed")
+    return t
+
+
+def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
+          meta_note: str | None = None) -> Report:
+    """Draws every chart the results allow into charts_dir and returns REPORT.md's text.
+
+    Chart links in the text are relative: REPORT.md is written next to charts/.
+    """
+    meta = meta or {}
+    written: list[Path] = []
+    groups = _parts(results, charts_dir, written)
+    present = set(results.workload_keys())
+    rel = charts_dir.name
+
+    lines = ["# corio-bench report", ""]
+    folder = results.path.parent.name
+    lines += [f"Results folder `{folder}`. Every number below is computed from `results.json` "
+              "in this folder; `meta.json` records how it was produced.", ""]
+    lines += ["## Machine and run", "", summary_table(results, meta).to_markdown(), ""]
+    lib_build = results.context.get("library_build_type")
+    if lib_build == "debug":
+        lines += ["Google Benchmark reports `library_build_type: debug` because Debian built "
+                  "libbenchmark that way; that concerns its own timing loop, not the suite, "
+                  "whose build type and flags are in the table above.", ""]
+
+    all_findings = [f for _, parts in groups for p in parts for f in p.findings]
+    lines += ["## Findings", ""]
+    lines += [f"- {f}" for f in all_findings] or ["- No finding: the run holds no workload "
+                                                  "with enough data."]
+    lines.append("")
+
+    notes: list[str] = []
+    if meta_note:
+        notes.append(meta_note)
+    for title, parts in groups:
+        if not parts:
+            continue
+        lines += [f"## {title}", ""]
+        for p in parts:
+            lines += [f"### {p.heading}", ""]
+            if p.what:
+                lines += [p.what[0].upper() + p.what[1:] + ".", ""]
+            for stem, alt in p.charts:
+                lines += [f"![{alt}]({rel}/{stem}.png)", ""]
+            for t in p.tables:
+                lines += [t.to_markdown(), ""]
+            notes += p.notes
+
+    missing = [w for w in schema.WORKLOADS if w.key not in present]
+    unknown = [k for k in results.workload_keys() if k not in schema.WORKLOAD_BY_KEY]
+    for key in unknown:
+        table = generic.table(results, key)
+        lines += [f"### Other workload `{key}`", ""]
+        if table:
+            lines += [table.to_markdown(), ""]
+    lines += ["## Notes", ""]
+    if missing:
+        lines.append("Not in this run (filtered out, not built, or not yet written); skipped:")
+        lines += [f"- `{w.key}`: {w.what}" for w in missing]
+        lines.append("")
+    failures = results.failures()
+    if failures:
+        lines.append("Failed runs (their check failed; left out of charts and findings):")
+        lines += [f"- `{m.name.base}`: {m.error}" for m in failures]
+        lines.append("")
+    if results.ignored:
+        lines.append("Ignored rows whose names do not read group/workload/model:")
+        lines += [f"- `{name}`" for name in dict.fromkeys(results.ignored)]
+        lines.append("")
+    if notes:
+        lines.append("Remarks:")
+        lines += [f"- {n}" for n in notes]
+        lines.append("")
+    if not (missing or failures or results.ignored or notes):
+        lines += ["Every workload ran and every run passed its check.", ""]
+    return Report(markdown="\n".join(lines), charts=written, findings=all_findings,
+                  notes=[*notes, *(f"not in this run: {w.key}" for w in missing)])

@@ -1,0 +1,86 @@
+#pragma once
+// Recycling allocator for coroutine frames and task bookkeeping.
+//
+//   corio::detail::frame_allocate(size)          one block of `size` bytes
+//   corio::detail::frame_deallocate(ptr, size)   gives it back (any thread)
+//
+// Why: a task's cost is mostly its frame. Per-thread free lists, one per 16-byte size class up
+// to 1 KiB, carved from 64 KiB chunks, make an allocation a pop and a free a push (no lock, no
+// malloc header). A block freed on another thread joins that thread's list; a thread's lists
+// go to a shared pool when it exits, and new threads adopt them, so memory is reused, never
+// lost. Chunks are never returned to the OS: the pool keeps its high-water mark.
+//
+// Under AddressSanitizer and ThreadSanitizer the pool is bypassed (plain operator new) so the
+// sanitizers see every frame's lifetime.
+
+#include <cstddef>
+#include <new>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CORIO_DETAIL_FRAME_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CORIO_DETAIL_FRAME_POOL 0
+#endif
+#endif
+#ifndef CORIO_DETAIL_FRAME_POOL
+#define CORIO_DETAIL_FRAME_POOL 1
+#endif
+
+namespace corio::detail {
+
+inline constexpr std::size_t kFrameGranule = 16;
+inline constexpr std::size_t kMaxPooledFrame = 1024;
+inline constexpr std::size_t kFrameClasses = kMaxPooledFrame / kFrameGranule + 1;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// Trivial so that thread_local access needs no initialisation guard on the hot path.
+struct FramePool {
+  FreeBlock* heads[kFrameClasses];
+};
+
+inline thread_local constinit FramePool tls_frame_pool{};
+
+// Slow path: adopt blocks from the shared pool or carve a new chunk. Out of line.
+void* frame_pool_refill(std::size_t size_class);
+
+inline void* frame_allocate(std::size_t size) {
+#if CORIO_DETAIL_FRAME_POOL
+  if (size <= kMaxPooledFrame) {
+    const std::size_t size_class = (size + kFrameGranule - 1) / kFrameGranule;
+    FreeBlock*& head = tls_frame_pool.heads[size_class];
+    if (FreeBlock* block = head) {
+      head = block->next;
+      return block;
+    }
+    return frame_pool_refill(size_class);
+  }
+#endif
+  return ::operator new(size);
+}
+
+inline void frame_deallocate(void* ptr, std::size_t size) noexcept {
+#if CORIO_DETAIL_FRAME_POOL
+  if (size <= kMaxPooledFrame) {
+    const std::size_t size_class = (size + kFrameGranule - 1) / kFrameGranule;
+    auto* block = static_cast<FreeBlock*>(ptr);
+    block->next = tls_frame_pool.heads[size_class];
+    tls_frame_pool.heads[size_class] = block;
+    return;
+  }
+#endif
+  ::operator delete(ptr);  // unsized: clang needs -fsized-deallocation for the other
+}
+
+// Base for heap objects that should come from the frame pool (task bookkeeping).
+struct PooledObject {
+  static void* operator new(std::size_t size) { return frame_allocate(size); }
+  static void operator delete(void* ptr, std::size_t size) noexcept {
+    frame_deallocate(ptr, size);
+  }
+};
+
+}  // namespace corio::detail

@@ -1,0 +1,72 @@
+#pragma once
+// The bookkeeping of a spawned task (asyncio's Task object), apart from its coroutine.
+//
+//   corio::detail::SpawnedTaskBase  reference count (JoinHandle + "still running"), joiner,
+//                                   TaskGroup membership, loop registry membership
+//   corio::detail::Joiner           the coroutine awaiting a JoinHandle
+//
+// Lifetime: created by spawn() with two references, one for the JoinHandle and one held while
+// the task runs. The last release deletes it, destroying the finished root frame. A task whose
+// exception nobody retrieved reports it on stderr when deleted (CancelledError excepted).
+
+#include <coroutine>
+#include <exception>
+
+#include <corio/detail/frame_allocator.hpp>
+#include <corio/detail/intrusive_list.hpp>
+#include <corio/detail/task_core.hpp>
+
+namespace corio {
+class TaskGroup;
+class EventLoop;
+}  // namespace corio
+
+namespace corio::detail {
+
+struct RegistryHook : ListHook {};  // membership in the loop's list of running tasks
+struct GroupHook : ListHook {};     // membership in a TaskGroup's list of running children
+
+struct Joiner {
+  std::coroutine_handle<> handle;
+  TaskCore* core = nullptr;
+};
+
+class SpawnedTaskBase : public TaskCore, public RegistryHook, public GroupHook, public PooledObject {
+ public:
+  SpawnedTaskBase() = default;
+
+  void add_ref() noexcept { ++refs_; }
+  void release() noexcept {
+    if (--refs_ == 0) delete this;
+  }
+
+  [[nodiscard]] bool done() const noexcept { return done_; }
+
+  // The outcome's exception (nullptr on success); marks it retrieved when asked to.
+  [[nodiscard]] virtual std::exception_ptr exception() const noexcept = 0;
+  void mark_retrieved() noexcept { retrieved_ = true; }
+
+  std::coroutine_handle<> on_root_done() noexcept final;
+
+  // Forced teardown at loop shutdown: destroys the (suspended) coroutine chain.
+  virtual void destroy_coroutine() noexcept = 0;
+
+  Joiner* joiner = nullptr;     // at most one coroutine awaits the JoinHandle
+  TaskGroup* group = nullptr;   // the TaskGroup this task belongs to, if any
+  EventLoop* loop = nullptr;
+
+ protected:
+  virtual ~SpawnedTaskBase() = default;
+  // Called by the derived destructor, while the result still exists.
+  void report_if_unretrieved() const noexcept;
+
+ private:
+  unsigned refs_ = 2;
+  bool done_ = false;
+  bool retrieved_ = false;
+};
+
+// True if ptr holds a corio::CancelledError.
+[[nodiscard]] bool is_cancellation(const std::exception_ptr& ptr) noexcept;
+
+}  // namespace corio::detail

@@ -1,0 +1,130 @@
+#pragma once
+// corio::EventLoop: one thread's scheduler (asyncio's event loop).
+//
+// Iteration order (see runtime/README.md): wait on epoll for I/O, for a wake-up from another
+// thread, or until the earliest timer (not at all when coroutines are ready); move expired
+// timers to the ready queue in deadline order; take completions posted by other threads; then
+// resume the coroutines that were ready when the iteration began, first come first served.
+// Coroutines made ready meanwhile wait for the next iteration, so no task starves the others
+// or the reactor.
+//
+// Starts:   the loop runs only inside run() / run_until_complete(); it is current on its thread
+//           while it exists (one per thread; a second one throws std::logic_error).
+// Thread safety: everything is loop-thread only, except what other threads use internally
+//           (post_remote, the blocking pool).
+// Example:  runtime/examples/hello.cpp (through corio::run).
+
+#include <atomic>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include <corio/detail/blocking_pool.hpp>
+#include <corio/detail/intrusive_list.hpp>
+#include <corio/detail/poller.hpp>
+#include <corio/detail/ready_queue.hpp>
+#include <corio/detail/spawned_task.hpp>
+#include <corio/detail/timer_queue.hpp>
+#include <corio/task.hpp>
+
+namespace corio {
+
+template <class T>
+class JoinHandle;
+
+namespace detail {
+// Completion of work done on another thread, handed back to the loop thread.
+struct RemoteCompletion {
+  void (*complete)(RemoteCompletion* self) noexcept = nullptr;
+  RemoteCompletion* next = nullptr;
+};
+
+inline thread_local constinit EventLoop* tls_current_loop = nullptr;
+}  // namespace detail
+
+class EventLoop {
+ public:
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+  // Cancels and drains tasks still running (shutdown()) and joins the blocking pool.
+  ~EventLoop();
+
+  // The loop of the calling thread, or nullptr.
+  [[nodiscard]] static EventLoop* current() noexcept { return detail::tls_current_loop; }
+  // The loop of the calling thread; throws std::logic_error naming `caller` if there is none.
+  static EventLoop& require_current(const char* caller);
+
+  // Schedules the task to start on this loop (asyncio's create_task). Defined in spawn.hpp.
+  template <class T>
+  JoinHandle<T> spawn(Task<T> task);
+
+  // Runs the loop until the task finishes; returns its value or rethrows. Does not cancel
+  // other tasks (run() does). Throws std::runtime_error if the task waits on something that
+  // nothing can ever complete (no ready task, timer, I/O or thread left). Defined in run.hpp.
+  template <class T>
+  T run_until_complete(Task<T> task);
+
+  // Cancels every task still running, runs the loop until they finish, and destroys any that
+  // are stuck waiting on something nothing will complete. Idempotent.
+  void shutdown() noexcept;
+
+  // Monotonic time in nanoseconds (CLOCK_MONOTONIC).
+  [[nodiscard]] static std::int64_t now_ns() noexcept;
+
+  // --- for corio's own awaitables (not part of the user-facing API) ---
+
+  void schedule(std::coroutine_handle<> handle) { ready_.push(handle); }
+  void add_timer(detail::TimerNode& node) { timers_.add(node); }
+  void remove_timer(detail::TimerNode& node) noexcept { timers_.remove(node); }
+
+  // Work running on another thread whose completion will come back through post_remote().
+  void begin_remote_operation() noexcept { ++remote_pending_; }
+  // Thread-safe. The loop thread calls completion->complete() soon after.
+  void post_remote(detail::RemoteCompletion& completion) noexcept;
+
+  detail::BlockingPool& blocking_pool();
+  detail::Poller& poller() noexcept { return *poller_; }
+  // Descriptors with a coroutine waiting on them (counted so a deadlock can be told apart).
+  void add_io_waiter() noexcept { ++io_waiters_; }
+  void remove_io_waiter() noexcept { --io_waiters_; }
+
+  void register_task(detail::SpawnedTaskBase& task) noexcept;
+  void unregister_task(detail::SpawnedTaskBase& task) noexcept;
+  [[nodiscard]] bool closing() const noexcept { return closing_; }
+
+  // Runs one iteration (see the header comment).
+  void run_once();
+  // False when nothing is ready and nothing can become ready: no timer, I/O or remote work.
+  [[nodiscard]] bool can_progress() const noexcept {
+    return !ready_.empty() || !timers_.empty() || remote_pending_ > 0 || io_waiters_ > 0;
+  }
+
+ private:
+  void fire_expired_timers();
+  void drain_remote();
+  void destroy_stuck_tasks() noexcept;
+
+  detail::ReadyQueue ready_;
+  detail::TimerQueue timers_;
+  detail::IntrusiveList<detail::SpawnedTaskBase, detail::RegistryHook> tasks_;
+  std::unique_ptr<detail::Poller> poller_;
+
+  std::mutex remote_mutex_;
+  detail::RemoteCompletion* remote_head_ = nullptr;
+  detail::RemoteCompletion* remote_tail_ = nullptr;
+  std::atomic<bool> remote_posted_{false};
+  std::size_t remote_pending_ = 0;
+  std::size_t io_waiters_ = 0;
+  bool closing_ = false;
+
+  std::unique_ptr<detail::BlockingPool> blocking_pool_;
+};
+
+namespace detail {
+inline EventLoop& current_loop() noexcept { return *tls_current_loop; }
+}  // namespace detail
+
+}  // namespace corio

@@ -1,0 +1,187 @@
+#pragma once
+// corio::gather: run tasks concurrently and wait for all of them (asyncio.gather).
+//
+//   gather(Task<A>, Task<B>, ...)  -> Task<std::tuple<A, B, ...>>   (void -> std::monostate)
+//   gather(std::vector<Task<T>>)   -> Task<std::vector<T>>          (results in input order)
+//
+// Starts:   lazily, like any Task. When awaited, each child runs at once, in order, until its
+//           first suspension (Python 3.12's eager tasks): children that never suspend finish
+//           without a trip through the loop, and a tree of gathers runs depth first, keeping a
+//           few frames alive instead of all of them.
+// Resumes:  the awaiter resumes when the last child finishes, directly from that child.
+// Errors:   waits for every child, then rethrows the first exception raised (by time); the
+//           other children are not cancelled by a sibling's failure (asyncio's rule).
+// Cancellation: cancelling the awaiting task cancels every unfinished child, waits for all of
+//           them, then raises CancelledError.
+// Thread safety: loop thread only.
+// Cost:     one frame for gather itself and one allocation for the children's bookkeeping,
+//           plus the children's own frames.
+// Example:  runtime/examples/sequential_vs_gather.cpp
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <corio/detail/task_core.hpp>
+#include <corio/errors.hpp>
+#include <corio/task.hpp>
+
+namespace corio {
+
+namespace detail {
+
+// What the children of one gather share; also the awaiter the gathering coroutine suspends on.
+class GatherBase : private CancelHook {
+ public:
+  GatherBase() noexcept : CancelHook{&GatherBase::handle_cancel} {}
+  GatherBase(const GatherBase&) = delete;
+  GatherBase& operator=(const GatherBase&) = delete;
+
+  // A child finished; returns the coroutine to transfer to (the parent, when it was last).
+  std::coroutine_handle<> child_done(const std::exception_ptr& error) noexcept {
+    if (error && !first_error_) first_error_ = error;
+    if (--remaining_ == 0 && parent_) {
+      if (parent_core_ != nullptr) parent_core_->clear_hook();
+      return std::exchange(parent_, {});
+    }
+    return std::noop_coroutine();
+  }
+
+  [[nodiscard]] bool await_ready() const noexcept { return false; }
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> awaiting) {
+    parent_core_ = core_of(awaiting);
+    if (parent_core_ != nullptr && parent_core_->take_pending_cancel()) {
+      cancelled_ = true;
+      return false;
+    }
+    start_children();
+    if (remaining_ == 0) return false;
+    parent_ = awaiting;
+    if (parent_core_ != nullptr) parent_core_->install_hook(this);
+    return true;
+  }
+  void await_resume() const {
+    if (cancelled_) throw CancelledError{};
+    if (first_error_) std::rethrow_exception(first_error_);
+  }
+
+ protected:
+  ~GatherBase() = default;
+  virtual void start_children() = 0;
+  virtual void cancel_children() noexcept = 0;
+
+  std::size_t remaining_ = 0;
+
+ private:
+  static void handle_cancel(CancelHook* hook) noexcept {
+    auto* self = static_cast<GatherBase*>(hook);
+    self->cancelled_ = true;
+    self->cancel_children();  // the parent resumes when the last child has finished
+  }
+
+  std::coroutine_handle<> parent_;
+  TaskCore* parent_core_ = nullptr;
+  std::exception_ptr first_error_;
+  bool cancelled_ = false;
+};
+
+template <class T>
+class GatherChild final : public TaskCore {
+ public:
+  GatherChild() = default;
+  explicit GatherChild(Task<T> task) noexcept : task_(std::move(task)) {}
+  void assign(Task<T> task) noexcept { task_ = std::move(task); }
+
+  // Runs the child until its first suspension (or to its end).
+  void start(GatherBase& gather) {
+    gather_ = &gather;
+    auto& promise = task_.handle().promise();
+    promise.core = this;
+    promise.continuation = {};
+    task_.handle().resume();
+  }
+  void cancel() noexcept {
+    if (!done_) request_cancel();
+  }
+  std::coroutine_handle<> on_root_done() noexcept override {
+    done_ = true;
+    return gather_->child_done(task_.handle().promise().exception());
+  }
+  NonVoid<T> take() { return take_non_void(task_.handle().promise()); }
+
+ private:
+  Task<T> task_;
+  GatherBase* gather_ = nullptr;
+  bool done_ = false;
+};
+
+template <class T>
+class VectorGather final : public GatherBase {
+ public:
+  explicit VectorGather(std::vector<Task<T>> tasks)
+      : count_(tasks.size()), children_(std::make_unique<GatherChild<T>[]>(tasks.size())) {
+    for (std::size_t i = 0; i < count_; ++i) children_[i].assign(std::move(tasks[i]));
+  }
+  std::vector<NonVoid<T>> collect() {
+    std::vector<NonVoid<T>> results;
+    results.reserve(count_);
+    for (std::size_t i = 0; i < count_; ++i) results.push_back(children_[i].take());
+    return results;
+  }
+
+ private:
+  void start_children() override {
+    remaining_ = count_;
+    for (std::size_t i = 0; i < count_; ++i) children_[i].start(*this);
+  }
+  void cancel_children() noexcept override {
+    for (std::size_t i = 0; i < count_; ++i) children_[i].cancel();
+  }
+
+  std::size_t count_;
+  std::unique_ptr<GatherChild<T>[]> children_;
+};
+
+template <class... Ts>
+class TupleGather final : public GatherBase {
+ public:
+  explicit TupleGather(Task<Ts>... tasks) : children_(std::move(tasks)...) {}
+  std::tuple<NonVoid<Ts>...> collect() {
+    return std::apply([](auto&... child) { return std::tuple<NonVoid<Ts>...>{child.take()...}; },
+                      children_);
+  }
+
+ private:
+  void start_children() override {
+    remaining_ = sizeof...(Ts);
+    std::apply([this](auto&... child) { (child.start(*this), ...); }, children_);
+  }
+  void cancel_children() noexcept override {
+    std::apply([](auto&... child) { (child.cancel(), ...); }, children_);
+  }
+
+  std::tuple<GatherChild<Ts>...> children_;
+};
+
+}  // namespace detail
+
+template <class T>
+Task<std::vector<detail::NonVoid<T>>> gather(std::vector<Task<T>> tasks) {
+  detail::VectorGather<T> group(std::move(tasks));
+  co_await group;
+  co_return group.collect();
+}
+
+template <class... Ts>
+Task<std::tuple<detail::NonVoid<Ts>...>> gather(Task<Ts>... tasks) {
+  detail::TupleGather<Ts...> group(std::move(tasks)...);
+  co_await group;
+  co_return group.collect();
+}
+
+}  // namespace corio

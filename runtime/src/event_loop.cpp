@@ -1,0 +1,158 @@
+#include <corio/event_loop.hpp>
+
+#include <time.h>
+
+#include <coroutine>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <corio/detail/spawned_task.hpp>
+
+namespace corio {
+
+EventLoop::EventLoop() {
+  if (detail::tls_current_loop != nullptr) {
+    throw std::logic_error(
+        "corio: an event loop is already running on this thread; co_await the task instead of "
+        "calling corio::run() from inside a running loop");
+  }
+  poller_ = std::make_unique<detail::Poller>();
+  detail::tls_current_loop = this;
+}
+
+EventLoop::~EventLoop() {
+  shutdown();
+  blocking_pool_.reset();  // joins its threads; every job already completed (shutdown waited)
+  detail::tls_current_loop = nullptr;
+}
+
+EventLoop& EventLoop::require_current(const char* caller) {
+  if (EventLoop* loop = detail::tls_current_loop) return *loop;
+  throw std::logic_error(std::string(caller) +
+                         " needs a running event loop on this thread: call it from a task "
+                         "started by corio::run()");
+}
+
+std::int64_t EventLoop::now_ns() noexcept {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+detail::BlockingPool& EventLoop::blocking_pool() {
+  if (!blocking_pool_) {
+    blocking_pool_ =
+        std::make_unique<detail::BlockingPool>(detail::BlockingPool::default_max_threads());
+  }
+  return *blocking_pool_;
+}
+
+void EventLoop::register_task(detail::SpawnedTaskBase& task) noexcept { tasks_.push_back(task); }
+
+void EventLoop::unregister_task(detail::SpawnedTaskBase& task) noexcept {
+  static_cast<detail::RegistryHook&>(task).unlink();
+}
+
+void EventLoop::post_remote(detail::RemoteCompletion& completion) noexcept {
+  bool was_empty = false;
+  {
+    std::lock_guard lock(remote_mutex_);
+    completion.next = nullptr;
+    was_empty = remote_head_ == nullptr;
+    if (was_empty) {
+      remote_head_ = &completion;
+    } else {
+      remote_tail_->next = &completion;
+    }
+    remote_tail_ = &completion;
+    remote_posted_.store(true, std::memory_order_release);
+  }
+  // Only the first post of a batch needs to wake the loop; it drains the whole list.
+  if (was_empty) poller_->wake();
+}
+
+void EventLoop::drain_remote() {
+  if (!remote_posted_.load(std::memory_order_acquire)) return;
+  detail::RemoteCompletion* completion = nullptr;
+  {
+    std::lock_guard lock(remote_mutex_);
+    completion = remote_head_;
+    remote_head_ = remote_tail_ = nullptr;
+    remote_posted_.store(false, std::memory_order_relaxed);
+  }
+  while (completion != nullptr) {
+    detail::RemoteCompletion* next = completion->next;
+    --remote_pending_;
+    completion->complete(completion);
+    completion = next;
+  }
+}
+
+void EventLoop::fire_expired_timers() {
+  if (timers_.empty()) return;
+  const std::int64_t now = now_ns();
+  while (detail::TimerNode* node = timers_.pop_expired(now)) node->fire(node);
+}
+
+void EventLoop::run_once() {
+  // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
+  // skip the system call entirely when no descriptor is watched).
+  std::int64_t timeout_ns = 0;
+  if (ready_.empty()) {
+    timeout_ns = timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
+  }
+  if (timeout_ns != 0 || io_waiters_ > 0) poller_->wait(timeout_ns);
+  fire_expired_timers();
+  drain_remote();
+  // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers
+  // get their turn between batches, however busy the tasks keep each other.
+  for (std::size_t batch = ready_.size(); batch > 0; --batch) ready_.pop().resume();
+}
+
+void EventLoop::shutdown() noexcept {
+  if (closing_ && tasks_.empty()) return;
+  closing_ = true;
+  tasks_.for_each([](detail::SpawnedTaskBase& task) { task.request_cancel(); });
+  try {
+    while (!tasks_.empty() && can_progress()) run_once();
+    // Work on other threads must come back before its frames may be destroyed.
+    while (remote_pending_ > 0) run_once();
+  } catch (...) {
+    // run_once() throws only if epoll itself fails; nothing more can run: tear down below.
+  }
+  destroy_stuck_tasks();
+}
+
+void EventLoop::destroy_stuck_tasks() noexcept {
+  if (tasks_.empty()) return;
+  // Tasks still here wait on something nothing will complete. Keep each alive while the
+  // others' frames are destroyed (a frame may own a JoinHandle to another), destroy every
+  // coroutine chain (awaiters unlink themselves from timers and wait lists), then let go.
+  std::vector<detail::SpawnedTaskBase*> stuck;
+  tasks_.for_each([&stuck](detail::SpawnedTaskBase& task) {
+    task.add_ref();
+    stuck.push_back(&task);
+  });
+  for (detail::SpawnedTaskBase* task : stuck) {
+    unregister_task(*task);
+    task->destroy_coroutine();
+  }
+  ready_.clear();  // whatever is still queued belonged to the frames just destroyed
+  for (detail::SpawnedTaskBase* task : stuck) task->release();
+}
+
+namespace detail {
+
+[[noreturn]] void throw_deadlock() {
+  throw std::runtime_error(
+      "corio::run: the main task is waiting, but no task is ready and no timer, I/O or "
+      "to_thread() call can wake it (deadlock)");
+}
+
+}  // namespace detail
+
+}  // namespace corio

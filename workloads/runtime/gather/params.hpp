@@ -1,0 +1,90 @@
+#pragma once
+// runtime/gather: what it costs to fan out to K children and wait for all of them.
+//
+//   Params, Result   one parameter point and what a model returns
+//   Workload         the harness contract (harness/workload.hpp) for corio, asio and libuv
+//   ThreadsWorkload  the same workload for std::thread, with fewer rounds per call
+//
+// A round starts `children` children at once, child i returning i, and waits for all of them;
+// a call runs `rounds` rounds one after the other and sums every child's result, so a model
+// that dropped a child or a round fails the check. items = children * rounds, so
+// 1e9 / items_per_second is ns per child (its start, its result, its share of the join). A
+// call builds its own loop (corio::run, an io_context, a uv_loop_t): at 100,000 children per
+// call that set-up is well under a nanosecond per child.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace workloads::runtime::gather {
+
+struct Params {
+  std::int64_t children;  // children per round, all started before any is awaited
+  std::int64_t rounds;    // rounds per call, one after the other
+};
+
+struct Result {
+  std::int64_t completed = 0;  // children whose result reached the parent
+  std::int64_t sum = 0;        // rounds * (0 + 1 + ... + (children - 1))
+};
+
+Result corio(const Params& params);
+Result asio(const Params& params);
+Result libuv(const Params& params);
+Result threads(const Params& params);
+
+struct Workload {
+  using Params = gather::Params;
+  using Result = gather::Result;
+
+  static constexpr std::string_view name = "runtime/gather";
+
+  // full adds a wide fan-out (10,000 children per round) to show whether a model's cost per
+  // child grows with the width of the group.
+  static std::vector<Params> points(harness::Profile profile) {
+    if (profile == harness::Profile::quick) return {{100, 1'000}};
+    return {{100, 5'000}, {10'000, 50}};
+  }
+
+  static std::string label(const Params& params) {
+    return "children:" + std::to_string(params.children) +
+           "/rounds:" + std::to_string(params.rounds);
+  }
+
+  static std::string check(const Params& params, const Result& result) {
+    const std::int64_t expected_completed = params.children * params.rounds;
+    const std::int64_t expected_sum = params.rounds * (params.children * (params.children - 1) / 2);
+    if (result.completed != expected_completed) {
+      return std::to_string(result.completed) + " children completed, expected " +
+             std::to_string(expected_completed);
+    }
+    if (result.sum != expected_sum) {
+      return "sum was " + std::to_string(result.sum) + ", expected " +
+             std::to_string(expected_sum);
+    }
+    return "";
+  }
+
+  static double items(const Params& params) {
+    return static_cast<double>(params.children * params.rounds);
+  }
+
+  // Children return at once, so few are alive at a time: bytes per task is measured by
+  // runtime/task_memory, not here.
+  static void counters(const Params& /*params*/, const Result& /*result*/,
+                       harness::Counters& /*counters*/) {}
+};
+
+// A thread per child costs 20-50 us to create and join, so the threads model runs fewer rounds
+// of the same width.
+struct ThreadsWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    if (profile == harness::Profile::quick) return {{100, 20}};
+    return {{100, 100}, {10'000, 1}};
+  }
+};
+
+}  // namespace workloads::runtime::gather

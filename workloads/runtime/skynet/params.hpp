@@ -1,0 +1,71 @@
+#pragma once
+// runtime/skynet: the skynet benchmark (github.com/atemerev/skynet). A tree of tasks of
+// fan-out 10: every inner node spawns its 10 children, waits for all of them (gather) and
+// returns the sum of their results; leaf i returns i. With L leaves the root returns
+// L(L-1)/2: 499999500000 for 1,000,000 leaves.
+//
+//   Params    leaves (a power of 10)
+//   Result    the root's sum
+//   Workload  points, label, check, items for harness::register_model
+//
+// Models: corio and asio. libuv and threads have no model (workloads/runtime/skynet/README.md
+// says why). Each call builds its own loop (corio::run, an io_context): with 100,000 or
+// 1,000,000 leaves (111,111 or 1,111,111 tasks) that set-up is noise.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace workloads::runtime::skynet {
+
+// Children per inner node: the benchmark's definition.
+inline constexpr std::int64_t kFanOut = 10;
+
+struct Params {
+  std::int64_t leaves = 0;  // a power of kFanOut
+};
+
+struct Result {
+  std::int64_t sum = 0;  // what the root returned
+};
+
+Result corio(const Params& params);
+Result asio(const Params& params);
+
+struct Workload {
+  using Params = skynet::Params;
+  using Result = skynet::Result;
+
+  static constexpr std::string_view name = "runtime/skynet";
+
+  static std::vector<Params> points(harness::Profile profile) {
+    if (profile == harness::Profile::quick) return {{100'000}};
+    return {{1'000'000}};
+  }
+
+  static std::string label(const Params& params) {
+    return "leaves:" + std::to_string(params.leaves);
+  }
+
+  static std::string check(const Params& params, const Result& result) {
+    const std::int64_t expected = params.leaves * (params.leaves - 1) / 2;
+    if (result.sum == expected) return "";
+    return "sum was " + std::to_string(result.sum) + ", expected " + std::to_string(expected);
+  }
+
+  // Every node of the tree is a task: leaves + leaves/10 + ... + 1 (1,111,111 for 1M leaves),
+  // so items_per_second reads as tasks spawned and joined per second.
+  static double items(const Params& params) {
+    std::int64_t tasks = 0;
+    for (std::int64_t level = params.leaves; level >= 1; level /= kFanOut) tasks += level;
+    return static_cast<double>(tasks);
+  }
+
+  static void counters(const Params& /*params*/, const Result& /*result*/,
+                       harness::Counters& /*counters*/) {}
+};
+
+}  // namespace workloads::runtime::skynet

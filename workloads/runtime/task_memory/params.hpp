@@ -1,0 +1,94 @@
+#pragma once
+// runtime/task_memory: what one idle task costs in memory. N tasks each wait on something
+// that only the model's main flow will signal; RSS is sampled while all N wait, then all are
+// released and every one must finish.
+//
+//   Params           tasks
+//   Result           how many waited and finished, the RSS growth while all waited
+//   Workload         points, label, check, items, counters for harness::register_model
+//   ThreadsWorkload  the same with 1,000 tasks: each is a thread
+//
+// Counter: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N. It
+// includes the loop's own set-up, which is noise at N = 100,000. A thread's kernel-side cost
+// (its kernel stack and task struct) is not in RSS, so threads look cheaper than they are.
+
+#include <malloc.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/rusage.hpp"
+#include "harness/workload.hpp"
+
+namespace workloads::runtime::task_memory {
+
+struct Params {
+  std::int64_t tasks = 0;
+};
+
+struct Result {
+  std::int64_t waiting_at_sample = 0;   // tasks that had begun waiting when RSS was sampled
+  std::int64_t finished_at_sample = 0;  // tasks already finished by then (must be 0)
+  std::int64_t finished = 0;            // tasks that finished after the release
+  std::int64_t rss_delta_bytes = 0;
+  std::string error;  // set when the model could not create every task (threads)
+};
+
+Result corio(const Params& params);
+Result asio(const Params& params);
+Result libuv(const Params& params);
+Result threads(const Params& params);
+
+// RSS after handing free heap memory back to the kernel: what a previous call (or model)
+// freed would otherwise be reused without RSS growing, and hide this call's cost.
+inline std::int64_t settled_rss_bytes() {
+  ::malloc_trim(0);
+  return harness::current_rss_bytes();
+}
+
+struct Workload {
+  using Params = task_memory::Params;
+  using Result = task_memory::Result;
+
+  static constexpr std::string_view name = "runtime/task_memory";
+
+  // 100,000 tasks: large enough that page granularity and the loop's set-up vanish in the
+  // per-task figure, small enough that a call takes milliseconds.
+  static std::vector<Params> points(harness::Profile /*profile*/) { return {{100'000}}; }
+
+  static std::string label(const Params& params) {
+    return "tasks:" + std::to_string(params.tasks);
+  }
+
+  static std::string check(const Params& params, const Result& result) {
+    if (!result.error.empty()) return result.error;
+    if (result.waiting_at_sample != params.tasks || result.finished_at_sample != 0) {
+      return "when memory was sampled " + std::to_string(result.waiting_at_sample) + " of " +
+             std::to_string(params.tasks) + " tasks were waiting and " +
+             std::to_string(result.finished_at_sample) + " had finished";
+    }
+    if (result.finished != params.tasks) {
+      return std::to_string(result.finished) + " of " + std::to_string(params.tasks) +
+             " tasks finished after the release";
+    }
+    return "";
+  }
+
+  static double items(const Params& params) { return static_cast<double>(params.tasks); }
+
+  static void counters(const Params& params, const Result& result,
+                       harness::Counters& counters) {
+    counters.set("bytes_per_task", static_cast<double>(result.rss_delta_bytes) /
+                                       static_cast<double>(params.tasks));
+  }
+};
+
+// A blocked thread per task: 1,000 of them show the per-thread cost without nearing this
+// machine's thread limits (runtime/timers goes to 10,000).
+struct ThreadsWorkload : Workload {
+  static std::vector<Params> points(harness::Profile /*profile*/) { return {{1'000}}; }
+};
+
+}  // namespace workloads::runtime::task_memory
