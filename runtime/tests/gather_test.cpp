@@ -1,0 +1,177 @@
+#include <corio/gather.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include <corio/corio.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using corio::Task;
+using corio::testing::Counted;
+
+Task<int> after(std::chrono::milliseconds delay, int value) {
+  co_await corio::sleep(delay);
+  co_return value;
+}
+
+Task<void> nothing() { co_return; }
+
+Task<int> fail_after(std::chrono::milliseconds delay, std::string message) {
+  co_await corio::sleep(delay);
+  throw std::runtime_error(message);
+}
+
+TEST(Gather, VectorResultsComeInInputOrder) {
+  auto main_task = []() -> Task<std::vector<int>> {
+    std::vector<Task<int>> tasks;
+    tasks.push_back(after(20ms, 1));
+    tasks.push_back(after(0ms, 2));
+    tasks.push_back(after(10ms, 3));
+    co_return co_await corio::gather(std::move(tasks));
+  };
+  EXPECT_EQ(corio::run(main_task()), (std::vector<int>{1, 2, 3}));
+}
+
+TEST(Gather, VariadicGivesATupleAndVoidBecomesMonostate) {
+  auto main_task = []() -> Task<int> {
+    auto [a, none, b] = co_await corio::gather(after(5ms, 1), nothing(), after(1ms, 2));
+    static_assert(std::is_same_v<decltype(none), std::monostate>);
+    co_return a * 10 + b;
+  };
+  EXPECT_EQ(corio::run(main_task()), 12);
+}
+
+TEST(Gather, EmptyVectorCompletesAtOnce) {
+  auto main_task = []() -> Task<std::size_t> {
+    auto results = co_await corio::gather(std::vector<Task<int>>{});
+    co_return results.size();
+  };
+  EXPECT_EQ(corio::run(main_task()), 0U);
+}
+
+TEST(Gather, ChildrenRunConcurrently) {
+  // 50 children of 20 ms each: concurrently about 20 ms, sequentially a second. The bound is
+  // loose on purpose (shared machines); it only tells concurrent from sequential.
+  auto main_task = []() -> Task<std::int64_t> {
+    std::vector<Task<int>> tasks;
+    for (int i = 0; i < 50; ++i) tasks.push_back(after(20ms, i));
+    const std::int64_t start = corio::EventLoop::now_ns();
+    co_await corio::gather(std::move(tasks));
+    co_return corio::EventLoop::now_ns() - start;
+  };
+  EXPECT_LT(corio::run(main_task()), 500'000'000);
+}
+
+Task<void> counted_sleep(std::chrono::milliseconds delay, int* finished) {
+  Counted guard;
+  co_await corio::sleep(delay);
+  ++*finished;
+}
+
+Task<int> counted_fail() {
+  co_await corio::sleep(1ms);
+  throw std::runtime_error("first");
+}
+
+TEST(Gather, WaitsForAllChildrenBeforeRethrowing) {
+  Counted::reset();
+  int finished = 0;
+  auto main_task = [](int* done) -> Task<std::string> {
+    try {
+      co_await corio::gather(counted_fail(), counted_sleep(30ms, done), counted_sleep(20ms, done));
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(*done, 2);           // the slow siblings finished first
+      EXPECT_EQ(Counted::alive, 0);  // and their frames are gone
+      co_return e.what();
+    }
+    co_return "no exception";
+  };
+  EXPECT_EQ(corio::run(main_task(&finished)), "first");
+}
+
+TEST(Gather, RethrowsTheFirstExceptionInTimeNotInPosition) {
+  auto main_task = []() -> Task<std::string> {
+    std::vector<Task<int>> tasks;
+    tasks.push_back(fail_after(20ms, "late"));
+    tasks.push_back(fail_after(1ms, "early"));
+    try {
+      co_await corio::gather(std::move(tasks));
+    } catch (const std::runtime_error& e) {
+      co_return e.what();
+    }
+    co_return "none";
+  };
+  EXPECT_EQ(corio::run(main_task()), "early");
+}
+
+TEST(Gather, ChildrenStartEagerlyInOrder) {
+  std::vector<int> log;
+  auto child = [](std::vector<int>* out, int id) -> Task<void> {
+    out->push_back(id);
+    co_await corio::yield_now();
+    out->push_back(id + 10);
+  };
+  auto main_task = [](Task<void> a, Task<void> b, std::vector<int>* out) -> Task<void> {
+    out->push_back(0);
+    co_await corio::gather(std::move(a), std::move(b));
+    out->push_back(99);
+  };
+  corio::run(main_task(child(&log, 1), child(&log, 2), &log));
+  EXPECT_EQ(log, (std::vector<int>{0, 1, 2, 11, 12, 99}));
+}
+
+Task<void> gather_two_sleepers(int* cancelled) {
+  auto sleeper = [](int* count) -> Task<void> {
+    try {
+      co_await corio::sleep(24h);
+    } catch (const corio::CancelledError&) {
+      ++*count;
+      throw;
+    }
+  };
+  co_await corio::gather(sleeper(cancelled), sleeper(cancelled));
+}
+
+TEST(Gather, CancellingTheAwaiterCancelsEveryChild) {
+  int cancelled = 0;
+  auto main_task = [](int* count) -> Task<bool> {
+    auto handle = corio::spawn(gather_two_sleepers(count));
+    co_await corio::yield_now();
+    handle.cancel();
+    try {
+      co_await handle;
+    } catch (const corio::CancelledError&) {
+      co_return true;
+    }
+    co_return false;
+  };
+  EXPECT_TRUE(corio::run(main_task(&cancelled)));
+  EXPECT_EQ(cancelled, 2);
+}
+
+
+Task<long> skynet_task(long num, long size) {
+  if (size == 1) co_return num;
+  std::vector<Task<long>> children;
+  children.reserve(10);
+  for (long i = 0; i < 10; ++i) children.push_back(skynet_task(num + i * (size / 10), size / 10));
+  long sum = 0;
+  for (long value : co_await corio::gather(std::move(children))) sum += value;
+  co_return sum;
+}
+
+TEST(Gather, SkynetOfTenThousandLeavesSumsCorrectly) {
+  EXPECT_EQ(corio::run(skynet_task(0, 10'000)), 49'995'000L);
+}
+
+}  // namespace
