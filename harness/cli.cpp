@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view prefix = "corio-bench: ";
 constexpr std::string_view accepted_options =
-    "--profile, --filter, --list, --out, --repetitions, --benchmark_*=VALUE, --help";
+    "--profile, --filter, --list, --out, --repetitions, --benchmark_*=VALUE, --v=N, --help";
 
 // Google Benchmark flags that one of our options sets: passing them too would make two
 // spellings of one thing, and some would break the harness (aggregates-only display hides the
@@ -23,14 +23,17 @@ struct OwnedFlag {
   std::string_view instead;
 };
 constexpr std::array owned_flags{
-    OwnedFlag{"benchmark_filter", "use --filter REGEX"},
-    OwnedFlag{"benchmark_list_tests", "use --list"},
-    OwnedFlag{"benchmark_out", "use --out FILE.json"},
-    OwnedFlag{"benchmark_out_format", "--out always writes JSON"},
-    OwnedFlag{"benchmark_repetitions", "use --repetitions N"},
-    OwnedFlag{"benchmark_report_aggregates_only", "--repetitions sets it (false)"},
-    OwnedFlag{"benchmark_display_aggregates_only", "--repetitions sets it (false)"},
-    OwnedFlag{"benchmark_min_time", "--profile sets it (quick 0.05 s, full 0.5 s per run)"},
+    OwnedFlag{.flag = "benchmark_filter", .instead = "use --filter REGEX"},
+    OwnedFlag{.flag = "benchmark_list_tests", .instead = "use --list"},
+    OwnedFlag{.flag = "benchmark_out", .instead = "use --out FILE.json"},
+    OwnedFlag{.flag = "benchmark_out_format", .instead = "--out always writes JSON"},
+    OwnedFlag{.flag = "benchmark_repetitions", .instead = "use --repetitions N"},
+    OwnedFlag{.flag = "benchmark_report_aggregates_only",
+              .instead = "--repetitions sets it (false)"},
+    OwnedFlag{.flag = "benchmark_display_aggregates_only",
+              .instead = "--repetitions sets it (false)"},
+    OwnedFlag{.flag = "benchmark_min_time",
+              .instead = "--profile sets it (quick 0.05 s, full 0.5 s per run)"},
 };
 
 std::string error(std::string_view text) { return std::string(prefix) + std::string(text); }
@@ -72,8 +75,8 @@ std::optional<int> parse_repetitions(std::string_view text) {
 bool truthy(std::string_view value) {
   if (value.empty()) return true;
   std::string lower(value);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::ranges::transform(lower, lower.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower.size() == 1) {
     return std::isalnum(static_cast<unsigned char>(lower[0])) != 0 && lower != "0" &&
            lower != "f" && lower != "n";
@@ -91,8 +94,7 @@ std::string check_benchmark_flag(std::string_view arg) {
     }
   }
   // 1.7.1 answers a bad format by printing its help and exiting 0, which would hide the mistake.
-  if (flag == "benchmark_format" &&
-      !(value == "console" || value == "json" || value == "csv")) {
+  if (flag == "benchmark_format" && !(value == "console" || value == "json" || value == "csv")) {
     return error("unknown --benchmark_format " + quoted(value.value_or("")) +
                  " (accepted: console, json, csv)");
   }
@@ -101,9 +103,7 @@ std::string check_benchmark_flag(std::string_view arg) {
 
 }  // namespace
 
-std::string_view to_string(Profile profile) {
-  return profile == Profile::quick ? "quick" : "full";
-}
+std::string_view to_string(Profile profile) { return profile == Profile::quick ? "quick" : "full"; }
 
 std::string_view to_string(Command command) {
   switch (command) {
@@ -172,7 +172,7 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       options.repetitions = *repetitions;
     } else if (arg == "--list") {
       options.list = true;
-    } else if (arg.starts_with("--benchmark_")) {
+    } else if (arg.starts_with("--benchmark_") || name == "--v") {  // --v: its log verbosity
       if (std::string bad = check_benchmark_flag(arg); !bad.empty()) {
         result.error = std::move(bad);
         return result;
@@ -183,8 +183,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       options.command_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
       return result;
     } else if (arg.starts_with("-")) {
-      result.error = error("unknown option " + quoted(arg) + " (accepted: " +
-                           std::string(accepted_options) + ")");
+      result.error = error("unknown option " + quoted(arg) +
+                           " (accepted: " + std::string(accepted_options) + ")");
       return result;
     } else {
       result.error = error("unknown command " + quoted(arg) +
@@ -224,8 +224,8 @@ Options (each also accepts --option=VALUE):
                         (profile, build type, compiler, flags, dependency versions)
   --repetitions N       run each benchmark N >= 1 times; every repetition is reported, then
                         mean, median, stddev and cv
-  --benchmark_*=VALUE   passed to Google Benchmark 1.7.1 (its flags are listed below);
-                        those the options above set are refused
+  --benchmark_*=VALUE   passed to Google Benchmark 1.7.1, like its --v=N (its flags are
+                        listed below); those the options above set are refused
   -h, --help            print this help
 
 Progress ([i/N] name ... elapsed, ETA) goes to stderr, results to stdout.

@@ -10,7 +10,7 @@
 //
 // One language for the whole suite: `--option VALUE` or `--option=VALUE`, subcommands as the
 // first word that is not an option, Google Benchmark's own flags passed through as
-// `--benchmark_*=VALUE` except those an option of ours already sets.
+// `--benchmark_*=VALUE` (and its `--v=N`) except those an option of ours already sets.
 
 #include <string>
 #include <string_view>
@@ -36,7 +36,7 @@ struct Options {
   bool list = false;
   std::string out;      // Google Benchmark JSON goes here too; empty: no file
   int repetitions = 0;  // 0: Google Benchmark's default (one run, no aggregates)
-  std::vector<std::string> benchmark_flags;  // "--benchmark_*" arguments, passed through as is
+  std::vector<std::string> benchmark_flags;  // "--benchmark_*" and "--v=N", passed through as is
   std::vector<std::string> command_args;     // what follows `serve` or `load`
 };
 

@@ -8,14 +8,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -36,25 +38,37 @@ using harness::Options;
 
 int exit_status(ExitCode code) { return static_cast<int>(code); }
 
-// Hands `flags` to Google Benchmark's flag parser; returns the arguments it did not accept.
-std::vector<std::string> initialize_benchmark(const std::string& program,
-                                              const std::vector<std::string>& flags) {
-  std::vector<std::string> storage;
-  storage.reserve(flags.size() + 1);
-  storage.push_back(program);
-  storage.insert(storage.end(), flags.begin(), flags.end());
-  std::vector<char*> argv;
-  for (std::string& arg : storage) argv.push_back(arg.data());
+struct Rejected {
+  std::string flag;    // the first argument Google Benchmark did not take; "" when none
+  std::string reason;  // what it printed about it, e.g. "... is expected to be a double ..."
+};
+
+// Hands `flags` to Google Benchmark's flag parser. Its complaints about a malformed value
+// (written to std::cerr) are captured, so that corio-bench reports one line of its own.
+// `program` must outlive the run: Google Benchmark keeps the pointer to print "Running ...".
+Rejected initialize_benchmark(char* program, std::vector<std::string> flags) {
+  std::vector<char*> argv{program};
+  for (std::string& flag : flags) argv.push_back(flag.data());
   argv.push_back(nullptr);
-  int argc = static_cast<int>(storage.size());
+  int argc = static_cast<int>(argv.size() - 1);
+  std::ostringstream complaints;
+  std::streambuf* const real_cerr = std::cerr.rdbuf(complaints.rdbuf());
   // 1.7.1 calls this printer, then exit(0), when --benchmark_format or --benchmark_color has a
   // value it does not know; cli.cpp catches the first, this catches the rest with status 2.
   benchmark::Initialize(&argc, argv.data(), [] {
-    std::cerr << "corio-bench: a --benchmark_* flag has a value Google Benchmark does not "
-                 "accept (its flags and values: corio-bench --help)\n";
-    std::exit(exit_status(ExitCode::bad_input));
+    std::fputs(
+        "corio-bench: a --benchmark_* flag has a value Google Benchmark does not accept "
+        "(its flags and values: corio-bench --help)\n",
+        stderr);
+    // Single-threaded here; exit is what Google Benchmark would do next anyway.
+    std::exit(exit_status(ExitCode::bad_input));  // NOLINT(concurrency-mt-unsafe)
   });
-  return {argv.begin() + 1, argv.begin() + argc};
+  std::cerr.rdbuf(real_cerr);
+  if (argc <= 1) return {};
+  std::string reason = complaints.str();
+  while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+  std::ranges::replace(reason, '\n', ' ');
+  return {.flag = argv[1], .reason = reason};
 }
 
 // The benchmark names `spec` selects, in run order, by a --benchmark_list_tests pass that
@@ -111,17 +125,21 @@ void add_run_context(const Options& options, const std::string& command_line,
   benchmark::AddCustomContext("corio_command_line", command_line);
 }
 
-int run_benchmarks(const Options& options, const std::string& program,
-                   const std::string& command_line) {
+int run_benchmarks(const Options& options, char* program, const std::string& command_line) {
   const std::string_view profile = harness::to_string(options.profile);
   harness::register_all_workloads(options.profile);
 
   // Pass 1: validate the pass-through flags and resolve the filter, before any work.
   std::vector<std::string> flags = options.benchmark_flags;
   flags.emplace_back("--benchmark_list_tests=true");
-  if (const auto rejected = initialize_benchmark(program, flags); !rejected.empty()) {
-    std::cerr << "corio-bench: unknown or malformed flag '" << rejected.front()
-              << "' (Google Benchmark's flags are listed by corio-bench --help)\n";
+  if (const Rejected rejected = initialize_benchmark(program, flags); !rejected.flag.empty()) {
+    if (rejected.reason.empty()) {
+      std::cerr << "corio-bench: unknown flag '" << rejected.flag
+                << "' (Google Benchmark's flags are listed by corio-bench --help)\n";
+    } else {
+      std::cerr << "corio-bench: malformed flag '" << rejected.flag << "': " << rejected.reason
+                << '\n';
+    }
     return exit_status(ExitCode::bad_input);
   }
   const NameCollector::Listing listing = NameCollector::list(options.filter);
@@ -150,7 +168,7 @@ int run_benchmarks(const Options& options, const std::string& program,
     // Google Benchmark would exit(1) only once it gets there; append mode keeps what is there.
     if (!std::ofstream(options.out, std::ios::app)) {
       std::cerr << "corio-bench: cannot write --out '" << options.out
-                << "': " << std::strerror(errno) << '\n';
+                << "': " << std::generic_category().message(errno) << '\n';
       return exit_status(ExitCode::bad_input);
     }
   }

@@ -73,18 +73,26 @@ bool ProgressReporter::ReportContext(const Context& context) {
 
 void ProgressReporter::ReportRuns(const std::vector<Run>& report) {
   if (report.empty()) return;
+  int succeeded = 0;
   for (const Run& run : report) {
-    if (run.error_occurred) ++failed_runs_;
+    if (run.error_occurred) {
+      ++failed_runs_;
+    } else if (run.run_type == Run::RT_Iteration) {
+      ++succeeded;
+    }
   }
   const std::pair key{report.front().family_index, report.front().per_family_instance_index};
   const bool new_benchmark = key != last_reported_;
   last_reported_ = key;
   if (new_benchmark) ++finished_;
+  // Google Benchmark follows the repetitions with a second call for their mean, median...
+  // when at least two succeeded (ComputeStats in 1.7.1): announce the next run after that one.
+  const bool aggregates_follow = report.front().run_type == Run::RT_Iteration && succeeded >= 2;
 
   clear_line();
   display_.ReportRuns(report);
   display_.GetOutputStream().flush();
-  if (new_benchmark) announce_next();
+  if (!aggregates_follow) announce_next();
 }
 
 void ProgressReporter::Finalize() {

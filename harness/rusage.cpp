@@ -57,7 +57,7 @@ bool reset_peak_rss() noexcept {
 ContextSwitches context_switches() noexcept {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return {};
-  return {usage.ru_nvcsw, usage.ru_nivcsw};
+  return {.voluntary = usage.ru_nvcsw, .involuntary = usage.ru_nivcsw};
 }
 
 }  // namespace harness

@@ -18,10 +18,15 @@
 //   static double items(const Params&);      // operations per run (items_per_second); 0 = none
 //   static void counters(const Params&, const Result&, Counters&);  // extra counters
 //
+// and optionally (see workload_impl.hpp): `unit(const Params&)` for the display time unit
+// (default milliseconds) and `iterations(const Params&, Profile)` for a fixed call count per
+// run instead of the profile's minimum time (quick 0.05 s, full 0.5 s).
+//
 // A model is a plain function `W::Result fn(const W::Params&)` in
 // workloads/<group>/<workload>/<model>.cpp. It never prints, times or checks itself: the
 // harness times each call (real time), runs W::check on every result and fails the run when
-// the check fails (corio-bench then exits 3).
+// the check fails or the model throws (corio-bench then exits 3). check() and counters() run
+// with the timer paused, in batches: their cost is not timed, though it adds to wall time.
 
 #include <string>
 #include <string_view>
@@ -34,7 +39,8 @@ enum class Profile { quick, full };
 
 class Counters {
  public:
-  // Averaged over the iterations of a run (the last result's value is what most set).
+  // Each name is reported as its mean over the run's iterations (over the results that set
+  // it); setting a name twice in one call keeps the last value.
   void set(std::string name, double value) { values_.emplace_back(std::move(name), value); }
   [[nodiscard]] const std::vector<std::pair<std::string, double>>& values() const {
     return values_;

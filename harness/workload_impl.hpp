@@ -31,8 +31,8 @@
 namespace harness {
 
 template <class W>
-concept Workload = requires(const typename W::Params& p, const typename W::Result& r,
-                            Counters& c, Profile profile) {
+concept Workload = requires(const typename W::Params& p, const typename W::Result& r, Counters& c,
+                            Profile profile) {
   { W::name } -> std::convertible_to<std::string_view>;
   { W::points(profile) } -> std::convertible_to<std::vector<typename W::Params>>;
   { W::label(p) } -> std::convertible_to<std::string>;
@@ -128,9 +128,10 @@ std::string check_all(const typename W::Params& params, std::vector<typename W::
   return failure;
 }
 
+// One run of one parameter point. `items` is W::items(params), taken at registration.
 template <Workload W>
 void run_point(benchmark::State& state, typename W::Result (*fn)(const typename W::Params&),
-               const typename W::Params& params) {
+               const typename W::Params& params, double items) {
   std::vector<typename W::Result> batch;
   batch.reserve(check_batch);
   CounterMeans means;
@@ -158,22 +159,22 @@ void run_point(benchmark::State& state, typename W::Result (*fn)(const typename 
     }
   }
   // The loop has stopped the timer (or we broke out of it): the rest is untimed.
+  const ContextSwitches after = context_switches();
   if (failure.empty()) failure = check_all<W>(params, batch, means);
   if (!failure.empty()) {
     state.SkipWithError(failure.c_str());
     return;
   }
 
-  const ContextSwitches after = context_switches();
   const auto iterations = static_cast<double>(state.iterations());
-  if (const double items = W::items(params); items > 0) {
+  if (items > 0) {
     state.SetItemsProcessed(static_cast<std::int64_t>(iterations * items));
   }
   using benchmark::Counter;
   state.counters["ctx_voluntary"] =
       Counter(static_cast<double>(after.voluntary - before.voluntary), Counter::kAvgIterations);
-  state.counters["ctx_involuntary"] = Counter(
-      static_cast<double>(after.involuntary - before.involuntary), Counter::kAvgIterations);
+  state.counters["ctx_involuntary"] =
+      Counter(static_cast<double>(after.involuntary - before.involuntary), Counter::kAvgIterations);
   state.counters["peak_rss_bytes"] =
       Counter(static_cast<double>(peak_rss_bytes()), Counter::kDefaults, Counter::kIs1024);
   means.report(state);
@@ -189,19 +190,25 @@ void register_model(std::string_view model, typename W::Result (*fn)(const typen
     std::string name = std::string(W::name) + "/" + std::string(model);
     if (std::string label = W::label(params); !label.empty()) name += "/" + label;
 
-    benchmark::internal::Benchmark* bench = benchmark::RegisterBenchmark(
-        name.c_str(),
-        [fn, params](benchmark::State& state) { detail::run_point<W>(state, fn, params); });
+    const double items = W::items(params);
+    benchmark::internal::Benchmark* bench =
+        benchmark::RegisterBenchmark(name.c_str(), [fn, params, items](benchmark::State& state) {
+          detail::run_point<W>(state, fn, params, items);
+        });
     bench->UseRealTime();
 
     benchmark::TimeUnit unit = benchmark::kMillisecond;
-    if constexpr (requires { { W::unit(params) } -> std::convertible_to<benchmark::TimeUnit>; }) {
+    if constexpr (requires {
+                    { W::unit(params) } -> std::convertible_to<benchmark::TimeUnit>;
+                  }) {
       unit = W::unit(params);
     }
     bench->Unit(unit);
 
     int iterations = 0;
-    if constexpr (requires { { W::iterations(params, profile) } -> std::convertible_to<int>; }) {
+    if constexpr (requires {
+                    { W::iterations(params, profile) } -> std::convertible_to<int>;
+                  }) {
       iterations = W::iterations(params, profile);
     }
     if (iterations > 0) {

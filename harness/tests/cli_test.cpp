@@ -89,7 +89,8 @@ TEST(Cli, RejectsUnknownBenchmarkFormat) {
 
 TEST(Cli, ReadsRandomInterleavingAsGoogleBenchmarkDoes) {
   EXPECT_TRUE(random_interleaving(parse({"--benchmark_enable_random_interleaving"}).options));
-  EXPECT_FALSE(random_interleaving(parse({"--benchmark_enable_random_interleaving=false"}).options));
+  EXPECT_FALSE(
+      random_interleaving(parse({"--benchmark_enable_random_interleaving=false"}).options));
   EXPECT_FALSE(random_interleaving(parse({"--benchmark_enable_random_interleaving=0"}).options));
   EXPECT_FALSE(random_interleaving(parse({}).options));
 }

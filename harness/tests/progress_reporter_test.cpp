@@ -31,8 +31,7 @@ class SilentDisplay final : public benchmark::BenchmarkReporter {
   std::size_t reported = 0;
 };
 
-Run make_run(std::int64_t family, bool error = false,
-             Run::RunType type = Run::RT_Iteration) {
+Run make_run(std::int64_t family, bool error = false, Run::RunType type = Run::RT_Iteration) {
   Run run;
   run.family_index = family;
   run.per_family_instance_index = 0;
@@ -62,7 +61,7 @@ TEST(ProgressReporter, AnnouncesEachRunWithEtaAfterTheFirst) {
   std::ostringstream progress;
   ProgressReporter reporter(display, progress, settings({"a/x", "b/y"}));
   ASSERT_TRUE(reporter.ReportContext(benchmark::BenchmarkReporter::Context()));
-  reporter.ReportRuns({make_run(0), make_run(0)});  // two repetitions of a/x
+  reporter.ReportRuns({make_run(0), make_run(0)});               // two repetitions of a/x
   reporter.ReportRuns({make_run(0, false, Run::RT_Aggregate)});  // then its aggregates
   reporter.ReportRuns({make_run(1)});
   reporter.Finalize();
@@ -95,8 +94,7 @@ TEST(ProgressReporter, ExplainsTheDebugLibraryWarning) {
   std::ostringstream progress;
   ProgressReporter reporter(display, progress, settings({"a"}, true, "note: X"));
   reporter.ReportContext(benchmark::BenchmarkReporter::Context());
-  EXPECT_NE(display.err.str().find("DEBUG. Timings may be affected.\nnote: X\n"),
-            std::string::npos)
+  EXPECT_NE(display.err.str().find("DEBUG. Timings may be affected.\nnote: X\n"), std::string::npos)
       << display.err.str();
 }
 

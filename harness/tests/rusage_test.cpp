@@ -33,7 +33,9 @@ TEST(Rss, CurrentGrowsByTouchedPages) {
 }
 
 TEST(Rss, PeakResetsToCurrent) {
-  { const auto block = touch_pages(touched_bytes); }  // freed: large blocks go back to the OS
+  {
+    const auto block = touch_pages(touched_bytes);
+  }  // freed: large blocks go back to the OS
   ASSERT_GE(peak_rss_bytes(), touched_bytes);
   if (!reset_peak_rss()) GTEST_SKIP() << "/proc/self/clear_refs refused the reset";
   EXPECT_LT(peak_rss_bytes(), current_rss_bytes() + touched_bytes / 2);

@@ -1,14 +1,14 @@
 // exceptions: how failures, timeouts and cancellation reach the awaiting coroutine.
 //
 // Python original (asyncio docs: Coroutines and Tasks):
-//   try: await fail_after(0.01, 'boom')                        # 1. the exception comes out of await
+//   try: await fail_after(0.01, 'boom')                                    # 1. raised at await
 //   except RuntimeError as e: print('caught:', e)
 //   try: await asyncio.gather(slow_ok(), fail_after(0.01, 'first'), fail_after(0.02, 'second'))
-//   except RuntimeError as e: print('gather raised:', e)      # 2.
+//   except RuntimeError as e: print('gather raised:', e)                   # 2.
 //   try: await asyncio.wait_for(slow_operation(), timeout=0.02)
-//   except TimeoutError: print('wait_for raised TimeoutError') # 3.
+//   except TimeoutError: print('wait_for raised TimeoutError')             # 3.
 //   task = asyncio.create_task(cancel_me()); await asyncio.sleep(0.01); task.cancel()
-//   try: await task                                            # 4.
+//   try: await task                                                        # 4.
 //   except asyncio.CancelledError: print('main(): cancel_me is cancelled now')
 //
 // Differences from asyncio worth knowing:

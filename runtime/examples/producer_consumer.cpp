@@ -84,8 +84,8 @@ corio::Task<int> amain() {
   // The consumers first run when amain suspends: by then the producer has filled the queue.
   std::cout << "the full queue made the producer wait: "
             << (totals.puts_that_waited > 0 ? "yes" : "no") << '\n';
-  std::cout << kConsumers << " consumers worked in parallel: "
-            << (elapsed < totals.work ? "yes" : "no") << '\n';
+  std::cout << kConsumers
+            << " consumers worked in parallel: " << (elapsed < totals.work ? "yes" : "no") << '\n';
 
   for (auto& handle : consumers) handle.cancel();
   int cancelled = 0;

@@ -70,8 +70,8 @@ corio::Task<> with_task_group() {
   corio::JoinHandle<std::string> task1 = group.spawn(say_after(20ms, "hello"));
   corio::JoinHandle<std::string> task2 = group.spawn(say_after(40ms, "world"));
   co_await group.join();
-  std::cout << "  main: Both tasks have completed now: " << task1.result() << ", "
-            << task2.result() << '\n';
+  std::cout << "  main: Both tasks have completed now: " << task1.result() << ", " << task2.result()
+            << '\n';
 }
 
 corio::Task<int> amain() {

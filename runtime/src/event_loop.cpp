@@ -131,7 +131,9 @@ void EventLoop::destroy_stuck_tasks() noexcept {
   if (tasks_.empty()) return;
   // Tasks still here wait on something nothing will complete. Keep each alive while the
   // others' frames are destroyed (a frame may own a JoinHandle to another), destroy every
-  // coroutine chain (awaiters unlink themselves from timers and wait lists), then let go.
+  // coroutine chain (awaiters unlink themselves from timers and wait lists), then drop our
+  // reference and the running one. A JoinHandle still held elsewhere keeps the bookkeeping
+  // (never done(); result() throws) until it goes.
   std::vector<detail::SpawnedTaskBase*> stuck;
   tasks_.for_each([&stuck](detail::SpawnedTaskBase& task) {
     task.add_ref();
@@ -142,7 +144,10 @@ void EventLoop::destroy_stuck_tasks() noexcept {
     task->destroy_coroutine();
   }
   ready_.clear();  // whatever is still queued belonged to the frames just destroyed
-  for (detail::SpawnedTaskBase* task : stuck) task->release();
+  for (detail::SpawnedTaskBase* task : stuck) {
+    task->release();  // ours
+    task->release();  // the one held "while running": it will never finish now
+  }
 }
 
 namespace detail {

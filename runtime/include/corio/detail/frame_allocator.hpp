@@ -72,6 +72,7 @@ inline void frame_deallocate(void* ptr, std::size_t size) noexcept {
     return;
   }
 #endif
+  (void)size;  // unused when the pool is bypassed
   ::operator delete(ptr);  // unsized: clang needs -fsized-deallocation for the other
 }
 
