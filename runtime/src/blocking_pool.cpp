@@ -1,12 +1,13 @@
-#include <corio/detail/blocking_pool.hpp>
-
 #include <algorithm>
 #include <mutex>
 #include <thread>
 
+#include <corio/detail/blocking_pool.hpp>
+
 namespace corio::detail {
 
-BlockingPool::BlockingPool(std::size_t max_threads) : max_threads_(std::max<std::size_t>(1, max_threads)) {}
+BlockingPool::BlockingPool(std::size_t max_threads)
+    : max_threads_(std::max<std::size_t>(1, max_threads)) {}
 
 BlockingPool::~BlockingPool() {
   {

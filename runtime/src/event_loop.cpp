@@ -1,16 +1,14 @@
-#include <corio/event_loop.hpp>
-
-#include <time.h>
-
 #include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <time.h>
 #include <vector>
 
 #include <corio/detail/spawned_task.hpp>
+#include <corio/event_loop.hpp>
 
 namespace corio {
 
@@ -103,7 +101,8 @@ void EventLoop::run_once() {
   // skip the system call entirely when no descriptor is watched).
   std::int64_t timeout_ns = 0;
   if (ready_.empty()) {
-    timeout_ns = timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
+    timeout_ns =
+        timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
   }
   if (timeout_ns != 0 || io_waiters_ > 0) poller_->wait(timeout_ns);
   fire_expired_timers();

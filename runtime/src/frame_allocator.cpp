@@ -1,10 +1,10 @@
 // Slow path of the frame pool: adopt blocks another thread left behind, or carve a new chunk.
-#include <corio/detail/frame_allocator.hpp>
-
 #include <cstddef>
 #include <cstdlib>
 #include <mutex>
 #include <new>
+
+#include <corio/detail/frame_allocator.hpp>
 
 namespace corio::detail {
 namespace {

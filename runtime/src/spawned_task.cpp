@@ -1,9 +1,8 @@
-#include <corio/detail/spawned_task.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <typeinfo>
 
+#include <corio/detail/spawned_task.hpp>
 #include <corio/errors.hpp>
 #include <corio/event_loop.hpp>
 #include <corio/task_group.hpp>

@@ -1,9 +1,8 @@
-#include <corio/task_group.hpp>
-
 #include <coroutine>
 #include <utility>
 
 #include <corio/detail/spawned_task.hpp>
+#include <corio/task_group.hpp>
 
 namespace corio {
 

@@ -1,12 +1,11 @@
-#include <corio/async_with.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <corio/async_with.hpp>
 #include <corio/corio.hpp>
 
 #include "test_support.hpp"

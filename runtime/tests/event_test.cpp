@@ -1,10 +1,9 @@
-#include <corio/event.hpp>
+#include <vector>
 
 #include <gtest/gtest.h>
 
-#include <vector>
-
 #include <corio/corio.hpp>
+#include <corio/event.hpp>
 
 #include "test_support.hpp"
 
@@ -79,7 +78,8 @@ TEST(Event, PingPongHandsControlBackAndForth) {
   corio::Event ping;
   corio::Event pong;
   int hits = 0;
-  corio::run(main_task(player(&ping, &pong, 1000, &hits), player(&pong, &ping, 1000, &hits), &ping));
+  corio::run(
+      main_task(player(&ping, &pong, 1000, &hits), player(&pong, &ping, 1000, &hits), &ping));
   EXPECT_EQ(hits, 2000);
 }
 

@@ -1,11 +1,11 @@
-#include <corio/detail/frame_allocator.hpp>
-
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include <corio/detail/frame_allocator.hpp>
 
 namespace {
 

@@ -1,7 +1,3 @@
-#include <corio/gather.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -9,7 +5,10 @@
 #include <variant>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/gather.hpp>
 
 #include "test_support.hpp"
 
@@ -158,7 +157,6 @@ TEST(Gather, CancellingTheAwaiterCancelsEveryChild) {
   EXPECT_TRUE(corio::run(main_task(&cancelled)));
   EXPECT_EQ(cancelled, 2);
 }
-
 
 Task<long> skynet_task(long num, long size) {
   if (size == 1) co_return num;

@@ -1,13 +1,12 @@
-#include <corio/generator.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/generator.hpp>
 
 #include "test_support.hpp"
 

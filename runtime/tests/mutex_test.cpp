@@ -1,11 +1,10 @@
-#include <corio/mutex.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/mutex.hpp>
 
 #include "test_support.hpp"
 

@@ -1,12 +1,11 @@
-#include <corio/queue.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/queue.hpp>
 
 #include "test_support.hpp"
 

@@ -1,12 +1,11 @@
-#include <corio/run.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/run.hpp>
 
 #include "test_support.hpp"
 

@@ -1,12 +1,11 @@
-#include <corio/semaphore.hpp>
-
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/semaphore.hpp>
 
 #include "test_support.hpp"
 
@@ -51,7 +50,8 @@ TEST(Semaphore, WaitersAreServedFirstComeFirstServed) {
   auto main_task = [](std::vector<int>* out) -> Task<void> {
     corio::Semaphore semaphore(0);
     std::vector<corio::JoinHandle<void>> waiters;
-    for (int i = 0; i < 5; ++i) waiters.push_back(corio::spawn(acquire_and_log(&semaphore, out, i)));
+    for (int i = 0; i < 5; ++i)
+      waiters.push_back(corio::spawn(acquire_and_log(&semaphore, out, i)));
     co_await corio::yield_now();
     EXPECT_FALSE(semaphore.try_acquire());  // no barging past the queue
     for (int i = 0; i < 5; ++i) semaphore.release();

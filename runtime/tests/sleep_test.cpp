@@ -1,11 +1,10 @@
-#include <corio/sleep.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/sleep.hpp>
 
 #include "test_support.hpp"
 

@@ -1,13 +1,12 @@
-#include <corio/spawn.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/spawn.hpp>
 
 #include "test_support.hpp"
 
@@ -91,7 +90,7 @@ TEST(Spawn, CancelWhileSleepingDeliversCancelledErrorAndRemovesTheTimer) {
       cancelled = true;
     }
     EXPECT_EQ(corio::testing::current_loop().pending_timers(), 0U);
-    EXPECT_EQ(Counted::alive, 0);  // its frame's destructors ran
+    EXPECT_EQ(Counted::alive, 0);   // its frame's destructors ran
     EXPECT_FALSE(handle.cancel());  // already finished
     co_return cancelled;
   };
@@ -102,8 +101,8 @@ TEST(Spawn, CancelWhileSleepingDeliversCancelledErrorAndRemovesTheTimer) {
 TEST(Spawn, CancelBeforeItStartsIsDeliveredAtItsFirstSuspension) {
   int steps = 0;
   auto child = [](int* counter) -> Task<void> {
-    ++*counter;                    // runs: cancellation waits for a suspension point
-    co_await corio::sleep(1ms);    // throws CancelledError instead of sleeping
+    ++*counter;                  // runs: cancellation waits for a suspension point
+    co_await corio::sleep(1ms);  // throws CancelledError instead of sleeping
     ++*counter;
   };
   auto main_task = [](Task<void> task) -> Task<bool> {
@@ -127,7 +126,9 @@ TEST(Spawn, DroppingTheHandleDetachesTheTask) {
     ++*counter;
   };
   auto main_task = [](Task<void> task) -> Task<void> {
-    { auto dropped = corio::spawn(std::move(task)); }
+    {
+      auto dropped = corio::spawn(std::move(task));
+    }
     co_await corio::sleep(20ms);
   };
   corio::run(main_task(child(&finished)));

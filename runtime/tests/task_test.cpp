@@ -1,11 +1,10 @@
-#include <corio/task.hpp>
-
-#include <gtest/gtest.h>
-
 #include <stdexcept>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/task.hpp>
 
 #include "test_support.hpp"
 
@@ -47,7 +46,9 @@ TEST(Task, IsLazyUntilAwaited) {
 
 TEST(Task, NeverAwaitedTaskNeverRunsAndFreesItsFrame) {
   int runs = 0;
-  { Task<int> task = answer(&runs); }
+  {
+    Task<int> task = answer(&runs);
+  }
   EXPECT_EQ(runs, 0);
 }
 

@@ -1,13 +1,12 @@
-#include <corio/to_thread.hpp>
-
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/to_thread.hpp>
 
 #include "test_support.hpp"
 

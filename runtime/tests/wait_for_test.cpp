@@ -1,11 +1,10 @@
-#include <corio/wait_for.hpp>
-
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/wait_for.hpp>
 
 #include "test_support.hpp"
 

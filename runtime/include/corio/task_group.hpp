@@ -46,7 +46,8 @@ class TaskGroup {
   template <class T>
   JoinHandle<T> spawn(Task<T> task) {
     if (error_) {
-      throw std::logic_error("corio::TaskGroup::spawn(): the group is shutting down after a failure");
+      throw std::logic_error(
+          "corio::TaskGroup::spawn(): the group is shutting down after a failure");
     }
     JoinHandle<T> handle = corio::spawn(std::move(task));
     adopt(*handle.task_);

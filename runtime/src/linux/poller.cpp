@@ -1,15 +1,14 @@
 // Linux back end of the poller: epoll for readiness, an eventfd for cross-thread wake-ups.
-#include <corio/detail/poller.hpp>
-
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <system_error>
+#include <unistd.h>
+
+#include <corio/detail/poller.hpp>
 
 namespace corio::detail {
 namespace {
@@ -61,8 +60,8 @@ int Poller::wait(std::int64_t timeout_ns) {
         timeout.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
         timeout_ptr = &timeout;
       }
-      count = ::epoll_pwait2(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                             timeout_ptr, nullptr);
+      count = ::epoll_pwait2(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ptr,
+                             nullptr);
       if (count < 0 && errno == ENOSYS) {
         have_pwait2_ = false;
         continue;

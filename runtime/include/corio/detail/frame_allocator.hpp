@@ -72,16 +72,14 @@ inline void frame_deallocate(void* ptr, std::size_t size) noexcept {
     return;
   }
 #endif
-  (void)size;  // unused when the pool is bypassed
+  (void)size;              // unused when the pool is bypassed
   ::operator delete(ptr);  // unsized: clang needs -fsized-deallocation for the other
 }
 
 // Base for heap objects that should come from the frame pool (task bookkeeping).
 struct PooledObject {
   static void* operator new(std::size_t size) { return frame_allocate(size); }
-  static void operator delete(void* ptr, std::size_t size) noexcept {
-    frame_deallocate(ptr, size);
-  }
+  static void operator delete(void* ptr, std::size_t size) noexcept { frame_deallocate(ptr, size); }
 };
 
 }  // namespace corio::detail

@@ -31,7 +31,10 @@ struct Joiner {
   TaskCore* core = nullptr;
 };
 
-class SpawnedTaskBase : public TaskCore, public RegistryHook, public GroupHook, public PooledObject {
+class SpawnedTaskBase : public TaskCore,
+                        public RegistryHook,
+                        public GroupHook,
+                        public PooledObject {
  public:
   SpawnedTaskBase() = default;
 
@@ -51,8 +54,8 @@ class SpawnedTaskBase : public TaskCore, public RegistryHook, public GroupHook, 
   // Forced teardown at loop shutdown: destroys the (suspended) coroutine chain.
   virtual void destroy_coroutine() noexcept = 0;
 
-  Joiner* joiner = nullptr;     // at most one coroutine awaits the JoinHandle
-  TaskGroup* group = nullptr;   // the TaskGroup this task belongs to, if any
+  Joiner* joiner = nullptr;    // at most one coroutine awaits the JoinHandle
+  TaskGroup* group = nullptr;  // the TaskGroup this task belongs to, if any
   EventLoop* loop = nullptr;
 
  protected:

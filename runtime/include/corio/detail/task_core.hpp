@@ -69,9 +69,7 @@ struct PromiseBase {
   TaskCore* core = nullptr;              // the task this coroutine runs in
 
   static void* operator new(std::size_t size) { return frame_allocate(size); }
-  static void operator delete(void* ptr, std::size_t size) noexcept {
-    frame_deallocate(ptr, size);
-  }
+  static void operator delete(void* ptr, std::size_t size) noexcept { frame_deallocate(ptr, size); }
 };
 
 template <class Promise>
