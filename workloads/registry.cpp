@@ -1,13 +1,58 @@
 // The one list of every workload's models (like libuv's test-list.h): adding a model to a
 // workload is one line here plus its file in workloads/<group>/<workload>/<model>.cpp.
 #include "harness/workload.hpp"
+#include "workloads/runtime/gather/params.hpp"
+#include "workloads/runtime/skynet/params.hpp"
+#include "workloads/runtime/spawn/params.hpp"
+#include "workloads/runtime/switch/params.hpp"
+#include "workloads/runtime/sync/params.hpp"
+#include "workloads/runtime/task_memory/params.hpp"
+#include "workloads/runtime/timers/params.hpp"
 
 namespace harness {
 
 void register_all_workloads(Profile profile) {
   // --- runtime group: spawn, switch, gather, sync ---
+  {
+    namespace spawn = workloads::runtime::spawn;
+    namespace switch_ = workloads::runtime::switch_;
+    namespace gather = workloads::runtime::gather;
+    namespace sync = workloads::runtime::sync;
+    register_model<spawn::Workload>("corio", spawn::corio, profile);
+    register_model<spawn::Workload>("asio", spawn::asio, profile);
+    register_model<spawn::Workload>("libuv", spawn::libuv, profile);
+    register_model<spawn::ThreadsWorkload>("threads", spawn::threads, profile);
+    register_model<switch_::Workload>("corio", switch_::corio, profile);
+    register_model<switch_::Workload>("asio", switch_::asio, profile);
+    register_model<switch_::Workload>("libuv", switch_::libuv, profile);
+    register_model<switch_::ThreadsWorkload>("threads", switch_::threads, profile);
+    register_model<gather::Workload>("corio", gather::corio, profile);
+    register_model<gather::Workload>("asio", gather::asio, profile);
+    register_model<gather::Workload>("libuv", gather::libuv, profile);
+    register_model<gather::ThreadsWorkload>("threads", gather::threads, profile);
+    // libuv has no sync: workloads/runtime/sync/README.md says why.
+    register_model<sync::Workload>("corio", sync::corio, profile);
+    register_model<sync::Workload>("asio", sync::asio, profile);
+    register_model<sync::ThreadsWorkload>("threads", sync::threads, profile);
+  }
 
   // --- runtime group: skynet, timers, task_memory ---
+  {
+    namespace skynet = workloads::runtime::skynet;
+    namespace timers = workloads::runtime::timers;
+    namespace task_memory = workloads::runtime::task_memory;
+    // libuv and threads have no skynet: workloads/runtime/skynet/README.md says why.
+    register_model<skynet::Workload>("corio", skynet::corio, profile);
+    register_model<skynet::Workload>("asio", skynet::asio, profile);
+    register_model<timers::Workload>("corio", timers::corio, profile);
+    register_model<timers::Workload>("asio", timers::asio, profile);
+    register_model<timers::Workload>("libuv", timers::libuv, profile);
+    register_model<timers::ThreadsWorkload>("threads", timers::threads, profile);
+    register_model<task_memory::Workload>("corio", task_memory::corio, profile);
+    register_model<task_memory::Workload>("asio", task_memory::asio, profile);
+    register_model<task_memory::Workload>("libuv", task_memory::libuv, profile);
+    register_model<task_memory::ThreadsWorkload>("threads", task_memory::threads, profile);
+  }
 
   (void)profile;
 }

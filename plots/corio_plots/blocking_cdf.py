@@ -14,7 +14,7 @@ from pathlib import Path
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.table import Table, dash
-from corio_plots.units import fmt_rate, fmt_ratio, fmt_us
+from corio_plots.units import REQ, fmt_rate, fmt_ratio, fmt_us
 
 KEY = "mixed/blocking_in_loop"
 STEM = "blocking_in_loop_cdf"
@@ -94,7 +94,7 @@ def table(data: BlockingCdf) -> Table:
     t = Table(["model", "variant", "parameters", "requests/s", "p50", "p99", "p99.9"])
     for c in sorted(data.curves, key=lambda c: (schema.model_order(c.model), c.variant)):
         t.add(c.model, c.variant, c.point or "–",
-              fmt_rate(c.rps) if c.rps is not None else dash(None),
+              fmt_rate(c.rps, REQ) if c.rps is not None else dash(None),
               fmt_us(c.p50_us) if c.p50_us is not None else dash(None),
               fmt_us(c.p99_us) if c.p99_us is not None else dash(None),
               fmt_us(c.p999_us) if c.p999_us is not None else dash(None))
@@ -111,6 +111,7 @@ def draw(data: BlockingCdf, out_dir: Path) -> list[Path]:
         ax.plot([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf],
                 linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4, **kwargs)
     ax.set_xscale("log")
+    figure.plain_log_ticks(ax, "x")
     ax.set_xlabel("latency of a cheap request (ms, log)")
     ax.set_ylabel("requests answered within (%)")
     ax.set_ylim(0, 100.5)

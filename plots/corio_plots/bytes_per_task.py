@@ -15,7 +15,7 @@ import numpy as np
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.table import Table
-from corio_plots.units import fmt_bytes, fmt_ratio
+from corio_plots.units import fmt_bytes, fmt_times
 
 STEM = "bytes_per_task"
 SOURCES: dict[str, str] = {
@@ -59,8 +59,8 @@ def compute(results: Results) -> BytesPerTask | None:
         best: dict[str, Entry] = {}
         for m in results.ok_measurements(source):
             value = m.value(schema.BYTES_PER_TASK)
-            if value is None:
-                continue
+            if value is None or value <= 0:
+                continue  # not measured (a sequential run holds no waiting task)
             entry = Entry(source=source, model=m.model, point=m.name.label, bytes_per_task=value)
             # Per model, the point with the most tasks: fixed costs amortised the most.
             if m.model not in best or _size(entry.point) > _size(best[m.model].point):
@@ -76,13 +76,15 @@ def findings(data: BytesPerTask) -> list[str]:
     for source in data.sources():
         es = sorted((e for e in data.entries if e.source == source),
                     key=lambda e: schema.model_order(e.model))
-        ref = next((e for e in es if e.model == schema.CORIO), min(es, key=lambda e: e.bytes_per_task))
+        ref = next((e for e in es if e.model == schema.CORIO),
+                   min(es, key=lambda e: e.bytes_per_task))
         parts = [f"{ref.model} {fmt_bytes(ref.bytes_per_task)}"]
-        for e in es:
+        for e in sorted(es, key=lambda e: e.bytes_per_task):
             if e is not ref:
-                ratio = e.bytes_per_task / ref.bytes_per_task if ref.bytes_per_task else float("nan")
-                parts.append(f"{e.model} {fmt_bytes(e.bytes_per_task)} ({fmt_ratio(ratio)})")
-        out.append(f"Memory per {SOURCES[source]}: " + ", ".join(parts) + ".")
+                at = f" at {e.point}" if e.point != ref.point else ""
+                parts.append(f"{e.model} {fmt_bytes(e.bytes_per_task)}{at} "
+                             f"({fmt_times(e.bytes_per_task / ref.bytes_per_task)})")
+        out.append(f"Memory per {SOURCES[source]} ({ref.point}): " + ", ".join(parts) + ".")
     return out
 
 
@@ -105,9 +107,12 @@ def draw(data: BytesPerTask, out_dir: Path) -> list[Path]:
         xs = [x[j] + (i - (len(models) - 1) / 2) * width
               for j, s in enumerate(sources) if s in by_source]
         ys = [by_source[s].bytes_per_task for s in sources if s in by_source]
-        ax.bar(xs, ys, width, **colors.bar_kwargs(model))
+        bars = ax.bar(xs, ys, width, **colors.bar_kwargs(model))
+        figure.label_bars(ax, bars, [fmt_bytes(y) for y in ys])
     ax.set_xticks(x, [SOURCES[s] for s in sources])
     ax.set_yscale("log")
+    figure.log_bar_floor(ax, [e.bytes_per_task for e in data.entries])
+    figure.plain_log_ticks(ax, "y")
     ax.set_ylabel("resident memory per task (bytes, log)")
     ax.set_xlabel("what the task was doing")
     ax.set_title("bytes per task per model (lower is better)")

@@ -14,7 +14,7 @@ from pathlib import Path
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.table import Table, dash
-from corio_plots.units import fmt_bytes, fmt_count, fmt_ms, fmt_rate, fmt_us
+from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_ms, fmt_rate, fmt_us
 
 KEY = "limit/concurrency_limit"
 STEM = "concurrency_limit"
@@ -105,8 +105,8 @@ def findings(data: ConcurrencyLimit) -> list[str]:
         if below:
             p = below[-1]
             out.append(f"{model}: below the knee throughput follows Little's law: "
-                       f"{fmt_rate(p.rps)} at L = {p.limit_label} (predicted "
-                       f"{fmt_rate(p.littles_rps)} = L / D).")
+                       f"{fmt_rate(p.rps, REQ)} at L = {p.limit_label} (predicted "
+                       f"{fmt_rate(p.littles_rps, REQ)} = L / D).")
         if at_knee and above:
             knee, last = at_knee[0], above[-1]
             p99_growth = ""
@@ -115,7 +115,7 @@ def findings(data: ConcurrencyLimit) -> list[str]:
                               f"{knee.limit_label} to {fmt_us(last.p99_us)} at L = "
                               f"{last.limit_label}")
             out.append(f"{model}: above L = C = {fmt_count(cap)} the throughput stays near "
-                       f"C / D = {fmt_rate(ceiling)} ({fmt_rate(last.rps)} at L = "
+                       f"C / D = {fmt_rate(ceiling, REQ)} ({fmt_rate(last.rps, REQ)} at L = "
                        f"{last.limit_label}){p99_growth}.")
         failing = [p for p in mine if p.errors]
         if failing:
@@ -140,9 +140,9 @@ def table(data: ConcurrencyLimit) -> Table:
     for p in sorted(data.points + data.other_settings,
                     key=lambda p: (p.capacity, p.delay_ms, schema.model_order(p.model),
                                    _sort_key(p))):
-        rate = fmt_rate(p.rps) + (f" ± {fmt_rate(p.rps_sd)}" if p.rps_sd else "")
+        rate = fmt_rate(p.rps, REQ) + (f" ± {fmt_rate(p.rps_sd, REQ)}" if p.rps_sd else "")
         t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), rate,
-              fmt_rate(p.littles_rps),
+              fmt_rate(p.littles_rps, REQ),
               fmt_us(p.p50_us) if p.p50_us is not None else dash(None),
               fmt_us(p.p99_us) if p.p99_us is not None else dash(None),
               fmt_count(p.errors) if p.errors is not None else dash(None),
@@ -189,6 +189,7 @@ def draw(data: ConcurrencyLimit, out_dir: Path) -> list[Path]:
     ax_rps.set_ylabel("throughput (requests/s)")
     ax_rps.set_title("throughput vs L")
     ax_p99.set_yscale("log")
+    figure.plain_log_ticks(ax_p99, "y")
     ax_p99.set_ylabel("p99 latency (ms, log)")
     ax_p99.set_title("p99 latency vs L")
     ax_rps.legend(loc="lower right")

@@ -112,14 +112,15 @@ def findings(data: CpuScaling) -> list[str]:
             (w for w in all_w if data.cores is None or w <= data.cores), default=all_w[-1])
         at = sorted((p for p in points if p.workers == target), key=lambda p: -p.speedup)
         if at:
-            listed = ", ".join(f"{p.model} {fmt_speedup(p.speedup)}" for p in at)
+            best, rest = at[0], at[1:]
             cores = f" ({data.cores} cores)" if data.cores else ""
-            best = at[0]
             eff = (f", {fmt_percent(best.efficiency)} efficiency" if best.efficiency is not None
                    else "")
+            others = "; " + ", ".join(f"{p.model} {fmt_speedup(p.speedup)}" for p in rest) \
+                if rest else ""
             out.append(f"{kernel}: at W = {target}{cores}, {best.model} reached "
-                       f"{fmt_speedup(best.speedup)}{eff} over sequential "
-                       f"{fmt_ms(data.baseline_ms[kernel])}; all: {listed}.")
+                       f"{fmt_speedup(best.speedup)} over sequential "
+                       f"({fmt_ms(data.baseline_ms[kernel])}){eff}{others}.")
         w_max = all_w[-1]
         if data.cores and w_max > data.cores:
             top = max((p for p in points if p.workers == w_max), key=lambda p: p.speedup)
@@ -163,8 +164,12 @@ def draw(data: CpuScaling, out_dir: Path) -> list[Path]:
         ax.set_xticks(w_all, [str(w) for w in w_all])
         ax.set_xlabel("workers W (log2)")
         ax.set_title(f"kernel: {kernel}")
+    # The ideal line runs to W; past the cores nothing follows it, so the axis stops a little
+    # above what was reached (or the core count) and the line leaves the top of the panel.
+    top = max([p.speedup for p in data.points] + [float(data.cores or 1)])
+    axes[0].set_ylim(0, top * 1.25)
     axes[0].set_ylabel("speed-up over sequential (x)")
-    figure.legend_outside(axes[-1])
+    figure.legend_outside(axes[-1], handles_from=axes)
     fig.suptitle("cpu_scaling: speed-up vs workers (same total CPU work)")
     return figure.save(fig, out_dir, STEM)
 

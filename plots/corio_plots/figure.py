@@ -6,13 +6,16 @@ GitHub, so they are shown at their own size and 10 pt text stays readable.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: CI containers and ssh sessions have none
 
 import matplotlib.pyplot as plt  # noqa: E402  (must follow matplotlib.use)
+from matplotlib import ticker  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -60,9 +63,48 @@ def save(fig: Figure, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMA
     return written
 
 
-def legend_outside(ax: Axes, ncol: int = 1) -> None:
-    """A legend that never hides data: to the right of the panel."""
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=ncol,
-                  borderaxespad=0.0)
+def legend_outside(ax: Axes, handles_from: list[Axes] | None = None, ncol: int = 1) -> None:
+    """A legend that never hides data: right of ``ax``, with the entries of every axes in
+    ``handles_from`` (a model drawn in one panel only still gets its entry), each label once."""
+    seen: dict[str, Any] = {}
+    for source in handles_from or [ax]:
+        for handle, label in zip(*source.get_legend_handles_labels()):
+            seen.setdefault(label, handle)
+    if seen:
+        ax.legend(list(seen.values()), list(seen), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  ncol=ncol, borderaxespad=0.0)
+
+
+def _plain(value: float, _pos: int) -> str:
+    if value <= 0:
+        return ""
+    if value >= 1:
+        return f"{value:,.0f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def plain_log_ticks(ax: Axes, axis: str = "both") -> None:
+    """Log axes labelled 0.1, 1, 10, 1,000 instead of 10^-1 ... : read without decoding."""
+    formatter = ticker.FuncFormatter(_plain)
+    if axis in ("x", "both"):
+        ax.xaxis.set_major_formatter(formatter)
+    if axis in ("y", "both"):
+        ax.yaxis.set_major_formatter(formatter)
+
+
+def log_bar_floor(ax: Axes, values: list[float]) -> None:
+    """Starts a log-scale bar axis at the smallest bar's decade (96 -> 10), so a small bar
+    shows its size instead of a sliver above an arbitrary bottom, and leaves room above the
+    tallest bar for its value label."""
+    positive = [v for v in values if v > 0]
+    if positive:
+        ax.set_ylim(bottom=10 ** math.floor(math.log10(min(positive))), top=max(positive) * 3)
+
+
+def label_bars(ax: Axes, bars: Any, texts: list[str]) -> None:
+    """Writes each bar's value above it, small, so the chart can be read without the table."""
+    for bar, text in zip(bars, texts):
+        if bar.get_height() > 0:
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=7)

@@ -225,11 +225,11 @@ def load_results(path: str | Path) -> Results:
     except (OSError, UnicodeDecodeError) as e:
         raise _fail(file, f"cannot be read ({e.__class__.__name__}: {e})") from e
     if not text.strip():
-        raise _fail(file, "is empty; the run did not finish: re-run corio-bench or ./run_all.sh")
+        raise _fail(file, "empty; the run did not finish: re-run corio-bench or ./run_all.sh")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise _fail(file, f"is not valid JSON ({e.msg} at line {e.lineno} column {e.colno}); "
+        raise _fail(file, f"not valid JSON ({e.msg}: line {e.lineno} column {e.colno}); "
                           "it is corrupt or truncated: re-run corio-bench or ./run_all.sh") from e
     if not isinstance(data, dict):
         raise _fail(file, "holds a JSON " + type(data).__name__ + ", not Google Benchmark's "

@@ -126,10 +126,13 @@ def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> l
     parts: list[Part | None] = []
     cost = runtime_cost.compute(results)
     if cost is not None:
-        written += runtime_cost.draw(cost, charts_dir)
+        drawn = runtime_cost.draw(cost, charts_dir)
+        written += drawn or []
         parts.append(Part(heading="Cost per operation",
-                          what="ns per operation = 1e9 / items_per_second; skynet by total time",
-                          charts=[(runtime_cost.STEM, "cost per operation per model, log scale")],
+                          what="what one operation costs, in ns (1e9 / items_per_second); "
+                               "skynet by its total time; timers by how late they fire",
+                          charts=[(runtime_cost.STEM, "cost per operation per model, log scale")]
+                          if drawn else [],
                           findings=runtime_cost.findings(cost), notes=cost.notes))
     memory = bytes_per_task.compute(results)
     if memory is not None:
@@ -164,7 +167,7 @@ def summary_table(results: Results, meta: dict[str, Any]) -> Table:
             value = ctx.get(ctx_key)
         return "–" if value in (None, "") else str(value)
 
-    t = Table(["", ""])
+    t = Table(["", ""], numeric=False)
     cpus = pick(("cpu", "count"), "num_cpus")
     model = pick(("cpu", "model"))
     mhz = ctx.get("mhz_per_cpu")
@@ -205,7 +208,7 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
     rel = charts_dir.name
 
     lines = ["# corio-bench report", ""]
-    folder = results.path.parent.name
+    folder = meta.get("folder") or results.path.parent.name
     lines += [f"Results folder `{folder}`. Every number below is computed from `results.json` "
               "in this folder; `meta.json` records how it was produced.", ""]
     lines += ["## Machine and run", "", summary_table(results, meta).to_markdown(), ""]
@@ -217,8 +220,13 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
 
     all_findings = [f for _, parts in groups for p in parts for f in p.findings]
     lines += ["## Findings", ""]
-    lines += [f"- {f}" for f in all_findings] or ["- No finding: the run holds no workload "
-                                                  "with enough data."]
+    for _, parts in groups:
+        for p in parts:
+            if p.findings:
+                lines.append(f"- **{p.heading.split(' (`')[0]}**")
+                lines += [f"  - {f}" for f in p.findings]
+    if not all_findings:
+        lines.append("- No finding: the run holds no workload with enough data.")
     lines.append("")
 
     notes: list[str] = []

@@ -1,8 +1,13 @@
 """runtime/*: what one operation costs per model, in ns (log scale), grouped by workload.
 
-ns per operation = 1e9 / items_per_second for spawn, switch, gather, sync, timers and
-task_memory. skynet (a tree of 1M tasks) is measured by its total real time instead, so it
-has its own panel in ms.
+ns per operation = 1e9 / items_per_second for spawn, switch, gather, sync and task_memory.
+skynet (a tree of tasks) is measured by its total real time, so it has its own panel in ms.
+timers wait out a sleep, so they are not a cost per operation; their finding is how late a
+timer fires (overshoot_ms). Their memory is in the bytes_per_task chart.
+
+A workload may run several points per model (switch via:yield and via:event; threads at a
+smaller N than coroutines). The chart and findings use each model's first point, the one the
+workload registers first as its headline; the report's tables hold every point.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib import ticker
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Measurement, Results
-from corio_plots.units import fmt_duration_ns, fmt_ratio
+from corio_plots.units import fmt_duration_ns, fmt_ms, fmt_times
 
 STEM = "runtime_cost"
 
@@ -28,19 +34,22 @@ class Cost:
     sd_ns: float | None
 
 
+@dataclass(frozen=True)
+class Overshoot:
+    model: str
+    point: str
+    overshoot_ms: float
+
+
 @dataclass
 class RuntimeCost:
-    per_op: list[Cost]  # the drawn point of each per-op workload
+    per_op: list[Cost]  # each model's first point of each per-op workload
     skynet: list[Cost]
-    all_points: list[Cost]  # every point measured, drawn or not
+    timers: list[Overshoot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def workloads(self) -> list[str]:
         return list(dict.fromkeys(c.workload for c in self.per_op))
-
-    def per_op_point(self, workload: str) -> str:
-        """The parameters of the point drawn for ``workload``."""
-        return next((c.point for c in self.per_op if c.workload == workload), "")
 
 
 def ns_per_op(items_per_second: float) -> float:
@@ -48,99 +57,97 @@ def ns_per_op(items_per_second: float) -> float:
     return 1e9 / items_per_second
 
 
-def _pick_point(ms: list[Measurement]) -> str:
-    """The parameter point to draw: the one most models ran; among those, the last run."""
-    counts: dict[str, int] = {}
+def first_per_model(ms: list[Measurement]) -> list[Measurement]:
+    """Each model's first measurement in run order: the workload's headline point."""
+    chosen: dict[str, Measurement] = {}
     for m in ms:
-        counts[m.name.label] = counts.get(m.name.label, 0) + 1
-    best = max(counts.values())
-    return [label for label in counts if counts[label] == best][-1]
+        chosen.setdefault(m.model, m)
+    return list(chosen.values())
 
 
-def _costs(key: str, ms: list[Measurement], notes: list[str]) -> list[Cost]:
-    costs = []
-    for m in ms:
-        if key == schema.RUNTIME_TOTAL_TIME:
-            value, sd = m.value(REAL_TIME_NS), m.spread(REAL_TIME_NS)
-        else:
-            ips = m.value(schema.ITEMS_PER_SECOND)
-            if not ips:
-                notes.append(f"{m.name.base}: no items_per_second counter; not drawn")
-                continue
-            value = ns_per_op(ips)
-            ips_sd = m.spread(schema.ITEMS_PER_SECOND)
-            # ns = 1e9/ips, so d(ns) ≈ ns * d(ips)/ips: the same relative spread.
-            sd = value * ips_sd / ips if ips_sd else None
-        assert value is not None
-        costs.append(Cost(workload=key, model=m.model, point=m.name.label, ns_per_op=value,
-                          sd_ns=sd))
-    return costs
+def _cost(key: str, m: Measurement) -> Cost | None:
+    if key == schema.RUNTIME_TOTAL_TIME:
+        value, sd = m.value(REAL_TIME_NS), m.spread(REAL_TIME_NS)
+    else:
+        ips = m.value(schema.ITEMS_PER_SECOND)
+        if not ips:
+            return None
+        value = ns_per_op(ips)
+        ips_sd = m.spread(schema.ITEMS_PER_SECOND)
+        # ns = 1e9/ips, so d(ns) ≈ ns * d(ips)/ips: the same relative spread.
+        sd = value * ips_sd / ips if ips_sd else None
+    if value is None:
+        return None
+    return Cost(workload=key, model=m.model, point=m.name.label, ns_per_op=value, sd_ns=sd)
 
 
 def compute(results: Results) -> RuntimeCost | None:
     per_op: list[Cost] = []
     skynet: list[Cost] = []
-    everything: list[Cost] = []
     notes: list[str] = []
     for key in [*schema.RUNTIME_PER_OP, schema.RUNTIME_TOTAL_TIME]:
         ms = results.ok_measurements(key)
-        if not ms:
-            continue
-        costs = _costs(key, ms, notes)
-        everything += costs
-        if not costs:
-            continue
-        point = _pick_point(ms)
-        drawn = [c for c in costs if c.point == point]
-        if len({c.point for c in costs}) > 1:
-            notes.append(f"{key}: the chart shows {point or 'the default point'}; "
-                         "other points are in the table")
-        (skynet if key == schema.RUNTIME_TOTAL_TIME else per_op).extend(drawn)
-    if not everything:
+        for m in first_per_model(ms):
+            cost = _cost(key, m)
+            if cost is None:
+                notes.append(f"{m.name.base}: no items_per_second counter; not drawn")
+                continue
+            (skynet if key == schema.RUNTIME_TOTAL_TIME else per_op).append(cost)
+        if len({m.name.label for m in ms}) > len({m.model for m in ms}):
+            notes.append(f"{key}: the chart shows each model's first point; the table below "
+                         "has every point")
+    timers = [Overshoot(model=m.model, point=m.name.label, overshoot_ms=o)
+              for m in first_per_model(results.ok_measurements(schema.RUNTIME_TIMERS))
+              if (o := m.value(schema.OVERSHOOT_MS)) is not None]
+    if not (per_op or skynet or timers):
         return None
-    return RuntimeCost(per_op=per_op, skynet=skynet, all_points=everything, notes=notes)
+    return RuntimeCost(per_op=per_op, skynet=skynet, timers=timers, notes=notes)
 
 
 def _compare(costs: list[Cost], what: str) -> str:
-    """"spawn+join: corio 31 ns, asio 410 ns (13x), ..." with corio as the reference."""
-    costs = sorted(costs, key=lambda c: schema.model_order(c.model))
-    ref = next((c for c in costs if c.model == schema.CORIO), None)
-    if ref is None:
-        costs.sort(key=lambda c: c.ns_per_op)
-        ref = costs[0]
+    """"spawn+join (tasks:100000): corio 31 ns, libuv 120 ns (3.9x), threads 14 µs at
+    tasks:1000 (452x)": corio (else the cheapest) first as the reference, the others from
+    cheapest to dearest with their ratio, and their point when it is not the reference's."""
+    ref = next((c for c in costs if c.model == schema.CORIO),
+               min(costs, key=lambda c: c.ns_per_op))
+    head = f"{what} ({ref.point})" if ref.point else what
     parts = [f"{ref.model} {fmt_duration_ns(ref.ns_per_op)}"]
-    for c in costs:
+    for c in sorted(costs, key=lambda c: c.ns_per_op):
         if c is ref:
             continue
-        ratio = c.ns_per_op / ref.ns_per_op
-        how = fmt_ratio(ratio) if ratio >= 1 else f"{fmt_ratio(1 / ratio)} less"
-        parts.append(f"{c.model} {fmt_duration_ns(c.ns_per_op)} ({how})")
-    return f"{what}: " + ", ".join(parts)
+        at = f" at {c.point}" if c.point != ref.point else ""
+        parts.append(f"{c.model} {fmt_duration_ns(c.ns_per_op)}{at} "
+                     f"({fmt_times(c.ns_per_op / ref.ns_per_op)})")
+    return f"{head}: " + ", ".join(parts) + "."
 
 
 def findings(data: RuntimeCost) -> list[str]:
-    out = []
-    for w in data.workloads():
-        point = data.per_op_point(w)
-        what = schema.RUNTIME_PER_OP[w] + (f" ({point})" if point else "")
-        out.append(_compare([c for c in data.per_op if c.workload == w], what) + ".")
+    out = [_compare([c for c in data.per_op if c.workload == w], schema.RUNTIME_PER_OP[w])
+           for w in data.workloads()]
     if data.skynet:
-        point = data.skynet[0].point
-        what = "skynet, total time" + (f" ({point})" if point else "")
-        out.append(_compare(data.skynet, what) + ".")
+        out.append(_compare(data.skynet, "skynet, total time"))
+    if data.timers:
+        ref = next((t for t in data.timers if t.model == schema.CORIO), data.timers[0])
+        rest = ", ".join(f"{t.model} {fmt_ms(t.overshoot_ms)}"
+                         + (f" at {t.point}" if t.point != ref.point else "")
+                         for t in sorted(data.timers, key=lambda t: t.overshoot_ms)
+                         if t is not ref)
+        out.append(f"timers ({ref.point}): a timer fired on average {fmt_ms(ref.overshoot_ms)} "
+                   f"after its deadline with {ref.model}" + (f"; {rest}" if rest else "") + ".")
     return out
 
 
-def draw(data: RuntimeCost, out_dir: Path) -> list[Path]:
-    panels = (1 if data.per_op else 0) + (1 if data.skynet else 0)
-    fig, axes = figure.new_figure(ncols=panels)
-    if panels == 2:
-        # The per-operation panel holds several workloads; skynet is one group.
-        fig.clear()
-        grid = fig.add_gridspec(1, 2, width_ratios=(3, 1))
-        axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
+def draw(data: RuntimeCost, out_dir: Path) -> list[Path] | None:
+    """Nothing to draw (None) when the run holds only timers."""
+    if not (data.per_op or data.skynet):
+        return None
+    fig, _ = figure.new_figure()
+    fig.clear()
+    # The per-operation panel holds several workloads; skynet is one group, so it is narrower.
+    ratios = [r for r, present in ((3, data.per_op), (1, data.skynet)) if present]
+    grid = fig.add_gridspec(1, len(ratios), width_ratios=ratios)
+    axes = [fig.add_subplot(grid[0, i]) for i in range(len(ratios))]
     models = sorted({c.model for c in data.per_op + data.skynet}, key=schema.model_order)
-    drawn: set[str] = set()
     ax_iter = iter(axes)
     if data.per_op:
         ax = next(ax_iter)
@@ -154,32 +161,25 @@ def draw(data: RuntimeCost, out_dir: Path) -> list[Path]:
                   for j, w in enumerate(workloads) if w in by_w]
             ys = [by_w[w].ns_per_op for w in workloads if w in by_w]
             ax.bar(xs, ys, width, **colors.bar_kwargs(model))
-            drawn.add(model)
         ax.set_xticks(x, [schema.RUNTIME_PER_OP[w] for w in workloads], rotation=20, ha="right")
         ax.set_yscale("log")
+        figure.log_bar_floor(ax, [c.ns_per_op for c in data.per_op])
+        figure.plain_log_ticks(ax, "y")
         ax.set_ylabel("cost per operation (ns, log)")
         ax.set_title("cost of one operation")
     if data.skynet:
         ax = next(ax_iter)
         sky = sorted(data.skynet, key=lambda c: schema.model_order(c.model))
         for i, c in enumerate(sky):
-            kwargs = colors.bar_kwargs(c.model)
-            if c.model in drawn:
-                kwargs["label"] = "_nolegend_"
-            ax.bar([i], [c.ns_per_op / 1e6], 0.8, **kwargs)
-            drawn.add(c.model)
+            bars = ax.bar([i], [c.ns_per_op / 1e6], 0.8, **colors.bar_kwargs(c.model))
+            figure.label_bars(ax, bars, [fmt_duration_ns(c.ns_per_op)])
         ax.set_xticks(range(len(sky)), [c.model for c in sky], rotation=30, ha="right")
         ax.set_yscale("log")
+        figure.log_bar_floor(ax, [c.ns_per_op / 1e6 for c in sky])
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        figure.plain_log_ticks(ax, "y")
         ax.set_ylabel("total time (ms, log)")
         ax.set_title(f"skynet {sky[0].point}".strip())
-    handles, labels = [], []
-    for a in axes:
-        h, lab = a.get_legend_handles_labels()
-        handles += h
-        labels += lab
-    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6),
-               bbox_to_anchor=(0.5, 0.93))
+    figure.legend_outside(axes[-1], handles_from=axes)
     fig.suptitle("runtime: cost per operation per model (lower is better)")
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
-    return figure.save(fig, out_dir, STEM, tight=False)
-
+    return figure.save(fig, out_dir, STEM)

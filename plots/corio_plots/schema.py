@@ -6,8 +6,9 @@ name here appears there. A workload may report more counters (they show up in it
 table); the charts read only these.
 
 Counters are Google Benchmark user counters: top-level numeric keys of a benchmark's JSON
-entry, averaged over iterations (Counter::kAvgIterations is not used: a counter is the value
-of one run of the workload).
+entry. A counter is the value for one run of the workload (the harness averages it over the
+iterations of a repetition); repetitions give it mean/median/stddev/cv aggregate rows like the
+time.
 """
 
 from __future__ import annotations
@@ -178,12 +179,15 @@ WORKLOAD_BY_KEY: dict[str, Workload] = {w.key: w for w in WORKLOADS}
 
 # Runtime workloads whose cost is ns per operation (1e9 / items_per_second), and the phrase
 # a finding uses for one operation. skynet is measured by its total real time instead.
+# runtime/timers is not among them: its runs wait out a sleep (sleep_ms), so its
+# items_per_second is N / (sleep + overhead), not a cost; its figures are overshoot_ms and
+# bytes_per_task.
 RUNTIME_PER_OP: dict[str, str] = {
     "runtime/spawn": "spawn+join",
     "runtime/switch": "switch",
-    "runtime/gather": "gather (per child)",
+    "runtime/gather": "gather, per child",
     "runtime/sync": "wake-up",
-    "runtime/timers": "timer",
     "runtime/task_memory": "idle task creation",
 }
 RUNTIME_TOTAL_TIME = "runtime/skynet"
+RUNTIME_TIMERS = "runtime/timers"

@@ -82,8 +82,8 @@ def findings(data: SleepFanout) -> list[str]:
                 f"(N·D), an overlap of {fmt_count(n_max * delay / lead.wall_ms)} sleeps at once.")
             if len(at_max) > 1:
                 ranked = ", ".join(f"{p.model} {fmt_ms(p.wall_ms)}" for p in at_max)
-                out.append(f"At N = {fmt_count(n_max)}, D = {fmt_ms(delay)} (ideal {fmt_ms(delay)}):"
-                           f" {ranked}.")
+                out.append(f"At N = {fmt_count(n_max)}, D = {fmt_ms(delay)} "
+                           f"(ideal {fmt_ms(delay)}): {ranked}.")
             for model in sorted({p.model for p in concurrent} - {p.model for p in at_max},
                                 key=schema.model_order):
                 last = max((p for p in concurrent if p.model == model), key=lambda p: p.tasks)
@@ -126,9 +126,10 @@ def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
                         **colors.line_kwargs(model))
         ax.set_xscale("log")
         ax.set_yscale("log")
+        figure.plain_log_ticks(ax)
         ax.set_xlabel("tasks N (log)")
         ax.set_ylabel("wall time (ms, log)")
         ax.set_title(f"D = {fmt_ms(delay)} per task")
-    figure.legend_outside(axes[-1])
+    figure.legend_outside(axes[-1], handles_from=axes)
     fig.suptitle("sleep_fanout: wall time to finish N sleeps of D ms")
     return figure.save(fig, out_dir, STEM)

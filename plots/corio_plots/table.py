@@ -10,6 +10,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     caption: str = ""
+    numeric: bool = True  # right-align every column but the first (numbers read best so)
 
     def add(self, *cells: str) -> None:
         self.rows.append(list(cells))
@@ -22,8 +23,8 @@ class Table:
         if self.caption:
             lines += [self.caption, ""]
         lines.append("| " + " | ".join(cell(h) for h in self.headers) + " |")
-        # Numbers read best right-aligned; the first column names the model.
-        lines.append("|" + "|".join([":---"] + ["---:"] * (len(self.headers) - 1)) + "|")
+        rest = "---:" if self.numeric else ":---"
+        lines.append("|" + "|".join([":---"] + [rest] * (len(self.headers) - 1)) + "|")
         for row in self.rows:
             lines.append("| " + " | ".join(cell(c) for c in row) + " |")
         return "\n".join(lines)

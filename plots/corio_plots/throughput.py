@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.table import Table, dash
-from corio_plots.units import fmt_bytes, fmt_count, fmt_rate, fmt_us
+from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_number, fmt_rate, fmt_us
 
 KEYS = ("io/tcp_echo", "io/http_plaintext")
 STEMS = {"io/tcp_echo": "tcp_echo_throughput", "io/http_plaintext": "http_plaintext_throughput"}
@@ -84,8 +85,8 @@ def findings(data: Throughput) -> list[str]:
         bars = sorted((b for b in data.bars if b.point == point), key=lambda b: -b.rps)
         best = bars[0]
         line = (f"{data.workload} at {point}: {best.model} served the most, "
-                f"{fmt_rate(best.rps)}{_p99(best)}")
-        rest = [f"{b.model} {fmt_rate(b.rps)}{_p99(b)}, {b.rps / best.rps:.2f}x of it"
+                f"{fmt_rate(best.rps, REQ)}{_p99(best)}")
+        rest = [f"{b.model} {fmt_rate(b.rps, REQ)}{_p99(b)}, {b.rps / best.rps:.2f}x of it"
                 for b in bars[1:]]
         out.append(line + ("; " + "; ".join(rest) if rest else "") + ".")
         for b in bars:
@@ -101,7 +102,7 @@ def table(data: Throughput) -> Table:
     for point in data.points():
         for b in sorted((b for b in data.bars if b.point == point),
                         key=lambda b: schema.model_order(b.model)):
-            rate = fmt_rate(b.rps) + (f" ± {fmt_rate(b.rps_sd)}" if b.rps_sd else "")
+            rate = fmt_rate(b.rps, REQ) + (f" ± {fmt_rate(b.rps_sd, REQ)}" if b.rps_sd else "")
             lat = [fmt_us(b.latency_us[c]) if c in b.latency_us else dash(None)
                    for c in _LATENCIES]
             t.add(b.model, point, rate, *lat,
@@ -109,6 +110,22 @@ def table(data: Throughput) -> Table:
                   fmt_bytes(b.server_rss_bytes) if b.server_rss_bytes is not None else dash(None),
                   str(b.repetitions))
     return t
+
+
+class _Raised:
+    """A bar seen as tall as its top plus its error bar, for placing its value label."""
+
+    def __init__(self, bar: Any, err: float) -> None:
+        self._bar, self._err = bar, err
+
+    def get_x(self) -> float:
+        return float(self._bar.get_x())
+
+    def get_width(self) -> float:
+        return float(self._bar.get_width())
+
+    def get_height(self) -> float:
+        return float(self._bar.get_height()) + self._err
 
 
 def draw(data: Throughput, out_dir: Path) -> list[Path]:
@@ -120,9 +137,12 @@ def draw(data: Throughput, out_dir: Path) -> list[Path]:
         by_point = {b.point: b for b in data.bars if b.model == model}
         heights = [by_point[p].rps if p in by_point else 0.0 for p in points]
         errs = [(by_point[p].rps_sd or 0.0) if p in by_point else 0.0 for p in points]
-        ax.bar(x + (i - (len(models) - 1) / 2) * width, heights, width,
-               yerr=errs if any(errs) else None, capsize=3, error_kw={"linewidth": 1},
-               **colors.bar_kwargs(model))
+        bars = ax.bar(x + (i - (len(models) - 1) / 2) * width, heights, width,
+                      yerr=errs if any(errs) else None, capsize=3, error_kw={"linewidth": 1},
+                      **colors.bar_kwargs(model))
+        # Above the error bar, so the label never sits on it.
+        figure.label_bars(ax, [_Raised(b, e) for b, e in zip(bars, errs)],
+                          [fmt_number(h) if h else "" for h in heights])
     ax.set_xticks(x, points)
     ax.set_xlabel("parameters (conns = concurrent connections, size = message bytes)"
                   if data.key == "io/tcp_echo" else "parameters (conns = concurrent connections)")

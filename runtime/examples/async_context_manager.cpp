@@ -18,17 +18,17 @@
 // cancellation. If opening fails there is nothing to close, as in Python. open(2), read(2) and
 // close(2) block, so they run on to_thread's pool and the loop thread stays free.
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <array>
 #include <cerrno>
 #include <cstddef>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <unistd.h>
 #include <utility>
 
 #include <corio/async_with.hpp>
@@ -45,15 +45,15 @@ int open_read_only(const std::filesystem::path& path) {
 
 std::string read_to_end(int fd) {
   std::string text;
-  char buffer[4096];
+  std::array<char, 4096> buffer{};
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n == 0) return text;
     if (n < 0) {
       if (errno == EINTR) continue;
       throw std::system_error(errno, std::generic_category(), "read");
     }
-    text.append(buffer, static_cast<std::size_t>(n));
+    text.append(buffer.data(), static_cast<std::size_t>(n));
   }
 }
 
@@ -97,6 +97,9 @@ class File {
   int fd_;
 };
 
+// async_with's body receives the resource by reference: the resource lives in async_with's
+// frame until the body and aclose() have finished (async_with.hpp).
+// NOLINTBEGIN(cppcoreguidelines-avoid-reference-coroutine-parameters)
 corio::Task<int> amain(std::filesystem::path path) {
   std::cout << "read through async_with:\n";
   const std::string text =
@@ -127,6 +130,7 @@ corio::Task<int> amain(std::filesystem::path path) {
   }
   co_return 0;
 }
+// NOLINTEND(cppcoreguidelines-avoid-reference-coroutine-parameters)
 
 // A uniquely named file in the temporary directory, removed when this object dies.
 class TempFile {

@@ -49,8 +49,9 @@ struct Totals {
   int puts_that_waited = 0;
 };
 
-// The queue and the totals are amain's locals; amain outlives every task that uses them, since
-// it awaits them all before returning.
+// The queue and the totals are shared, so they are passed by reference: they are amain's locals,
+// and amain outlives every task using them, since it awaits them all before returning.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-reference-coroutine-parameters): see above
 corio::Task<> producer(corio::Queue<int>& queue, Totals& totals) {
   for (int item = 1; item <= kItems; ++item) {
     if (queue.full()) ++totals.puts_that_waited;
@@ -59,6 +60,7 @@ corio::Task<> producer(corio::Queue<int>& queue, Totals& totals) {
   std::cout << "producer: put " << kItems << " items\n";
 }
 
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-reference-coroutine-parameters): see producer
 corio::Task<> consumer(corio::Queue<int>& queue, Totals& totals) {
   for (;;) {
     const int item = co_await queue.get();
@@ -75,6 +77,7 @@ corio::Task<int> amain() {
 
   const Clock::time_point start = Clock::now();
   std::vector<corio::JoinHandle<void>> consumers;
+  consumers.reserve(kConsumers);
   for (int i = 0; i < kConsumers; ++i) consumers.push_back(corio::spawn(consumer(queue, totals)));
   co_await producer(queue, totals);
   co_await queue.join();

@@ -52,7 +52,9 @@ struct Stats {
   std::vector<int> start_order;
 };
 
-// `semaphore` and `stats` are amain's locals; amain awaits every job before they die.
+// The semaphore and the stats are shared, so they are passed by reference: they are amain's
+// locals, and amain awaits every job before they die.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-reference-coroutine-parameters): see above
 corio::Task<> job(int id, corio::Semaphore& semaphore, Stats& stats) {
   co_await semaphore.acquire();
   const PermitGuard permit(semaphore);
@@ -68,6 +70,7 @@ corio::Task<int> amain() {
   Stats stats;
 
   std::vector<corio::Task<>> jobs;
+  jobs.reserve(kJobs);
   for (int id = 0; id < kJobs; ++id) jobs.push_back(job(id, semaphore, stats));
   const Clock::time_point start = Clock::now();
   co_await corio::gather(std::move(jobs));

@@ -4,12 +4,12 @@
 // suspension (Python 3.12's eager start); these children never suspend, so each finishes
 // before the next starts and only one child frame is alive at a time. Frames come from corio's
 // frame pool; the vectors of tasks and of results are the API's own allocations per round.
-#include <corio/corio.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
+
+#include <corio/corio.hpp>
 
 #include "workloads/runtime/gather/params.hpp"
 

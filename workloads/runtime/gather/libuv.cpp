@@ -6,12 +6,13 @@
 // turn per round, so the poll phase's epoll_wait (see runtime/spawn) is shared by K children.
 // Not uv_queue_work: that runs children on libuv's thread pool, which is parallelism with a
 // cross-thread hand-off per child, not K units of work completing on the loop.
-#include <uv.h>
-
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <uv.h>
 
 #include "workloads/runtime/gather/params.hpp"
 

@@ -22,7 +22,9 @@ corio::Task<std::int64_t> node(std::int64_t num, std::int64_t size) {
   const std::int64_t child_size = size / kFanOut;
   std::vector<corio::Task<std::int64_t>> children;
   children.reserve(static_cast<std::size_t>(kFanOut));
-  for (std::int64_t i = 0; i < kFanOut; ++i) children.push_back(node(num + i * child_size, child_size));
+  for (std::int64_t i = 0; i < kFanOut; ++i) {
+    children.push_back(node(num + i * child_size, child_size));
+  }
 
   const std::vector<std::int64_t> sums = co_await corio::gather(std::move(children));
   co_return std::accumulate(sums.begin(), sums.end(), std::int64_t{0});

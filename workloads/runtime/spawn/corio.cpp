@@ -3,9 +3,9 @@
 // parent suspends on the JoinHandle, the child runs and completes, and its completion resumes
 // the parent. The child's frame and the spawned-task record come from corio's per-size frame
 // pool, so the steady state allocates nothing from the system.
-#include <corio/corio.hpp>
-
 #include <cstdint>
+
+#include <corio/corio.hpp>
 
 #include "workloads/runtime/spawn/params.hpp"
 

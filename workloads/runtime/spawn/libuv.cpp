@@ -10,11 +10,11 @@
 // runs one started from a timer callback in the same pass, never polling, which libuv itself
 // calls a starvation bug (libuv/libuv#4245, fixed in 1.48 by #4250). Not uv_async: that is the
 // cross-thread wake-up (an eventfd write and read on top of the same poll).
-#include <uv.h>
-
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+
+#include <uv.h>
 
 #include "workloads/runtime/spawn/params.hpp"
 

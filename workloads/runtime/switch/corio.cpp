@@ -3,9 +3,9 @@
 // here the other one (asyncio's sleep(0)). via:event: two corio::Events; a task sets the
 // other's event and waits on its own, then clears it (an Event stays set until cleared), so
 // each step is an explicit wake-up of a task that really was waiting.
-#include <corio/corio.hpp>
-
 #include <cstdint>
+
+#include <corio/corio.hpp>
 
 #include "workloads/runtime/switch/params.hpp"
 
@@ -20,8 +20,7 @@ corio::Task<> yielder(int task, std::int64_t steps, Tally* tally) {
 }
 
 // A: step, wake B, wait for B. B: wait for A, step, wake A.
-corio::Task<> pinger(std::int64_t steps, corio::Event* wake_b, corio::Event* wake_a,
-                     Tally* tally) {
+corio::Task<> pinger(std::int64_t steps, corio::Event* wake_b, corio::Event* wake_a, Tally* tally) {
   for (std::int64_t i = 0; i < steps; ++i) {
     tally->step(0);
     wake_b->set();
@@ -30,8 +29,7 @@ corio::Task<> pinger(std::int64_t steps, corio::Event* wake_b, corio::Event* wak
   }
 }
 
-corio::Task<> ponger(std::int64_t steps, corio::Event* wake_b, corio::Event* wake_a,
-                     Tally* tally) {
+corio::Task<> ponger(std::int64_t steps, corio::Event* wake_b, corio::Event* wake_a, Tally* tally) {
   for (std::int64_t i = 0; i < steps; ++i) {
     co_await wake_b->wait();
     wake_b->clear();

@@ -6,12 +6,13 @@
 // timeout (a libuv 1.44 loop always watches its own signal pipe), so via:yield pays half a
 // poll per switch and via:event a whole one. uv_idle, not uv_async: uv_async_send is the
 // cross-thread wake-up and adds an eventfd write and read to every hand-off.
-#include <uv.h>
-
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+
+#include <uv.h>
 
 #include "workloads/runtime/switch/params.hpp"
 

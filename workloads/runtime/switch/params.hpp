@@ -11,8 +11,8 @@
 // control to the other. `switches` steps in all, half each, so items = switches and
 // 1e9 / items_per_second is ns per switch. check() demands that every step came right after a
 // step of the other task: a model whose tasks ran their loops back to back fails. A call builds
-// its own loop (corio::run, an io_context, a uv_loop_t, or one extra thread): 200,000
-// switches per call amortise that below a nanosecond per switch.
+// its own loop (corio::run, an io_context, a uv_loop_t, or one extra thread): 100,000
+// switches per call amortise that to about a nanosecond per switch or less.
 
 #include <cstdint>
 #include <string>
@@ -39,10 +39,14 @@ enum class Via {
 
 inline std::string_view to_string(Via via) {
   switch (via) {
-    case Via::yield: return "yield";
-    case Via::event: return "event";
-    case Via::condvar: return "condvar";
-    case Via::atomic: return "atomic";
+    case Via::yield:
+      return "yield";
+    case Via::event:
+      return "event";
+    case Via::condvar:
+      return "condvar";
+    case Via::atomic:
+      return "atomic";
   }
   return "?";
 }
@@ -82,7 +86,7 @@ struct Workload {
   static constexpr std::string_view name = "runtime/switch";
 
   static std::vector<Params> points(harness::Profile profile) {
-    const std::int64_t switches = profile == harness::Profile::quick ? 200'000 : 1'000'000;
+    const std::int64_t switches = profile == harness::Profile::quick ? 100'000 : 1'000'000;
     return {{Via::yield, switches}, {Via::event, switches}};
   }
 
@@ -97,8 +101,8 @@ struct Workload {
              std::to_string(params.switches);
     }
     if (result.handoffs != params.switches) {
-      return "only " + std::to_string(result.handoffs) + " of " +
-             std::to_string(params.switches) + " steps followed a step of the other task";
+      return "only " + std::to_string(result.handoffs) + " of " + std::to_string(params.switches) +
+             " steps followed a step of the other task";
     }
     return "";
   }
@@ -113,7 +117,7 @@ struct Workload {
 // the threads model does 10x fewer switches per call.
 struct ThreadsWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
-    const std::int64_t switches = profile == harness::Profile::quick ? 20'000 : 100'000;
+    const std::int64_t switches = profile == harness::Profile::quick ? 10'000 : 100'000;
     return {{Via::condvar, switches}, {Via::atomic, switches}};
   }
 };

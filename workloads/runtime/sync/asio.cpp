@@ -139,7 +139,8 @@ Result asio(const Params& params) {
   asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   const Executor executor = context.get_executor();
   const std::int64_t items = items_moved(params);
-  // Declared here so that they outlive run(): the coroutines hold pointers to them.
+  // The coroutines hold pointers to these: declared after the context, they outlive run() and
+  // are destroyed before it.
   Ring ring{std::vector<std::int64_t>(static_cast<std::size_t>(params.capacity))};
   TokenSemaphore free_slots{executor, params.capacity, params.capacity};
   TokenSemaphore filled{executor, params.capacity, 0};

@@ -5,11 +5,11 @@
 // put and get return at once when there is room or an item, and otherwise hand the item over
 // at wake-up time. Each primitive is used exactly as asyncio's is, with no try_* shortcuts:
 // its own await_ready already skips the suspension when nothing has to wait.
-#include <corio/corio.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include <corio/corio.hpp>
 
 #include "workloads/runtime/sync/params.hpp"
 

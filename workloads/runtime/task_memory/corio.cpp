@@ -25,8 +25,7 @@ corio::Task<> idle_task(corio::Event* release, Tally* tally) {
   ++tally->finished;
 }
 
-corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result,
-                       std::int64_t rss_before) {
+corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result, std::int64_t rss_before) {
   corio::Event release;
   corio::TaskGroup group;
   for (std::int64_t i = 0; i < tasks; ++i) group.spawn(idle_task(&release, tally));

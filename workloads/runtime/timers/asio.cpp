@@ -42,7 +42,7 @@ asio::awaitable<void> sleeper(std::int64_t id, std::chrono::milliseconds sleep, 
 }
 
 asio::awaitable<void> spawn_all(Params params, Tally* tally, Result* result,
-                               std::int64_t rss_before) {
+                                std::int64_t rss_before) {
   const auto executor = co_await asio::this_coro::executor;
   for (std::int64_t id = 0; id < params.tasks; ++id) {
     asio::co_spawn(executor, sleeper(id, params.sleep, tally), asio::detached);
@@ -64,9 +64,9 @@ Result asio(const Params& params) {
   Tally tally;
   Result result;
   asio::co_spawn(context, spawn_all(params, &tally, &result, rss_before),
-                [](std::exception_ptr error) {
-                  if (error) std::rethrow_exception(error);
-                });
+                 [](std::exception_ptr error) {
+                   if (error) std::rethrow_exception(error);
+                 });
   context.run();  // returns once the last timer fired and its coroutine ended
 
   result.elapsed = std::chrono::steady_clock::now() - start;

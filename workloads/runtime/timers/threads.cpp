@@ -43,7 +43,8 @@ Result threads(const Params& params) {
     }
   } catch (const std::system_error& error) {
     result.error = "the OS refused thread " + std::to_string(workers.size() + 1) + " of " +
-                   std::to_string(params.tasks) + " (" + error.what() + ")";
+                   std::to_string(params.tasks) + " (" + error.what() +
+                   "): this machine's limits (ulimit -u, ulimit -v, vm.max_map_count) allow fewer";
   }
 
   if (result.error.empty()) {
