@@ -16,8 +16,13 @@ constexpr std::size_t kChunkBytes = 64 * 1024;
 // Free lists left by exited threads, kept whole (a thread's list is handed over without
 // walking it: with a million free frames, walking would cost milliseconds at thread exit).
 struct SharedPool {
+  struct List {
+    FreeBlock* head;
+    std::size_t blocks;
+  };
   std::mutex mutex;
-  std::vector<FreeBlock*> lists[kFrameClasses];
+  std::vector<List> lists[kFrameClasses];
+  std::size_t free_bytes = 0;
 };
 
 SharedPool& shared_pool() {
@@ -38,7 +43,9 @@ struct ThreadChunks {
     std::lock_guard lock(pool.mutex);
     for (std::size_t size_class = 1; size_class < kFrameClasses; ++size_class) {
       if (FreeBlock* list = std::exchange(tls_frame_pool.heads[size_class], nullptr)) {
-        pool.lists[size_class].push_back(list);
+        const std::size_t blocks = std::exchange(tls_frame_pool.free_blocks[size_class], 0);
+        pool.lists[size_class].push_back({list, blocks});
+        pool.free_bytes += blocks * size_class * kFrameGranule;
       }
     }
     // The unused tail of the current chunk is dropped; at most 64 KiB per exited thread.
@@ -55,10 +62,12 @@ void* frame_pool_refill(std::size_t size_class) {
     SharedPool& pool = shared_pool();
     std::lock_guard lock(pool.mutex);
     if (!pool.lists[size_class].empty()) {
-      FreeBlock* adopted = pool.lists[size_class].back();
+      const SharedPool::List adopted = pool.lists[size_class].back();
       pool.lists[size_class].pop_back();
-      tls_frame_pool.heads[size_class] = adopted->next;
-      return adopted;
+      pool.free_bytes -= adopted.blocks * size_class * kFrameGranule;
+      tls_frame_pool.heads[size_class] = adopted.head->next;
+      tls_frame_pool.free_blocks[size_class] = adopted.blocks - 1;
+      return adopted.head;
     }
   }
   const std::size_t block_bytes = size_class * kFrameGranule;
@@ -69,6 +78,16 @@ void* frame_pool_refill(std::size_t size_class) {
   void* block = chunks.next;
   chunks.next += block_bytes;
   return block;
+}
+
+std::size_t frame_pool_free_bytes() noexcept {
+  std::size_t bytes = 0;
+  for (std::size_t size_class = 1; size_class < kFrameClasses; ++size_class) {
+    bytes += tls_frame_pool.free_blocks[size_class] * size_class * kFrameGranule;
+  }
+  SharedPool& pool = shared_pool();
+  std::lock_guard lock(pool.mutex);
+  return bytes + pool.free_bytes;
 }
 
 }  // namespace corio::detail

@@ -20,10 +20,12 @@
 #include <corio/mutex.hpp>
 #include <corio/queue.hpp>
 #include <corio/run.hpp>
+#include <corio/run_sharded.hpp>
 #include <corio/semaphore.hpp>
 #include <corio/sleep.hpp>
 #include <corio/spawn.hpp>
 #include <corio/task.hpp>
 #include <corio/task_group.hpp>
+#include <corio/thread_pool.hpp>
 #include <corio/to_thread.hpp>
 #include <corio/wait_for.hpp>

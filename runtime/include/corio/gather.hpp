@@ -79,9 +79,9 @@ class GatherBase : private CancelHook {
 
  private:
   static void handle_cancel(CancelHook* hook) noexcept {
-    auto* self = static_cast<GatherBase*>(hook);
-    self->cancelled_ = true;
-    self->cancel_children();  // the parent resumes when the last child has finished
+    auto& self = static_cast<GatherBase&>(*hook);
+    self.cancelled_ = true;
+    self.cancel_children();  // the parent resumes when the last child has finished
   }
 
   std::coroutine_handle<> parent_;

@@ -58,15 +58,15 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
 
  private:
   static void on_fire(detail::TimerNode* node) noexcept {
-    auto* self = static_cast<SleepAwaiter*>(node);
-    if (self->core_ != nullptr) self->core_->clear_hook();
-    self->loop_->schedule(self->handle_);
+    auto& self = static_cast<SleepAwaiter&>(*node);
+    if (self.core_ != nullptr) self.core_->clear_hook();
+    self.loop_->schedule(self.handle_);
   }
   static void handle_cancel(detail::CancelHook* hook) noexcept {
-    auto* self = static_cast<SleepAwaiter*>(hook);
-    self->loop_->remove_timer(*self);
-    self->cancelled_ = true;
-    self->loop_->schedule(self->handle_);
+    auto& self = static_cast<SleepAwaiter&>(*hook);
+    self.loop_->remove_timer(self);
+    self.cancelled_ = true;
+    self.loop_->schedule(self.handle_);
   }
 
   std::chrono::nanoseconds duration_;

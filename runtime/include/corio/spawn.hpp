@@ -120,9 +120,9 @@ class JoinHandle {  // not [[nodiscard]]: dropping it detaches, a legitimate use
    private:
     // Cancelling the awaiter cancels the awaited task and keeps waiting for it (asyncio).
     static void handle_cancel(detail::CancelHook* hook) noexcept {
-      auto* self = static_cast<Awaiter*>(hook);
-      self->task_->request_cancel();
-      if (self->core != nullptr && !self->task_->done()) self->core->install_hook(self);
+      auto& self = static_cast<Awaiter&>(*hook);
+      self.task_->request_cancel();
+      if (self.core != nullptr && !self.task_->done()) self.core->install_hook(&self);
     }
 
     detail::SpawnedTask<T>* task_;

@@ -90,9 +90,9 @@ class TaskGroup {
    private:
     friend class TaskGroup;
     static void handle_cancel(detail::CancelHook* hook) noexcept {
-      auto* self = static_cast<JoinAwaiter*>(hook);
-      self->parent_cancelled_ = true;
-      self->group_.cancel_all();
+      auto& self = static_cast<JoinAwaiter&>(*hook);
+      self.parent_cancelled_ = true;
+      self.group_.cancel_all();
     }
 
     TaskGroup& group_;

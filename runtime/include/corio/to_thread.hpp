@@ -66,26 +66,26 @@ class ToThread final : private BlockingJob, private RemoteCompletion, private Ca
 
  private:
   static void run_on_pool(BlockingJob* job) noexcept {
-    auto* self = static_cast<ToThread*>(job);
+    auto& self = static_cast<ToThread&>(*job);
     try {
       if constexpr (std::is_void_v<Result>) {
-        std::invoke(self->function_);
+        std::invoke(self.function_);
       } else {
-        self->value_.emplace(std::invoke(self->function_));
+        self.value_.emplace(std::invoke(self.function_));
       }
     } catch (...) {
-      self->error_ = std::current_exception();
+      self.error_ = std::current_exception();
     }
-    self->loop_->post_remote(*self);  // the mutex in post_remote orders the writes above
+    self.loop_->post_remote(self);  // the mutex in post_remote orders the writes above
   }
   static void complete_on_loop(RemoteCompletion* completion) noexcept {
-    auto* self = static_cast<ToThread*>(completion);
-    if (self->core_ != nullptr && !self->cancelled_) self->core_->clear_hook();
-    self->loop_->schedule(self->handle_);
+    auto& self = static_cast<ToThread&>(*completion);
+    if (self.core_ != nullptr && !self.cancelled_) self.core_->clear_hook();
+    self.loop_->schedule(self.handle_);
   }
   static void handle_cancel(CancelHook* hook) noexcept {
     // f keeps running; the task is resumed (with CancelledError) only when it returns.
-    static_cast<ToThread*>(hook)->cancelled_ = true;
+    static_cast<ToThread&>(*hook).cancelled_ = true;
   }
 
   F function_;

@@ -88,15 +88,15 @@ class WaitFor final : public TaskCore, private TimerNode, private CancelHook {
     }
   }
   static void on_timeout(TimerNode* node) noexcept {
-    auto* self = static_cast<WaitFor*>(node);
-    self->timed_out_ = true;
-    self->request_cancel();  // the parent resumes when the inner task has finished
+    auto& self = static_cast<WaitFor&>(*node);
+    self.timed_out_ = true;
+    self.request_cancel();  // the parent resumes when the inner task has finished
   }
   static void handle_cancel(CancelHook* hook) noexcept {
-    auto* self = static_cast<WaitFor*>(hook);
-    self->parent_cancelled_ = true;
-    if (self->queued()) self->loop_->remove_timer(*self);
-    self->request_cancel();
+    auto& self = static_cast<WaitFor&>(*hook);
+    self.parent_cancelled_ = true;
+    if (self.queued()) self.loop_->remove_timer(self);
+    self.request_cancel();
   }
 
   Task<T> task_;

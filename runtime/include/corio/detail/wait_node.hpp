@@ -56,10 +56,10 @@ class WaitNode : public ListHook, private CancelHook {
 
  private:
   static void handle_cancel(CancelHook* hook) noexcept {
-    auto* self = static_cast<WaitNode*>(hook);
-    self->unlink();
-    self->cancelled_ = true;
-    self->loop_->schedule(self->handle_);
+    auto& self = static_cast<WaitNode&>(*hook);
+    self.unlink();
+    self.cancelled_ = true;
+    self.loop_->schedule(self.handle_);
   }
 
   EventLoop* loop_ = nullptr;

@@ -1,0 +1,124 @@
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include <corio/event_loop.hpp>
+#include <corio/thread_pool.hpp>
+
+namespace corio {
+
+namespace detail {
+
+namespace {
+// Set by a worker while it runs a coroutine that left a loop (the loop's remote operation
+// it still owes); cleared by the awaiter that moves the coroutine on.
+thread_local constinit EventLoop* tls_worker_home = nullptr;
+}  // namespace
+
+[[gnu::noinline]] EventLoop* running_loop() noexcept { return EventLoop::current(); }
+
+[[gnu::noinline]] EventLoop* worker_home() noexcept { return tls_worker_home; }
+
+[[gnu::noinline]] EventLoop* leave_worker() noexcept {
+  return std::exchange(tls_worker_home, nullptr);
+}
+
+void throw_not_home(const EventLoop* here, const EventLoop* home) {
+  if (here != nullptr) {
+    throw std::logic_error(
+        "corio::resume_on(loop): the coroutine is running on another event loop; a task "
+        "cannot move between loops");
+  }
+  if (home == nullptr) {
+    throw std::logic_error(
+        "corio::resume_on(loop): the coroutine is not on a worker it reached from that loop "
+        "through ThreadPool::schedule()");
+  }
+  throw std::logic_error(
+      "corio::resume_on(loop): the coroutine left a different loop; it must go back to the "
+      "loop it came from");
+}
+
+namespace {
+[[noreturn]] void abort_stranded() noexcept {
+  std::fputs(
+      "corio::ThreadPool: a coroutine that left an event loop finished or suspended on a "
+      "worker without `co_await corio::resume_on(loop)`; every path (exceptions too) must hop "
+      "back before the coroutine ends or awaits anything but a Task, schedule() or "
+      "resume_on(). Aborting.\n",
+      stderr);
+  std::abort();
+}
+}  // namespace
+
+}  // namespace detail
+
+ThreadPool::ThreadPool(std::size_t threads) {
+  if (threads == 0) {
+    throw std::invalid_argument("corio::ThreadPool: the number of threads must be at least 1");
+  }
+  threads_.reserve(threads);
+  try {
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_ready_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+    throw;
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void ThreadPool::push(detail::PoolJob& job) noexcept {
+  std::unique_lock lock(mutex_);
+  job.next = nullptr;
+  if (tail_ != nullptr) {
+    tail_->next = &job;
+  } else {
+    head_ = &job;
+  }
+  tail_ = &job;
+  const bool wake = idle_ > 0;
+  lock.unlock();
+  // A busy worker takes the job when it finishes its own; only a sleeping one needs a futex.
+  if (wake) work_ready_.notify_one();
+}
+
+void ThreadPool::work() noexcept {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (head_ == nullptr) {
+      if (stopping_) return;  // queued work first: stop only once the queue is empty
+      ++idle_;
+      work_ready_.wait(lock, [this] { return head_ != nullptr || stopping_; });
+      --idle_;
+      continue;
+    }
+    detail::PoolJob& job = *head_;
+    head_ = job.next;
+    if (head_ == nullptr) tail_ = nullptr;
+    lock.unlock();
+    detail::tls_worker_home = job.home;
+    job.handle.resume();  // `job` lives in the coroutine's frame: gone from here on
+    if (detail::tls_worker_home != nullptr) detail::abort_stranded();
+    lock.lock();
+  }
+}
+
+}  // namespace corio
