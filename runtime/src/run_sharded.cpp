@@ -9,8 +9,7 @@
 
 namespace corio::detail {
 
-void run_shards(std::size_t shards, void (*body)(void* context, std::size_t shard),
-                void* context) {
+void run_shards(std::size_t shards, void (*body)(void* context, std::size_t shard), void* context) {
   std::mutex error_mutex;
   std::exception_ptr first_error;
   // The shards wait until every thread has started, so a failure to start one runs none.

@@ -10,15 +10,16 @@
 namespace corio::detail {
 
 std::coroutine_handle<> SpawnedTaskBase::on_root_done() noexcept {
-  done_ = true;
-  loop->unregister_task(*this);
+  spawn_done_ = true;
+  EventLoop& loop = *EventLoop::current();
+  loop.unregister_task(*this);
   // Both a group's joiner and this task's joiner may be waiting: one gets the direct transfer,
   // the other goes through the ready queue.
   std::coroutine_handle<> next = group != nullptr ? group->on_child_done(*this) : nullptr;
   if (Joiner* waiting = std::exchange(joiner, nullptr)) {
     if (waiting->core != nullptr) waiting->core->clear_hook();
     if (next) {
-      loop->schedule(waiting->handle);
+      loop.schedule(waiting->handle);
     } else {
       next = waiting->handle;
     }
@@ -39,7 +40,7 @@ bool is_cancellation(const std::exception_ptr& ptr) noexcept {
 }
 
 void SpawnedTaskBase::report_if_unretrieved() const noexcept {
-  if (retrieved_) return;
+  if (spawn_retrieved_) return;
   const std::exception_ptr error = exception();
   if (!error || is_cancellation(error)) return;
   try {

@@ -45,8 +45,7 @@ namespace detail {
 // Runs body(context, i) for every i in [0, shards) on its own new thread and joins them all;
 // then rethrows the first exception a body raised (by time). If a thread cannot be started,
 // no body runs and std::system_error propagates after the started threads are joined.
-void run_shards(std::size_t shards, void (*body)(void* context, std::size_t shard),
-                void* context);
+void run_shards(std::size_t shards, void (*body)(void* context, std::size_t shard), void* context);
 
 template <class T>
 inline constexpr bool kIsTask = false;

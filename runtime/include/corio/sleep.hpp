@@ -28,13 +28,16 @@ namespace corio {
 class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::CancelHook {
  public:
   explicit SleepAwaiter(std::chrono::nanoseconds duration) noexcept
-      : detail::CancelHook{&SleepAwaiter::handle_cancel}, duration_(duration) {
+      : detail::CancelHook{&SleepAwaiter::handle_cancel} {
     fire = &SleepAwaiter::on_fire;
+    // Holds the duration until await_suspend turns it into the deadline: one field less in
+    // every sleeping frame (a million sleeping tasks are a million of these).
+    deadline_ns = duration.count();
   }
   SleepAwaiter(const SleepAwaiter&) = delete;
   SleepAwaiter& operator=(const SleepAwaiter&) = delete;
   ~SleepAwaiter() {
-    if (queued()) loop_->remove_timer(*this);  // frame destroyed while sleeping
+    if (queued()) detail::current_loop().remove_timer(*this);  // frame destroyed while asleep
   }
 
   [[nodiscard]] bool await_ready() const noexcept { return false; }
@@ -45,10 +48,10 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
       cancelled_ = true;
       return false;
     }
-    loop_ = &EventLoop::require_current("corio::sleep()");
+    EventLoop& loop = EventLoop::require_current("corio::sleep()");
     handle_ = awaiting;
-    deadline_ns = EventLoop::now_ns() + duration_.count();
-    loop_->add_timer(*this);
+    deadline_ns += EventLoop::now_ns();
+    loop.add_timer(*this);
     if (core_ != nullptr) core_->install_hook(this);
     return true;
   }
@@ -60,17 +63,17 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
   static void on_fire(detail::TimerNode* node) noexcept {
     auto& self = static_cast<SleepAwaiter&>(*node);
     if (self.core_ != nullptr) self.core_->clear_hook();
-    self.loop_->schedule(self.handle_);
+    detail::current_loop().schedule(self.handle_);
   }
   static void handle_cancel(detail::CancelHook* hook) noexcept {
     auto& self = static_cast<SleepAwaiter&>(*hook);
-    self.loop_->remove_timer(self);
+    EventLoop& loop = detail::current_loop();
+    loop.remove_timer(self);
     self.cancelled_ = true;
-    self.loop_->schedule(self.handle_);
+    loop.schedule(self.handle_);
   }
 
-  std::chrono::nanoseconds duration_;
-  EventLoop* loop_ = nullptr;
+  // Timers fire and cancellations arrive on the loop thread: the loop is the current one.
   detail::TaskCore* core_ = nullptr;
   std::coroutine_handle<> handle_;
   bool cancelled_ = false;

@@ -146,7 +146,6 @@ template <class T>
 JoinHandle<T> EventLoop::spawn(Task<T> task) {
   assert(task.valid() && "corio::spawn of an empty Task");
   auto* spawned = new detail::SpawnedTask<T>(std::move(task));
-  spawned->loop = this;
   register_task(*spawned);
   if (closing_) spawned->request_cancel();  // spawned during shutdown: cancel at first await
   schedule(spawned->start_handle());

@@ -28,12 +28,12 @@
 // suspension point: a pending cancellation makes it raise CancelledError on the loop, without
 // leaving.
 
+#include <condition_variable>
 #include <coroutine>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <condition_variable>
 #include <optional>
 #include <thread>
 #include <type_traits>

@@ -5,9 +5,11 @@
 //                                   TaskGroup membership, loop registry membership
 //   corio::detail::Joiner           the coroutine awaiting a JoinHandle
 //
-// Lifetime: created by spawn() with two references, one for the JoinHandle and one held while
-// the task runs. The last release deletes it, destroying the finished root frame. A task whose
-// exception nobody retrieved reports it on stderr when deleted (CancelledError excepted).
+// Lifetime: created by spawn() with two references (TaskCore::spawn_refs_), one for the
+// JoinHandle and one held while the task runs. A task finishes on its loop's thread, so the
+// loop is the current one there and need not be stored. The last release deletes it, destroying the
+// finished root frame. A task whose exception nobody retrieved reports it on stderr when deleted
+// (CancelledError excepted).
 
 #include <coroutine>
 #include <exception>
@@ -38,16 +40,16 @@ class SpawnedTaskBase : public TaskCore,
  public:
   SpawnedTaskBase() = default;
 
-  void add_ref() noexcept { ++refs_; }
+  void add_ref() noexcept { ++spawn_refs_; }
   void release() noexcept {
-    if (--refs_ == 0) delete this;
+    if (--spawn_refs_ == 0) delete this;
   }
 
-  [[nodiscard]] bool done() const noexcept { return done_; }
+  [[nodiscard]] bool done() const noexcept { return spawn_done_; }
 
   // The outcome's exception (nullptr on success); marks it retrieved when asked to.
   [[nodiscard]] virtual std::exception_ptr exception() const noexcept = 0;
-  void mark_retrieved() noexcept { retrieved_ = true; }
+  void mark_retrieved() noexcept { spawn_retrieved_ = true; }
 
   std::coroutine_handle<> on_root_done() noexcept final;
 
@@ -56,17 +58,11 @@ class SpawnedTaskBase : public TaskCore,
 
   Joiner* joiner = nullptr;    // at most one coroutine awaits the JoinHandle
   TaskGroup* group = nullptr;  // the TaskGroup this task belongs to, if any
-  EventLoop* loop = nullptr;
 
  protected:
   virtual ~SpawnedTaskBase() = default;
   // Called by the derived destructor, while the result still exists.
   void report_if_unretrieved() const noexcept;
-
- private:
-  unsigned refs_ = 2;
-  bool done_ = false;
-  bool retrieved_ = false;
 };
 
 // True if ptr holds a corio::CancelledError.

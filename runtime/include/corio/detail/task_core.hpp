@@ -17,6 +17,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -61,7 +62,19 @@ class TaskCore {
 
  private:
   CancelHook* hook_ = nullptr;
+
+ protected:
+  // SpawnedTaskBase's reference count and flags. Declared here, between the hook and the
+  // cancel flag, they fill what would be padding, so that a spawned task's bookkeeping fits an
+  // 80-byte block: with a million sleeping tasks, 16 bytes each is 16 MB.
+  std::uint32_t spawn_refs_ = 2;
+
+ private:
   bool cancel_pending_ = false;
+
+ protected:
+  bool spawn_done_ = false;
+  bool spawn_retrieved_ = false;
 };
 
 struct PromiseBase {
