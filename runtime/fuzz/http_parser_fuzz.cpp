@@ -38,8 +38,7 @@ bool inside(std::string_view view, std::string_view message) {
   if (view.empty()) return true;
   const auto view_begin = reinterpret_cast<std::uintptr_t>(view.data());
   const auto message_begin = reinterpret_cast<std::uintptr_t>(message.data());
-  return view_begin >= message_begin &&
-         view_begin + view.size() <= message_begin + message.size();
+  return view_begin >= message_begin && view_begin + view.size() <= message_begin + message.size();
 }
 
 // A Content-Length value the parser accepted: digits, possibly with leading zeros.
@@ -69,8 +68,7 @@ std::string describe(const http::Request& request, std::string_view message) {
   if (request.path.size() == request.target.size()) {
     check(request.query.empty() && request.path == request.target, "target is the path");
   } else {
-    check(request.target ==
-              std::string(request.path).append("?").append(request.query),
+    check(request.target == std::string(request.path).append("?").append(request.query),
           "target is path?query");
   }
   const std::optional<std::string_view> length = request.headers.find("content-length");
@@ -166,8 +164,12 @@ std::vector<Outcome> drive(const http::Limits& limits, std::string_view input,
   for (;;) {
     const std::string_view available = input.substr(pos);
     const http::ParseResult result = parse(available);
-    if (result.status != http::ParseStatus::complete) {
+    if (result.status == http::ParseStatus::need_more) {
       outcomes.push_back({result, std::string(available)});
+      return outcomes;
+    }
+    if (result.status == http::ParseStatus::error) {
+      outcomes.push_back({result, {}});
       return outcomes;
     }
     outcomes.push_back({result, describe_last(available.substr(0, result.consumed))});

@@ -86,7 +86,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::push(detail::PoolJob& job) noexcept {
-  std::unique_lock lock(mutex_);
+  std::lock_guard lock(mutex_);
   job.next = nullptr;
   if (tail_ != nullptr) {
     tail_->next = &job;
@@ -94,10 +94,10 @@ void ThreadPool::push(detail::PoolJob& job) noexcept {
     head_ = &job;
   }
   tail_ = &job;
-  const bool wake = idle_ > 0;
-  lock.unlock();
   // A busy worker takes the job when it finishes its own; only a sleeping one needs a futex.
-  if (wake) work_ready_.notify_one();
+  // Notify before unlocking: once the lock is released the job may run, hop back, and its
+  // owner destroy this pool (and the condition variable) while we would still be notifying.
+  if (idle_ > 0) work_ready_.notify_one();
 }
 
 void ThreadPool::work() noexcept {

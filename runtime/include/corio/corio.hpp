@@ -8,6 +8,7 @@
 //   CancelledError, TimeoutError             errors.hpp
 //   Queue<T>, Semaphore, Mutex, Event        queue.hpp, semaphore.hpp, mutex.hpp, event.hpp
 //   Generator<T>, async_with, to_thread      generator.hpp, async_with.hpp, to_thread.hpp
+//   net::TcpListener, net::TcpStream         net/tcp.hpp
 //
 // runtime/README.md describes the loop's behaviour and costs; runtime/examples/ shows each.
 
@@ -18,6 +19,7 @@
 #include <corio/gather.hpp>
 #include <corio/generator.hpp>
 #include <corio/mutex.hpp>
+#include <corio/net/tcp.hpp>
 #include <corio/queue.hpp>
 #include <corio/run.hpp>
 #include <corio/run_sharded.hpp>

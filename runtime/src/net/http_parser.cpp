@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include <corio/net/http_parser.hpp>
 
@@ -74,13 +75,20 @@ std::string_view trim_spaces_and_tabs(std::string_view text) noexcept {
 
 // A reason to reject a message; status 0 means none.
 struct Failure {
+  constexpr Failure() noexcept = default;
+  constexpr Failure(int status_code, std::string_view why) noexcept
+      : status(status_code), reason(why) {}
+  explicit operator bool() const noexcept { return status != 0; }
+
   int status = 0;
   std::string_view reason;
-  explicit operator bool() const noexcept { return status != 0; }
 };
 
 ParseResult error_result(Failure failure) noexcept {
-  return {ParseStatus::error, 0, failure.status, failure.reason};
+  return {.status = ParseStatus::error,
+          .consumed = 0,
+          .error_status = failure.status,
+          .error_reason = failure.reason};
 }
 
 // Searches buffered[scan.scanned, max_head_bytes) for the blank line ending the head,
@@ -176,7 +184,7 @@ Failure parse_header_lines(std::string_view head, std::size_t pos, std::size_t m
     for (char c : value) {
       if (!kFieldValueChar[index_of(c)]) return {400, "invalid character in a header value"};
     }
-    if (headers.size() >= max_headers || !headers.push_back({name, value})) {
+    if (headers.size() >= max_headers || !headers.push_back({.name = name, .value = value})) {
       return {431, "too many header fields"};
     }
     if (equals_lowercase(name, "content-length")) {
@@ -203,15 +211,16 @@ bool keep_alive_for(int version_minor, const Framing& framing) noexcept {
 
 // "HTTP/" DIGIT "." DIGIT, the name case-sensitive (RFC 9112 section 2.3).
 bool is_http_version(std::string_view text) noexcept {
-  return text.size() == 8 && text.substr(0, 5) == "HTTP/" && is_digit(text[5]) &&
-         text[6] == '.' && is_digit(text[7]);
+  return text.size() == 8 && text.substr(0, 5) == "HTTP/" && is_digit(text[5]) && text[6] == '.' &&
+         is_digit(text[7]);
 }
 
 // method SP request-target SP HTTP-version, with exactly one SP between the three.
 Failure parse_request_line(std::string_view line, Request& request) noexcept {
   std::size_t end = 0;
   while (end < line.size() && kTokenChar[index_of(line[end])]) ++end;
-  if (end == line.size() || line[end] != ' ') return {400, "method is not a token then SP"};
+  if (end == line.size()) return {400, "request line without a target"};
+  if (line[end] != ' ') return {400, "invalid character in method"};
   if (end == 0) return {400, "empty method"};
   request.method = line.substr(0, end);
 
@@ -219,7 +228,8 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
   end = target_start;
   while (end < line.size() && kTargetChar[index_of(line[end])]) ++end;
   if (end == target_start) return {400, "empty request target"};
-  if (end == line.size() || line[end] != ' ') return {400, "invalid character in request target"};
+  if (end == line.size()) return {400, "request line without an HTTP version"};
+  if (line[end] != ' ') return {400, "invalid character in request target"};
   request.target = line.substr(target_start, end - target_start);
 
   const std::string_view version = line.substr(end + 1);
@@ -237,8 +247,8 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
 }
 
 // Parses the complete head found by scan_head and sets scan.body_size.
-Failure parse_request_head(std::string_view buffered, const Limits& limits,
-                           detail::HeadScan& scan, Request& request) noexcept {
+Failure parse_request_head(std::string_view buffered, const Limits& limits, detail::HeadScan& scan,
+                           Request& request) noexcept {
   const std::string_view head = buffered.substr(0, scan.head_end);
   request.headers.clear();
   request.body = {};
@@ -306,8 +316,8 @@ Failure parse_response_head(std::string_view buffered, const Limits& limits, boo
     return failure;
   }
   std::size_t length = 0;
-  const bool has_body = !head_request && response.status >= 200 && response.status != 204 &&
-                        response.status != 304;
+  const bool has_body =
+      !head_request && response.status >= 200 && response.status != 204 && response.status != 304;
   if (has_body) {
     if (framing.transfer_encoding) return {502, "Transfer-Encoding responses are not supported"};
     if (!framing.content_length) return {502, "response body without Content-Length"};
@@ -392,7 +402,8 @@ ParseResult RequestParser::parse(std::string_view buffered) noexcept {
   if (!head_parsed_now) (void)parse_request_head(buffered, limits_, scan_, request_);
   request_.body = buffered.substr(scan_.head_end, scan_.body_size);
   scan_ = {};
-  return {ParseStatus::complete, total, 0, {}};
+  return {
+      .status = ParseStatus::complete, .consumed = total, .error_status = 0, .error_reason = {}};
 }
 
 ResponseParser::ResponseParser(Limits limits) noexcept : limits_(limits) {}
@@ -410,12 +421,11 @@ ParseResult ResponseParser::parse(std::string_view buffered, bool head_request) 
     if (Failure failure = scan_head(buffered, limits_.max_head_bytes, scan_)) {
       if (failure.status == 414) failure.reason = "status line longer than the head limit";
       if (failure.status == 431) failure.reason = "response head larger than the limit";
-      return error_ = error_result({502, failure.reason});
+      return error_ = error_result(Failure(502, failure.reason));
     }
     if (scan_.head_end == 0) return {};
-    if (Failure failure =
-            parse_response_head(buffered, limits_, head_request, scan_, response_)) {
-      return error_ = error_result({502, failure.reason});
+    if (Failure failure = parse_response_head(buffered, limits_, head_request, scan_, response_)) {
+      return error_ = error_result(Failure(502, failure.reason));
     }
     head_parsed_now = true;
   }
@@ -426,47 +436,52 @@ ParseResult ResponseParser::parse(std::string_view buffered, bool head_request) 
   }
   response_.body = buffered.substr(scan_.head_end, scan_.body_size);
   scan_ = {};
-  return {ParseStatus::complete, total, 0, {}};
+  return {
+      .status = ParseStatus::complete, .consumed = total, .error_status = 0, .error_reason = {}};
 }
 
 std::string_view status_text(int status) noexcept {
-  switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
+  // RFC 9110 section 15's names (413 was "Payload Too Large" before it), plus 431 (RFC 6585).
+  static constexpr std::array<std::pair<int, std::string_view>, 34> kTexts = {{
+      {100, "Continue"},
+      {101, "Switching Protocols"},
+      {200, "OK"},
+      {201, "Created"},
+      {202, "Accepted"},
+      {204, "No Content"},
+      {206, "Partial Content"},
+      {301, "Moved Permanently"},
+      {302, "Found"},
+      {303, "See Other"},
+      {304, "Not Modified"},
+      {307, "Temporary Redirect"},
+      {308, "Permanent Redirect"},
+      {400, "Bad Request"},
+      {401, "Unauthorized"},
+      {403, "Forbidden"},
+      {404, "Not Found"},
+      {405, "Method Not Allowed"},
+      {408, "Request Timeout"},
+      {409, "Conflict"},
+      {411, "Length Required"},
+      {413, "Content Too Large"},
+      {414, "URI Too Long"},
+      {415, "Unsupported Media Type"},
+      {417, "Expectation Failed"},
+      {426, "Upgrade Required"},
+      {429, "Too Many Requests"},
+      {431, "Request Header Fields Too Large"},
+      {500, "Internal Server Error"},
+      {501, "Not Implemented"},
+      {502, "Bad Gateway"},
+      {503, "Service Unavailable"},
+      {504, "Gateway Timeout"},
+      {505, "HTTP Version Not Supported"},
+  }};
+  for (const auto& [code, text] : kTexts) {
+    if (code == status) return text;
   }
+  return "";
 }
 
 std::size_t write_response_head(std::span<char> out, int status, std::string_view content_type,

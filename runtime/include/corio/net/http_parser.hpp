@@ -49,9 +49,9 @@ inline constexpr std::size_t kHttpDateSize = 29;
 struct Limits {
   // The request line, header lines and the blank line that ends them, plus any empty lines
   // skipped before the request line. Above it: 431, or 414 while the request line is unended.
-  std::size_t max_head_bytes = 8 * 1024;
+  std::size_t max_head_bytes = std::size_t{8} * 1024;
   // Largest Content-Length accepted; a larger one is answered 413 before the body arrives.
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   // Most header fields; one more is 431.
   std::size_t max_headers = kMaxHeaders;
 };
@@ -114,7 +114,7 @@ struct Request {
   std::string_view query;   // target after the first '?', without it: "ms=5"; else empty
   int version_minor = 1;    // HTTP/1.<version_minor>: 0 or 1
   HeaderList headers;
-  std::string_view body;    // Content-Length bytes; empty without Content-Length
+  std::string_view body;  // Content-Length bytes; empty without Content-Length
   // HTTP/1.1: true unless a Connection header lists "close". HTTP/1.0: true only when a
   // Connection header lists "keep-alive" and none lists "close".
   bool keep_alive = true;
@@ -181,7 +181,7 @@ struct Response {
   int status = 0;         // 100..999
   std::string_view reason;
   HeaderList headers;
-  std::string_view body;  // Content-Length bytes; empty for 1xx, 204, 304 and HEAD answers
+  std::string_view body;   // Content-Length bytes; empty for 1xx, 204, 304 and HEAD answers
   bool keep_alive = true;  // the same rules as Request::keep_alive
 };
 
