@@ -28,8 +28,7 @@ EventLoop::~EventLoop() {
   detail::tls_current_loop = nullptr;
 }
 
-EventLoop& EventLoop::require_current(const char* caller) {
-  if (EventLoop* loop = detail::tls_current_loop) return *loop;
+void EventLoop::throw_no_loop(const char* caller) {
   throw std::logic_error(std::string(caller) +
                          " needs a running event loop on this thread: call it from a task "
                          "started by corio::run()");

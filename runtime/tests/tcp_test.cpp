@@ -1,20 +1,19 @@
-#include <corio/net/tcp.hpp>
-
-#include <dirent.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <string>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <corio/corio.hpp>
+#include <corio/net/tcp.hpp>
 
 #include "test_support.hpp"
 
@@ -116,7 +115,7 @@ Task<std::size_t> read_all_and_check(TcpStream stream, std::size_t expected) {
     }
     total += n;
   }
-  co_return intact && total == expected ? total : 0;
+  co_return intact&& total == expected ? total : 0;
 }
 
 TEST(TcpStream, SixteenMebibyteWriteAllArrivesIntactAcrossSmallBuffers) {

@@ -34,6 +34,8 @@ namespace corio {
 template <class T>
 class JoinHandle;
 
+class EventLoop;
+
 namespace detail {
 // Completion of work done on another thread, handed back to the loop thread.
 struct RemoteCompletion {
@@ -55,7 +57,11 @@ class EventLoop {
   // The loop of the calling thread, or nullptr.
   [[nodiscard]] static EventLoop* current() noexcept { return detail::tls_current_loop; }
   // The loop of the calling thread; throws std::logic_error naming `caller` if there is none.
-  static EventLoop& require_current(const char* caller);
+  static EventLoop& require_current(const char* caller) {
+    if (EventLoop* loop = detail::tls_current_loop) [[likely]]
+      return *loop;
+    throw_no_loop(caller);
+  }
 
   // Schedules the task to start on this loop (asyncio's create_task). Defined in spawn.hpp.
   template <class T>
@@ -108,6 +114,7 @@ class EventLoop {
   }
 
  private:
+  [[noreturn]] static void throw_no_loop(const char* caller);
   void fire_expired_timers();
   void drain_remote();
   void destroy_stuck_tasks() noexcept;

@@ -45,7 +45,7 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
   bool await_suspend(std::coroutine_handle<Promise> awaiting) {
     core_ = detail::core_of(awaiting);
     if (core_ != nullptr && core_->take_pending_cancel()) {
-      cancelled_ = true;
+      owner_flag = true;
       return false;
     }
     EventLoop& loop = EventLoop::require_current("corio::sleep()");
@@ -56,7 +56,7 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
     return true;
   }
   void await_resume() {
-    if (cancelled_ || (core_ != nullptr && core_->take_pending_cancel())) throw CancelledError{};
+    if (owner_flag || (core_ != nullptr && core_->take_pending_cancel())) throw CancelledError{};
   }
 
  private:
@@ -69,14 +69,13 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
     auto& self = static_cast<SleepAwaiter&>(*hook);
     EventLoop& loop = detail::current_loop();
     loop.remove_timer(self);
-    self.cancelled_ = true;
+    self.owner_flag = true;
     loop.schedule(self.handle_);
   }
 
   // Timers fire and cancellations arrive on the loop thread: the loop is the current one.
   detail::TaskCore* core_ = nullptr;
   std::coroutine_handle<> handle_;
-  bool cancelled_ = false;
 };
 
 template <class Rep, class Period>

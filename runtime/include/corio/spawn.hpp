@@ -51,7 +51,7 @@ class SpawnedTask final : public SpawnedTaskBase {
 
  private:
   ~SpawnedTask() override {
-    if (task_.valid() && done()) report_if_unretrieved();
+    if (!spawn_retrieved_ && task_.valid() && done()) report_if_unretrieved();
   }
 
   Task<T> task_;

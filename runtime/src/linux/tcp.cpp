@@ -1,21 +1,20 @@
 // Linux sockets for corio::net: epoll registration, the system calls behind each operation,
 // address resolution, accept's back-off.
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
 #include <optional>
 #include <string>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <system_error>
+#include <unistd.h>
 #include <utility>
 
 #include <corio/detail/io_op.hpp>
@@ -84,8 +83,8 @@ struct AddressList {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = (numeric_only ? AI_NUMERICHOST : 0) | (passive ? AI_PASSIVE : 0) |
-                     AI_NUMERICSERV;
+    hints.ai_flags =
+        (numeric_only ? AI_NUMERICHOST : 0) | (passive ? AI_PASSIVE : 0) | AI_NUMERICSERV;
     const std::string service = std::to_string(port);
     status = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &head);
   }

@@ -116,7 +116,9 @@ class IoOp : private CancelHook {
   [[nodiscard]] bool ready() const noexcept {
     return direction_ == Direction::read ? socket_->readable : socket_->writable;
   }
-  IoOp*& slot() noexcept { return direction_ == Direction::read ? socket_->reader : socket_->writer; }
+  IoOp*& slot() noexcept {
+    return direction_ == Direction::read ? socket_->reader : socket_->writer;
+  }
 
   void forget() noexcept {
     waiting_ = false;

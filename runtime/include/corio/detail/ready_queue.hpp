@@ -16,7 +16,8 @@ class ReadyQueue {
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
 
   void push(std::coroutine_handle<> handle) {
-    if (count_ == capacity_) grow();
+    if (count_ == capacity_) [[unlikely]]
+      grow();
     slots_[(head_ + count_) & (capacity_ - 1)] = handle;
     ++count_;
   }
@@ -31,7 +32,8 @@ class ReadyQueue {
   void clear() noexcept { head_ = count_ = 0; }
 
  private:
-  void grow() {
+  // Out of line so that push() stays small enough to inline everywhere.
+  [[gnu::noinline]] void grow() {
     const std::size_t capacity = capacity_ == 0 ? 256 : capacity_ * 2;
     auto slots = std::make_unique<std::coroutine_handle<>[]>(capacity);
     for (std::size_t i = 0; i < count_; ++i) slots[i] = slots_[(head_ + i) & (capacity_ - 1)];
