@@ -126,25 +126,27 @@ void EventLoop::shutdown() noexcept {
 }
 
 void EventLoop::destroy_stuck_tasks() noexcept {
-  if (tasks_.empty()) return;
   // Tasks still here wait on something nothing will complete. Keep each alive while the
   // others' frames are destroyed (a frame may own a JoinHandle to another), destroy every
   // coroutine chain (awaiters unlink themselves from timers and wait lists), then drop our
   // reference and the running one. A JoinHandle still held elsewhere keeps the bookkeeping
-  // (never done(); result() throws) until it goes.
-  std::vector<detail::SpawnedTaskBase*> stuck;
-  tasks_.for_each([&stuck](detail::SpawnedTaskBase& task) {
-    task.add_ref();
-    stuck.push_back(&task);
-  });
-  for (detail::SpawnedTaskBase* task : stuck) {
-    unregister_task(*task);
-    task->destroy_coroutine();
-  }
-  ready_.clear();  // whatever is still queued belonged to the frames just destroyed
-  for (detail::SpawnedTaskBase* task : stuck) {
-    task->release();  // ours
-    task->release();  // the one held "while running": it will never finish now
+  // (never done(); result() throws) until it goes. Destroying a frame that owns a TaskGroup
+  // hands the group's children back to the registry: hence the outer loop.
+  while (!tasks_.empty()) {
+    std::vector<detail::SpawnedTaskBase*> stuck;
+    tasks_.for_each([&stuck](detail::SpawnedTaskBase& task) {
+      task.add_ref();
+      stuck.push_back(&task);
+    });
+    for (detail::SpawnedTaskBase* task : stuck) {
+      unregister_task(*task);
+      task->destroy_coroutine();
+    }
+    ready_.clear();  // whatever is still queued belonged to the frames just destroyed
+    for (detail::SpawnedTaskBase* task : stuck) {
+      task->release();  // ours
+      task->release();  // the one held "while running": it will never finish now
+    }
   }
 }
 

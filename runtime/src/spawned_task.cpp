@@ -12,7 +12,7 @@ namespace corio::detail {
 std::coroutine_handle<> SpawnedTaskBase::on_root_done() noexcept {
   spawn_done_ = true;
   EventLoop& loop = *EventLoop::current();
-  loop.unregister_task(*this);
+  if (group == nullptr) loop.unregister_task(*this);  // a group child leaves the group's list
   // Both a group's joiner and this task's joiner may be waiting: one gets the direct transfer,
   // the other goes through the ready queue.
   std::coroutine_handle<> next = group != nullptr ? group->on_child_done(*this) : nullptr;

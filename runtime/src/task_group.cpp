@@ -7,15 +7,18 @@
 namespace corio {
 
 TaskGroup::~TaskGroup() {
-  // Children still running (join() was skipped, e.g. by an exception): cancel and detach them.
+  // Children still running (join() was skipped, e.g. by an exception): cancel them, and hand
+  // them back to the loop's registry, which run() drains.
   while (!children_.empty()) {
     detail::SpawnedTaskBase& child = children_.pop_front();
     child.group = nullptr;
+    detail::current_loop().register_task(child);
     child.request_cancel();
   }
 }
 
 void TaskGroup::adopt(detail::SpawnedTaskBase& child) noexcept {
+  detail::current_loop().unregister_task(child);  // a child lives in its group's list instead
   child.group = this;
   children_.push_back(child);
 }
@@ -25,7 +28,7 @@ void TaskGroup::cancel_all() noexcept {
 }
 
 std::coroutine_handle<> TaskGroup::on_child_done(detail::SpawnedTaskBase& child) noexcept {
-  static_cast<detail::GroupHook&>(child).unlink();
+  static_cast<detail::RegistryHook&>(child).unlink();
   child.group = nullptr;
   if (std::exception_ptr error = child.exception(); error && !detail::is_cancellation(error)) {
     child.mark_retrieved();  // the group delivers it (or it lost to an earlier failure)

@@ -77,7 +77,8 @@ class EventLoop {
   // are stuck waiting on something nothing will complete. Idempotent.
   void shutdown() noexcept;
 
-  // Diagnostics: timers armed, spawned tasks not yet finished, coroutines ready to run.
+  // Diagnostics: timers armed, spawned tasks not yet finished (outside any TaskGroup: a
+  // group keeps its own children), coroutines ready to run.
   [[nodiscard]] std::size_t pending_timers() const noexcept { return timers_.size(); }
   [[nodiscard]] std::size_t running_tasks() const noexcept { return tasks_.size(); }
   [[nodiscard]] std::size_t ready_count() const noexcept { return ready_.size(); }

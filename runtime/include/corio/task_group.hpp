@@ -111,7 +111,7 @@ class TaskGroup {
   void adopt(detail::SpawnedTaskBase& child) noexcept;
   void cancel_all() noexcept;
 
-  detail::IntrusiveList<detail::SpawnedTaskBase, detail::GroupHook> children_;
+  detail::IntrusiveList<detail::SpawnedTaskBase, detail::RegistryHook> children_;
   std::exception_ptr error_;
   JoinAwaiter* joiner_ = nullptr;
 };

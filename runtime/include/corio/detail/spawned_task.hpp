@@ -2,7 +2,7 @@
 // The bookkeeping of a spawned task (asyncio's Task object), apart from its coroutine.
 //
 //   corio::detail::SpawnedTaskBase  reference count (JoinHandle + "still running"), joiner,
-//                                   TaskGroup membership, loop registry membership
+//                                   membership in its TaskGroup or, if none, the loop registry
 //   corio::detail::Joiner           the coroutine awaiting a JoinHandle
 //
 // Lifetime: created by spawn() with two references (TaskCore::spawn_refs_), one for the
@@ -25,18 +25,16 @@ class EventLoop;
 
 namespace corio::detail {
 
-struct RegistryHook : ListHook {};  // membership in the loop's list of running tasks
-struct GroupHook : ListHook {};     // membership in a TaskGroup's list of running children
+// A running task is in exactly one list: its TaskGroup's children, or else the loop's registry
+// of running tasks. One hook serves both, 16 bytes less per task than a hook for each.
+struct RegistryHook : ListHook {};
 
 struct Joiner {
   std::coroutine_handle<> handle;
   TaskCore* core = nullptr;
 };
 
-class SpawnedTaskBase : public TaskCore,
-                        public RegistryHook,
-                        public GroupHook,
-                        public PooledObject {
+class SpawnedTaskBase : public TaskCore, public RegistryHook, public PooledObject {
  public:
   SpawnedTaskBase() = default;
 
