@@ -207,7 +207,7 @@ bool random_interleaving(const Options& options) {
 std::string usage() {
   return R"(Usage: corio-bench [--profile quick|full] [--filter REGEX] [--list] [--out FILE.json]
                    [--repetitions N] [--benchmark_*=VALUE ...]
-       corio-bench serve ...   (reserved: not implemented yet)
+       corio-bench serve http_plaintext [--model corio] --listen HOST:PORT
        corio-bench load ...    (reserved: not implemented yet)
 
 Runs the suite's benchmarks on Google Benchmark and checks every result.
@@ -227,6 +227,10 @@ Options (each also accepts --option=VALUE):
   --benchmark_*=VALUE   passed to Google Benchmark 1.7.1, like its --v=N (its flags are
                         listed below); those the options above set are refused
   -h, --help            print this help
+
+serve runs corio's HTTP server (GET /plaintext, GET /delay?ms=N) on HOST:PORT (port 0
+picks a free one) until SIGINT or SIGTERM, then closes its connections and exits 0; it
+prints "corio-bench: serving http_plaintext (corio) on HOST:PORT" once listening.
 
 Progress ([i/N] name ... elapsed, ETA) goes to stderr, results to stdout.
 Exit status: 0 every run passed its check; 2 bad input (nothing was run);

@@ -29,6 +29,7 @@
 #include "harness/git_revision.hpp"
 #include "harness/progress_reporter.hpp"
 #include "harness/rusage.hpp"
+#include "harness/serve.hpp"
 #include "harness/workload.hpp"
 
 namespace {
@@ -230,7 +231,19 @@ int main(int argc, char** argv) {
       std::cout << harness::usage() << "\nGoogle Benchmark's flags:\n" << std::flush;
       benchmark::PrintDefaultHelp();
       return exit_status(ExitCode::success);
-    case harness::Command::serve:
+    case harness::Command::serve: {
+      const harness::ServeParse serve = harness::parse_serve_args(options.command_args);
+      if (!serve.ok()) {
+        std::cerr << serve.error << '\n';
+        return exit_status(ExitCode::bad_input);
+      }
+      try {
+        return harness::run_serve(serve.options);
+      } catch (const std::exception& e) {
+        std::cerr << "corio-bench: serve: " << e.what() << '\n';
+        return exit_status(ExitCode::run_failed);
+      }
+    }
     case harness::Command::load:
       // Reserved for the network load generator (another issue): dispatch lands here.
       std::cerr << "corio-bench: '" << harness::to_string(options.command)

@@ -55,20 +55,20 @@ void EventLoop::unregister_task(detail::SpawnedTaskBase& task) noexcept {
 }
 
 void EventLoop::post_remote(detail::RemoteCompletion& completion) noexcept {
-  bool was_empty = false;
-  {
-    std::lock_guard lock(remote_mutex_);
-    completion.next = nullptr;
-    was_empty = remote_head_ == nullptr;
-    if (was_empty) {
-      remote_head_ = &completion;
-    } else {
-      remote_tail_->next = &completion;
-    }
-    remote_tail_ = &completion;
-    remote_posted_.store(true, std::memory_order_release);
+  std::lock_guard lock(remote_mutex_);
+  completion.next = nullptr;
+  const bool was_empty = remote_head_ == nullptr;
+  if (was_empty) {
+    remote_head_ = &completion;
+  } else {
+    remote_tail_->next = &completion;
   }
-  // Only the first post of a batch needs to wake the loop; it drains the whole list.
+  remote_tail_ = &completion;
+  remote_posted_.store(true, std::memory_order_release);
+  // Only the first post of a batch needs to wake the loop; it drains the whole list. Wake
+  // before unlocking: once the lock is released the loop may take this completion, finish,
+  // and destroy itself and its eventfd while a ThreadPool worker (which the loop does not
+  // join) would still be calling wake().
   if (was_empty) poller_->wake();
 }
 

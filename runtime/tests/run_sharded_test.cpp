@@ -1,6 +1,3 @@
-#include <sys/types.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -8,7 +5,9 @@
 #include <cstdint>
 #include <set>
 #include <stdexcept>
+#include <sys/types.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -31,7 +30,9 @@ struct ShardReport {
 
 Task<ShardReport> report(std::size_t shard) {
   co_await corio::sleep(std::chrono::milliseconds(1));  // a real trip through the shard's loop
-  co_return ShardReport{shard * 10, std::this_thread::get_id(), &corio::testing::current_loop()};
+  co_return ShardReport{.value = shard * 10,
+                        .thread = std::this_thread::get_id(),
+                        .loop = &corio::testing::current_loop()};
 }
 
 TEST(RunSharded, RunsEachShardOnItsOwnThreadAndLoopAndReturnsTheirValuesInOrder) {

@@ -1,6 +1,3 @@
-#include <sys/types.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <coroutine>
@@ -9,7 +6,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <sys/types.h>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -73,6 +72,7 @@ Task<std::int64_t> sum_on_pool(ThreadPool* pool, std::int64_t first, std::int64_
 Task<std::int64_t> sum_in_chunks(ThreadPool* pool, std::int64_t chunks, std::int64_t chunk,
                                  std::atomic<int>* not_back_on_loop) {
   std::vector<Task<std::int64_t>> tasks;
+  tasks.reserve(static_cast<std::size_t>(chunks));
   for (std::int64_t c = 0; c < chunks; ++c) {
     tasks.push_back(sum_on_pool(pool, c * chunk, (c + 1) * chunk, not_back_on_loop));
   }
@@ -96,7 +96,7 @@ TEST(ThreadPool, RunReturnsTheFunctionsValueComputedOnAWorker) {
   auto main_task = [](ThreadPool* pool) -> Task<bool> {
     const auto loop_thread = thread_id();
     const auto worker_thread = co_await pool->run([] { return thread_id(); });
-    co_return worker_thread != loop_thread && thread_id() == loop_thread;
+    co_return (worker_thread != loop_thread) && (thread_id() == loop_thread);
   };
   ThreadPool pool(1);
   EXPECT_TRUE(corio::run(main_task(&pool)));
@@ -147,7 +147,7 @@ TEST(ThreadPool, OnPoolRunsATaskThatMayHopOntoAnotherPool) {
   auto main_task = [](ThreadPool* first, ThreadPool* second) -> Task<bool> {
     const auto loop_thread = thread_id();
     const auto ran_on = co_await corio::on_pool(*first, worker_id(second));
-    co_return ran_on != loop_thread && thread_id() == loop_thread;
+    co_return (ran_on != loop_thread) && (thread_id() == loop_thread);
   };
   ThreadPool first(1);
   ThreadPool second(1);
@@ -347,9 +347,7 @@ TEST(ThreadPool, ResumeOnALoopTheTaskDidNotLeaveThrowsLogicError) {
   // Any loop but the one the task left will do; this one has finished, and the task never
   // reaches it (resume_on throws before touching it).
   corio::EventLoop* other = nullptr;
-  std::thread([&other] {
-    other = corio::run(loop_address());
-  }).join();
+  std::thread([&other] { other = corio::run(loop_address()); }).join();
   std::string error;
   corio::run(resume_on_a_loop_never_left(&pool, other, &error));
   EXPECT_NE(error.find("different loop"), std::string::npos) << error;
@@ -378,6 +376,7 @@ TEST(ThreadPool, DestroyingThePoolRunsQueuedWorkFirst) {
   auto main_task = [](QueuedState* state) -> Task<int> {
     auto pool = std::make_unique<ThreadPool>(1);
     std::vector<corio::JoinHandle<int>> handles;
+    handles.reserve(10);
     for (int i = 0; i < 10; ++i) handles.push_back(corio::spawn(queued_work(pool.get(), state, i)));
     while (!state->first_on_worker.load()) co_await corio::yield_now();
     state->release.store(true);

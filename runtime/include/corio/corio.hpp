@@ -9,6 +9,8 @@
 //   Queue<T>, Semaphore, Mutex, Event        queue.hpp, semaphore.hpp, mutex.hpp, event.hpp
 //   Generator<T>, async_with, to_thread      generator.hpp, async_with.hpp, to_thread.hpp
 //   net::TcpListener, net::TcpStream         net/tcp.hpp
+//   net::http::serve, net::http::Client      net/http_server.hpp, net/http_client.hpp
+//   wait_for_signal, block_signals           signal.hpp
 //
 // runtime/README.md describes the loop's behaviour and costs; runtime/examples/ shows each.
 
@@ -19,11 +21,14 @@
 #include <corio/gather.hpp>
 #include <corio/generator.hpp>
 #include <corio/mutex.hpp>
+#include <corio/net/http_client.hpp>
+#include <corio/net/http_server.hpp>
 #include <corio/net/tcp.hpp>
 #include <corio/queue.hpp>
 #include <corio/run.hpp>
 #include <corio/run_sharded.hpp>
 #include <corio/semaphore.hpp>
+#include <corio/signal.hpp>
 #include <corio/sleep.hpp>
 #include <corio/spawn.hpp>
 #include <corio/task.hpp>

@@ -1,0 +1,86 @@
+#pragma once
+// A small HTTP/1.1 server for corio's load tests, on TcpListener/TcpStream and RequestParser.
+//
+//   corio::net::http::Reply              what a handler answers: status, type, body, delay
+//   corio::net::http::Handler            Reply (*)(const Request&): a plain function, no state
+//   corio::net::http::builtin_routes     GET /plaintext, GET /delay?ms=N, else 404
+//   corio::net::http::ServerOptions      parser limits, initial buffer sizes
+//   corio::net::http::serve_connection   serves one connection until it closes
+//   corio::net::http::serve              accepts on a listener, one task per connection
+//
+// Per connection: keep-alive and pipelining. Every complete request already buffered is
+// answered in order, and the answers of one burst go out in one write; only then is the socket
+// read again. "Connection: close" (or an HTTP/1.0 request without keep-alive) is answered and
+// the connection closed. Malformed or oversized input is answered with the parser's status
+// (400, 413, 414, 431, 501, 505) and "Connection: close", then the connection closes; an
+// error on one connection (a peer reset, a malformed request) ends that connection only.
+//
+// Starts:   lazily, like every Task; serve() accepts until cancelled.
+// Resumes:  on the loop thread.
+// Cancellation: cancelling serve()'s task stops accepting (its accept is cancelled) and cancels
+//           every connection task at its current wait: a connection reading waits no more, one
+//           writing may have sent part of a response (no graceful drain of in-flight
+//           responses), one in a /delay stops sleeping. serve() then ends with CancelledError
+//           once every connection task has finished; the listener closes when its frame ends.
+// Errors:   serve_connection swallows std::exception (peer reset, EPIPE): the connection just
+//           ends. serve() rethrows a listener failure other than descriptor exhaustion.
+// Thread safety: loop thread only; run one serve() per loop with SO_REUSEPORT to shard.
+// Cost:     per connection: its task, its socket registration, a receive buffer
+//           (ServerOptions::receive_bytes, grown up to the parser's head + body limits only
+//           when one request needs it) and a send buffer (grown only for a larger reply).
+//           Per request in steady state: no heap allocation; one read() and one send() per
+//           burst of pipelined requests, epoll_wait shared by all connections ready together.
+// Example:  runtime/tests/http_server_test.cpp; `corio-bench serve` (harness/serve.cpp)
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+#include <corio/net/http_parser.hpp>
+#include <corio/net/tcp.hpp>
+#include <corio/task.hpp>
+
+namespace corio::net::http {
+
+struct Reply {
+  int status = 200;
+  std::string_view content_type = "text/plain";
+  // Copied into the send buffer before the handler's next call: it need only stay valid until
+  // the handler returns plus `delay` (a static string or a view into the request).
+  std::string_view body;
+  // Waited (corio::sleep) before the reply is sent; replies buffered before it are sent first.
+  std::chrono::milliseconds delay{0};
+};
+
+// A plain function: a handler keeps no per-connection state, and calling it allocates nothing.
+using Handler = Reply (*)(const Request& request);
+
+// The load tests' routes:
+//   GET /plaintext      200 "Hello, World!" (text/plain)
+//   GET /delay?ms=N     waits N ms (0 <= N <= 3,600,000, decimal digits), then 200 "OK";
+//                       a missing or malformed N is 400
+//   anything else       404 "Not Found" (a HEAD request is answered the same, without body)
+Reply builtin_routes(const Request& request) noexcept;
+
+struct ServerOptions {
+  Limits limits;
+  // Initial receive buffer; grown (doubling) up to limits.max_head_bytes +
+  // limits.max_body_bytes only when a single request does not fit.
+  std::size_t receive_bytes = std::size_t{16} * 1024;
+  // Initial send buffer; a burst that fills it is written out, and it grows only for one reply
+  // larger than itself.
+  std::size_t send_bytes = std::size_t{16} * 1024;
+};
+
+// Serves one connection until the peer closes it, asks to, sends something malformed, or the
+// task is cancelled. Takes the stream by value: a spawned task owns it.
+Task<void> serve_connection(TcpStream stream, Handler handler = &builtin_routes,
+                            ServerOptions options = {});
+
+// Accepts on `listener` and serves each connection in its own task (a TaskGroup) until
+// cancelled; see the top of this file for what cancelling does. Takes the listener by value:
+// read local_port() before handing it over.
+Task<void> serve(TcpListener listener, Handler handler = &builtin_routes,
+                 ServerOptions options = {});
+
+}  // namespace corio::net::http

@@ -1,0 +1,241 @@
+// The HTTP/1.1 server helper: one coroutine per connection with a receive buffer and a send
+// buffer it reuses for every request (no allocation per request).
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <span>
+#include <vector>
+
+#include <corio/net/http_server.hpp>
+#include <corio/sleep.hpp>
+#include <corio/task_group.hpp>
+
+namespace corio::net::http {
+namespace {
+
+constexpr std::string_view kHelloWorld = "Hello, World!";
+// Longest /delay accepted: an hour, so that N * 1 ms cannot overflow anything.
+constexpr std::uint64_t kMaxDelayMs = 3'600'000;
+
+// The receive side: bytes [begin_, end_) of data_ are received and not yet consumed; the
+// parser sees them from begin_, which is the current request's first byte.
+class ReceiveBuffer {
+ public:
+  ReceiveBuffer(std::size_t initial, std::size_t most)
+      : data_(std::max<std::size_t>(initial, 1)), most_(std::max(most, data_.size())) {}
+
+  [[nodiscard]] std::string_view unconsumed() const noexcept {
+    return {data_.data() + begin_, end_ - begin_};
+  }
+  void consume(std::size_t count) noexcept {
+    begin_ += count;
+    if (begin_ == end_) begin_ = end_ = 0;  // the common case: the burst was answered whole
+  }
+  // Room to read into: the partial request moves to the front when the tail is short, and
+  // the buffer doubles (up to `most`) only when the partial request fills it. Empty when the
+  // request is already `most` bytes (the parser reports its limit before that).
+  std::span<char> room() {
+    if (data_.size() - end_ < kMinRead && begin_ > 0) {
+      std::memmove(data_.data(), data_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (end_ == data_.size() && data_.size() < most_) {
+      data_.resize(std::min(most_, data_.size() * 2));
+    }
+    return {data_.data() + end_, data_.size() - end_};
+  }
+  void commit(std::size_t count) noexcept { end_ += count; }
+
+ private:
+  static constexpr std::size_t kMinRead = 2048;
+  std::vector<char> data_;
+  std::size_t most_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+};
+
+// The send side: replies of one burst are appended, then written with one write_all.
+class SendBuffer {
+ public:
+  explicit SendBuffer(std::size_t initial) : data_(std::max<std::size_t>(initial, 512)) {}
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::span<const char> pending() const noexcept { return {data_.data(), size_}; }
+  [[nodiscard]] std::size_t free_bytes() const noexcept { return data_.size() - size_; }
+  void clear() noexcept { size_ = 0; }
+  // Only called when empty, for one reply larger than the buffer.
+  void reserve_total(std::size_t bytes) {
+    if (data_.size() < bytes) data_.resize(bytes);
+  }
+  std::span<char> tail() noexcept { return {data_.data() + size_, data_.size() - size_}; }
+  void commit(std::size_t count) noexcept { size_ += count; }
+
+ private:
+  std::vector<char> data_;
+  std::size_t size_ = 0;
+};
+
+// "Server: corio\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. time() is
+// a vDSO call, not a system call. Loop thread only, and never read across a co_await.
+std::string_view common_headers() noexcept {
+  constexpr std::string_view kPrefix = "Server: corio\r\nDate: ";
+  thread_local std::array<char, 64> text{};
+  thread_local std::time_t formatted_at = -1;
+  const std::time_t now = std::time(nullptr);
+  if (now != formatted_at) {
+    std::memcpy(text.data(), kPrefix.data(), kPrefix.size());
+    write_http_date(std::span<char>(text).subspan(kPrefix.size()), now);
+    text[kPrefix.size() + kHttpDateSize] = '\r';
+    text[kPrefix.size() + kHttpDateSize + 1] = '\n';
+    formatted_at = now;
+  }
+  return {text.data(), kPrefix.size() + kHttpDateSize + 2};
+}
+
+// Most bytes a head takes besides the content type and extra headers (status line,
+// Content-Type, Content-Length, Connection lines and the blank line), with room to spare.
+constexpr std::size_t kHeadOverhead = 160;
+
+// Appends one reply, or returns false when the buffer lacks room (nothing is then appended).
+bool append_reply(SendBuffer& out, int status, std::string_view content_type, std::string_view body,
+                  bool keep_alive, bool http10, bool head_only) {
+  std::array<char, 128> extra{};
+  const std::string_view common = common_headers();
+  std::size_t extra_size = common.size();
+  std::memcpy(extra.data(), common.data(), common.size());
+  if (keep_alive && http10) {
+    constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
+    std::memcpy(extra.data() + extra_size, kKeepAlive.data(), kKeepAlive.size());
+    extra_size += kKeepAlive.size();
+  }
+  const std::size_t body_size = head_only ? 0 : body.size();
+  if (out.free_bytes() < kHeadOverhead + content_type.size() + extra_size + body_size) {
+    return false;
+  }
+  const std::size_t head =
+      write_response_head(out.tail(), status, content_type, body.size(), keep_alive,
+                          std::string_view(extra.data(), extra_size));
+  if (head == 0) return false;
+  out.commit(head);
+  std::memcpy(out.tail().data(), body.data(), body_size);
+  out.commit(body_size);
+  return true;
+}
+
+std::size_t reply_bound(std::string_view content_type, std::string_view body) noexcept {
+  return kHeadOverhead + 128 + content_type.size() + body.size();
+}
+
+bool is_head(const Request& request) noexcept { return request.method == "HEAD"; }
+
+Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler handler,
+                              ServerOptions options) {
+  for (;;) group->spawn(serve_connection(co_await listener->accept(), handler, options));
+}
+
+}  // namespace
+
+Reply builtin_routes(const Request& request) noexcept {
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (get && request.path == "/plaintext") return {.body = kHelloWorld};
+  if (get && request.path == "/delay") {
+    const auto value = find_query_param(request.query, "ms");
+    std::uint64_t ms = 0;
+    bool valid = value.has_value() && !value->empty() && value->size() <= 7;
+    if (valid) {
+      for (const char c : *value) {
+        if (c < '0' || c > '9') {
+          valid = false;
+          break;
+        }
+        ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+    }
+    if (!valid || ms > kMaxDelayMs) {
+      return {.status = 400, .body = "Bad Request: /delay needs ms=N, 0 <= N <= 3600000"};
+    }
+    return {.body = "OK", .delay = std::chrono::milliseconds(static_cast<std::int64_t>(ms))};
+  }
+  return {.status = 404, .body = "Not Found"};
+}
+
+Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options) {
+  try {
+    RequestParser parser(options.limits);
+    ReceiveBuffer in(options.receive_bytes,
+                     options.limits.max_head_bytes + options.limits.max_body_bytes);
+    SendBuffer out(options.send_bytes);
+    bool close_after = false;
+    while (!close_after) {
+      // Answer every complete request already buffered (a pipelined burst), in order.
+      for (;;) {
+        const ParseResult result = parser.parse(in.unconsumed());
+        if (result.status == ParseStatus::need_more) break;
+        if (result.status == ParseStatus::error) {
+          const std::string_view reason = status_text(result.error_status);
+          if (!append_reply(out, result.error_status, "text/plain", reason, false, false, false)) {
+            co_await stream.write_all(out.pending());
+            out.clear();
+            append_reply(out, result.error_status, "text/plain", reason, false, false, false);
+          }
+          close_after = true;
+          break;
+        }
+        const Request& request = parser.request();
+        const Reply reply = handler(request);
+        if (reply.delay.count() > 0) {
+          // Earlier replies of the burst do not wait for this one.
+          if (!out.empty()) {
+            co_await stream.write_all(out.pending());
+            out.clear();
+          }
+          co_await corio::sleep(reply.delay);
+        }
+        const bool keep_alive = request.keep_alive;
+        const bool http10 = request.version_minor == 0;
+        if (!append_reply(out, reply.status, reply.content_type, reply.body, keep_alive, http10,
+                          is_head(request))) {
+          if (!out.empty()) {
+            co_await stream.write_all(out.pending());
+            out.clear();
+          }
+          out.reserve_total(reply_bound(reply.content_type, reply.body));
+          append_reply(out, reply.status, reply.content_type, reply.body, keep_alive, http10,
+                       is_head(request));
+        }
+        in.consume(result.consumed);
+        if (!keep_alive) {
+          close_after = true;
+          break;
+        }
+      }
+      if (!out.empty()) {
+        co_await stream.write_all(out.pending());
+        out.clear();
+      }
+      if (close_after) break;
+      const std::span<char> room = in.room();
+      if (room.empty()) break;  // unreachable with the parser's limits; never spin
+      const std::size_t received = co_await stream.read(room);
+      if (received == 0) break;  // the peer closed (mid-request or between requests)
+      in.commit(received);
+    }
+    // Our FIN follows the last reply; the peer reads it whole before end of stream (unless it
+    // still sends, in which case the kernel may reset: malformed peers get no lingering).
+    stream.shutdown();
+  } catch (const std::exception&) {
+    // A peer reset or EPIPE ends this connection only. CancelledError is not a std::exception
+    // and goes through, so that cancellation is reported as such.
+  }
+}
+
+Task<void> serve(TcpListener listener, Handler handler, ServerOptions options) {
+  TaskGroup group;
+  // The accept loop is a child too: cancelling the join below cancels it with the connections.
+  group.spawn(accept_connections(&listener, &group, handler, options));
+  co_await group.join();
+}
+
+}  // namespace corio::net::http
