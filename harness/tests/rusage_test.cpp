@@ -16,8 +16,11 @@ constexpr std::int64_t touched_bytes = std::int64_t{64} << 20;
 // Allocates and writes one byte per page, so that exactly those pages become resident.
 std::unique_ptr<char[]> touch_pages(std::int64_t bytes) {
   auto block = std::make_unique_for_overwrite<char[]>(static_cast<std::size_t>(bytes));
+  // Through a volatile pointer: the block is never read, and clang -O2 would otherwise drop
+  // the stores (and with them the pages this test needs resident).
+  volatile char* pages = block.get();
   for (std::int64_t offset = 0; offset < bytes; offset += 4096) {
-    block[static_cast<std::size_t>(offset)] = 1;
+    pages[offset] = 1;
   }
   return block;
 }
