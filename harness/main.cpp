@@ -6,8 +6,6 @@
 // resolves --filter into names (so a bad or empty filter is refused before any work, and the
 // progress lines know every name), then the real pass runs them.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -18,11 +16,12 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <unistd.h>
+#include <uv.h>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <boost/version.hpp>
-#include <uv.h>
 
 #include "harness/build_info.hpp"
 #include "harness/cli.hpp"

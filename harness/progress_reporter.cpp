@@ -1,13 +1,12 @@
 #include "harness/progress_reporter.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <sstream>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace harness {
 namespace {

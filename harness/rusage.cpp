@@ -1,11 +1,10 @@
 #include "harness/rusage.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <cerrno>
 
 namespace harness {
 namespace {

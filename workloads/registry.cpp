@@ -54,7 +54,6 @@ void register_all_workloads(Profile profile) {
     register_model<task_memory::ThreadsWorkload>("threads", task_memory::threads, profile);
   }
 
-  (void)profile;
 }
 
 }  // namespace harness

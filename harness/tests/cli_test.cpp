@@ -1,11 +1,11 @@
 // harness::parse_command_line: every accepted spelling, and a one-line error naming the bad
 // value and the accepted ones for everything else.
+#include "harness/cli.hpp"
+
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
-
-#include "harness/cli.hpp"
 
 namespace harness {
 namespace {

@@ -1,4 +1,6 @@
 // harness::ProgressReporter fed by hand: what it prints between runs and what it counts.
+#include "harness/progress_reporter.hpp"
+
 #include <sstream>
 #include <string>
 #include <utility>
@@ -6,8 +8,6 @@
 
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
-
-#include "harness/progress_reporter.hpp"
 
 namespace harness {
 namespace {

@@ -1,12 +1,12 @@
 // harness/rusage.hpp against what the kernel must report after known work.
+#include "harness/rusage.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
-
-#include "harness/rusage.hpp"
 
 namespace harness {
 namespace {

@@ -10,9 +10,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <vector>
-
 #include <uv.h>
+#include <vector>
 
 #include "workloads/runtime/gather/params.hpp"
 

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-
 #include <uv.h>
 
 #include "workloads/runtime/spawn/params.hpp"
