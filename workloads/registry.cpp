@@ -1,5 +1,6 @@
 // The one list of every workload's models (like libuv's test-list.h): adding a model to a
 // workload is one line here plus its file in workloads/<group>/<workload>/<model>.cpp.
+#include "harness/net/server_registry.hpp"
 #include "harness/workload.hpp"
 #include "workloads/runtime/gather/params.hpp"
 #include "workloads/runtime/skynet/params.hpp"
@@ -8,6 +9,26 @@
 #include "workloads/runtime/sync/params.hpp"
 #include "workloads/runtime/task_memory/params.hpp"
 #include "workloads/runtime/timers/params.hpp"
+
+namespace workloads {
+// Each defined in workloads/<group>/<workload>/register.cpp.
+void register_io_sleep_fanout(harness::Profile profile);
+void register_io_sleep_fanout_servers();
+void register_io_tcp_echo(harness::Profile profile);
+void register_io_tcp_echo_servers();
+void register_io_http_plaintext(harness::Profile profile);
+void register_io_http_plaintext_servers();
+void register_io_http_fanout(harness::Profile profile);
+void register_io_http_fanout_servers();
+void register_io_pipeline(harness::Profile profile);
+void register_io_pipeline_servers();
+void register_cpu_cpu_scaling(harness::Profile profile);
+void register_cpu_cpu_scaling_servers();
+void register_mixed_blocking_in_loop(harness::Profile profile);
+void register_mixed_blocking_in_loop_servers();
+void register_limit_concurrency_limit(harness::Profile profile);
+void register_limit_concurrency_limit_servers();
+}  // namespace workloads
 
 namespace harness {
 
@@ -54,6 +75,26 @@ void register_all_workloads(Profile profile) {
     register_model<task_memory::ThreadsWorkload>("threads", task_memory::threads, profile);
   }
 
+  // --- io, cpu, mixed, limit: each workload's register.cpp lists its models ---
+  workloads::register_io_sleep_fanout(profile);
+  workloads::register_io_tcp_echo(profile);
+  workloads::register_io_http_plaintext(profile);
+  workloads::register_io_http_fanout(profile);
+  workloads::register_io_pipeline(profile);
+  workloads::register_cpu_cpu_scaling(profile);
+  workloads::register_mixed_blocking_in_loop(profile);
+  workloads::register_limit_concurrency_limit(profile);
+}
+
+void register_all_servers() {
+  workloads::register_io_sleep_fanout_servers();
+  workloads::register_io_tcp_echo_servers();
+  workloads::register_io_http_plaintext_servers();
+  workloads::register_io_http_fanout_servers();
+  workloads::register_io_pipeline_servers();
+  workloads::register_cpu_cpu_scaling_servers();
+  workloads::register_mixed_blocking_in_loop_servers();
+  workloads::register_limit_concurrency_limit_servers();
 }
 
 }  // namespace harness

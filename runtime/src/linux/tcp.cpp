@@ -381,6 +381,22 @@ TcpListener TcpListener::bind(const std::string& host, std::uint16_t port, Optio
   throw_errno(last_error, what);
 }
 
+TcpListener TcpListener::adopt(int fd) {
+  int listening = 0;
+  socklen_t length = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) < 0) {
+    throw_errno(errno, "corio::net::TcpListener::adopt");
+  }
+  if (listening == 0) throw_errno(EINVAL, "corio::net::TcpListener::adopt: not listening");
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+    throw_errno(errno, "corio::net::TcpListener::adopt");
+  }
+  TcpListener listener;
+  listener.socket_ = std::make_unique<detail::Socket>(fd);
+  return listener;
+}
+
 std::uint16_t TcpListener::local_port() const {
   if (!socket_) throw_errno(EBADF, "corio::net::TcpListener::local_port on a closed listener");
   sockaddr_storage address{};

@@ -133,6 +133,10 @@ class TcpListener {
   // Throws std::system_error ("corio::net::TcpListener::bind 127.0.0.1:8080": EADDRINUSE ...).
   static TcpListener bind(const std::string& host, std::uint16_t port);
   static TcpListener bind(const std::string& host, std::uint16_t port, Options options);
+  // Takes ownership of a socket that is already bound and listening (made non-blocking here),
+  // e.g. one a parent process bound and handed down. Throws std::system_error when `fd` is
+  // not a listening socket.
+  static TcpListener adopt(int fd);
 
   [[nodiscard]] std::uint16_t local_port() const;
   [[nodiscard]] int native_handle() const noexcept { return socket_ ? socket_->fd() : -1; }
