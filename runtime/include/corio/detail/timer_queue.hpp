@@ -1,17 +1,27 @@
 #pragma once
-// The loop's timers: a 4-ary min-heap of (deadline, node) pairs; nodes live in the waiting frames.
+// The loop's timers: a FIFO lane for timers added in deadline order, and a 4-ary min-heap of
+// (deadline, node) pairs for the rest; nodes live in the waiting frames.
 //
-//   corio::detail::TimerNode   deadline, FIFO sequence number, heap position, fire callback
-//   corio::detail::TimerQueue  add, remove (O(log n), for cancellation), pop expired
+//   corio::detail::TimerNode   deadline, FIFO sequence number, position, fire callback
+//   corio::detail::TimerQueue  add, remove (for cancellation), pop expired
 //
 // Order: earlier deadline first; equal deadlines fire in the order they were added (the
 // sequence number breaks ties), as asyncio's heap of (when, seq) does.
-// Layout: the deadline is copied into the heap slot so that sifting compares without touching
-// the nodes (with a million sleeping tasks every node is a cache miss); a node is read only to
-// break a tie and written to record its new position. Four children per level halve the depth
-// of a binary heap. A timer costs a 16-byte slot plus its node (in the frame): no allocation
-// per timer once the vector has grown.
+// The lane: most timers are added in deadline order (N tasks sleeping the same duration, a
+// timeout per request), and a timer whose deadline is not before the lane's last one is
+// appended to a ring and popped from its front, in O(1) without touching other nodes. Only a
+// timer that would break the lane's order goes to the heap. Removing from the lane leaves a
+// tombstone (the slot's node is cleared); tombstones are skipped at the front and compacted
+// away when they outnumber the live timers, so memory stays proportional to live timers.
+// Measured: 100,000 tasks sleeping 10 ms spent 35% of their wall time in the heap's sift_down
+// (a cache miss per level, to record each moved node's position) before the lane existed.
+// The heap: the deadline is copied into the heap slot so that sifting compares without
+// touching the nodes; a node is read only to break a tie and written to record its new
+// position. Four children per level halve the depth of a binary heap.
+// Cost: a 16-byte slot (lane or heap) plus the node (in the frame); no allocation per timer
+// once the vectors have grown.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -20,10 +30,12 @@ namespace corio::detail {
 
 struct TimerNode {
   static constexpr std::uint32_t kNotQueued = ~std::uint32_t{0};
+  static constexpr std::uint32_t kLaneBit = std::uint32_t{1} << 31;
 
   std::int64_t deadline_ns = 0;
   std::uint64_t seq = 0;
-  std::uint32_t heap_index = kNotQueued;  // 32 bits: four billion timers is plenty
+  // kNotQueued, kLaneBit | lane position (31 bits, wrapping), or the heap index.
+  std::uint32_t heap_index = kNotQueued;
   // For the owner (sleep's "woken by cancel"): it fits beside heap_index, and each sleeping
   // frame is 8 bytes smaller than with a flag of its own.
   bool owner_flag = false;
@@ -34,18 +46,141 @@ struct TimerNode {
 
 class TimerQueue {
  public:
-  [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }
-  [[nodiscard]] std::size_t size() const noexcept { return heap_.size(); }
-  [[nodiscard]] std::int64_t next_deadline() const noexcept { return heap_.front().deadline_ns; }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] std::size_t size() const noexcept { return heap_.size() + lane_live_; }
+  // Only when !empty().
+  [[nodiscard]] std::int64_t next_deadline() const noexcept {
+    const Slot* lane = lane_front();
+    if (heap_.empty()) return lane->deadline_ns;
+    if (lane == nullptr) return heap_.front().deadline_ns;
+    return std::min(lane->deadline_ns, heap_.front().deadline_ns);
+  }
 
   void add(TimerNode& node) {
     node.seq = next_seq_++;
+    if (lane_live_ == 0 || node.deadline_ns >= lane_last_deadline_) {
+      lane_push(node);
+      return;
+    }
     heap_.push_back(Slot{node.deadline_ns, &node});
     sift_up(heap_.size() - 1);
   }
 
   void remove(TimerNode& node) noexcept {
     if (!node.queued()) return;
+    if ((node.heap_index & TimerNode::kLaneBit) != 0) {
+      lane_remove(node);
+    } else {
+      heap_remove(node);
+    }
+  }
+
+  // Removes and returns the earliest node if its deadline is at or before now_ns.
+  TimerNode* pop_expired(std::int64_t now_ns) noexcept {
+    const Slot* lane = lane_front();
+    const bool heap_first = !heap_.empty() && (lane == nullptr || before(heap_.front(), *lane));
+    const Slot* earliest = heap_first ? &heap_.front() : lane;
+    if (earliest == nullptr || earliest->deadline_ns > now_ns) return nullptr;
+    TimerNode* node = earliest->node;
+    if (heap_first) {
+      heap_remove(*node);
+    } else {
+      lane_pop_front();
+    }
+    return node;
+  }
+
+ private:
+  static constexpr std::size_t kArity = 4;
+  static constexpr std::uint32_t kPositionMask = ~TimerNode::kLaneBit;
+
+  struct Slot {
+    std::int64_t deadline_ns;
+    TimerNode* node;  // nullptr: a tombstone in the lane
+  };
+
+  static bool before(const Slot& a, const Slot& b) noexcept {
+    return a.deadline_ns < b.deadline_ns ||
+           (a.deadline_ns == b.deadline_ns && a.node->seq < b.node->seq);
+  }
+
+  // --- the lane: a ring of slots indexed by 31-bit wrapping positions ---
+
+  [[nodiscard]] Slot& lane_slot(std::uint32_t position) noexcept {
+    return lane_[position & (lane_.size() - 1)];
+  }
+  [[nodiscard]] const Slot* lane_front() const noexcept {
+    // The front is never a tombstone (lane_pop_front and lane_remove skip them eagerly).
+    return lane_live_ == 0 ? nullptr : &lane_[lane_head_ & (lane_.size() - 1)];
+  }
+  [[nodiscard]] std::uint32_t lane_count() const noexcept {
+    return (lane_tail_ - lane_head_) & kPositionMask;
+  }
+
+  void lane_push(TimerNode& node) {
+    if (lane_count() == lane_.size()) lane_grow();
+    node.heap_index = TimerNode::kLaneBit | lane_tail_;
+    lane_slot(lane_tail_) = Slot{node.deadline_ns, &node};
+    lane_tail_ = (lane_tail_ + 1) & kPositionMask;
+    lane_last_deadline_ = node.deadline_ns;
+    ++lane_live_;
+  }
+
+  void lane_pop_front() noexcept {
+    Slot& front = lane_slot(lane_head_);
+    front.node->heap_index = TimerNode::kNotQueued;
+    front.node = nullptr;
+    lane_head_ = (lane_head_ + 1) & kPositionMask;
+    --lane_live_;
+    skip_tombstones();
+  }
+
+  void lane_remove(TimerNode& node) noexcept {
+    lane_slot(node.heap_index & kPositionMask).node = nullptr;
+    node.heap_index = TimerNode::kNotQueued;
+    --lane_live_;
+    ++lane_tombstones_;
+    skip_tombstones();
+    // Cancelled long timeouts would otherwise hold their slots until they reach the front.
+    if (lane_tombstones_ > 64 && lane_tombstones_ > lane_live_) lane_compact();
+  }
+
+  void skip_tombstones() noexcept {
+    while (lane_head_ != lane_tail_ && lane_slot(lane_head_).node == nullptr) {
+      lane_head_ = (lane_head_ + 1) & kPositionMask;
+      --lane_tombstones_;
+    }
+    if (lane_live_ == 0) lane_head_ = lane_tail_ = 0;  // (tombstones are 0 here too)
+  }
+
+  // Slides the live slots, in order, towards the front: the write position trails the read
+  // position around the ring, so nothing is overwritten before it is read.
+  void lane_compact() noexcept {
+    std::uint32_t write = lane_head_;
+    for (std::uint32_t read = lane_head_; read != lane_tail_; read = (read + 1) & kPositionMask) {
+      const Slot slot = lane_slot(read);
+      if (slot.node == nullptr) continue;
+      slot.node->heap_index = TimerNode::kLaneBit | write;
+      lane_slot(write) = slot;
+      write = (write + 1) & kPositionMask;
+    }
+    lane_tail_ = write;
+    lane_tombstones_ = 0;
+  }
+
+  void lane_grow() {
+    std::vector<Slot> bigger(lane_.empty() ? 64 : lane_.size() * 2);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::uint32_t position = lane_head_; position != lane_tail_;
+         position = (position + 1) & kPositionMask) {
+      bigger[position & mask] = lane_slot(position);
+    }
+    lane_.swap(bigger);
+  }
+
+  // --- the heap ---
+
+  void heap_remove(TimerNode& node) noexcept {
     const std::size_t index = node.heap_index;
     node.heap_index = TimerNode::kNotQueued;
     const Slot last = heap_.back();
@@ -58,27 +193,6 @@ class TimerQueue {
     } else {
       sift_down(index);
     }
-  }
-
-  // Removes and returns the earliest node if its deadline is at or before now_ns.
-  TimerNode* pop_expired(std::int64_t now_ns) noexcept {
-    if (heap_.empty() || heap_.front().deadline_ns > now_ns) return nullptr;
-    TimerNode* node = heap_.front().node;
-    remove(*node);
-    return node;
-  }
-
- private:
-  static constexpr std::size_t kArity = 4;
-
-  struct Slot {
-    std::int64_t deadline_ns;
-    TimerNode* node;
-  };
-
-  static bool before(const Slot& a, const Slot& b) noexcept {
-    return a.deadline_ns < b.deadline_ns ||
-           (a.deadline_ns == b.deadline_ns && a.node->seq < b.node->seq);
   }
 
   void place(std::size_t index, const Slot& slot) noexcept {
@@ -116,6 +230,12 @@ class TimerQueue {
   }
 
   std::vector<Slot> heap_;
+  std::vector<Slot> lane_;       // a power of two in size (or empty)
+  std::uint32_t lane_head_ = 0;  // position of the front (31-bit, wrapping)
+  std::uint32_t lane_tail_ = 0;  // position after the last
+  std::uint32_t lane_live_ = 0;
+  std::uint32_t lane_tombstones_ = 0;
+  std::int64_t lane_last_deadline_ = 0;  // the deadline last appended to the lane
   std::uint64_t next_seq_ = 0;
 };
 
