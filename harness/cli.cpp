@@ -207,8 +207,8 @@ bool random_interleaving(const Options& options) {
 std::string usage() {
   return R"(Usage: corio-bench [--profile quick|full] [--filter REGEX] [--list] [--out FILE.json]
                    [--repetitions N] [--benchmark_*=VALUE ...]
-       corio-bench serve http_plaintext [--model corio] --listen HOST:PORT
-       corio-bench load ...    (reserved: not implemented yet)
+       corio-bench serve WORKLOAD [--model MODEL] --listen HOST:PORT [--param KEY=VALUE ...]
+       corio-bench load WORKLOAD --connect HOST:PORT [--connections C] [--duration SECONDS] ...
 
 Runs the suite's benchmarks on Google Benchmark and checks every result.
 Names read group/workload/model/key:value/... followed by what Google Benchmark appends
@@ -228,9 +228,12 @@ Options (each also accepts --option=VALUE):
                         listed below); those the options above set are refused
   -h, --help            print this help
 
-serve runs corio's HTTP server (GET /plaintext, GET /delay?ms=N) on HOST:PORT (port 0
-picks a free one) until SIGINT or SIGTERM, then closes its connections and exits 0; it
-prints "corio-bench: serving http_plaintext (corio) on HOST:PORT" once listening.
+serve runs one model's server of a network workload (tcp_echo, http_plaintext, ...) on
+HOST:PORT (port 0 picks a free one) until SIGTERM or SIGINT; it prints "corio-bench:
+serving WORKLOAD (MODEL) on HOST:PORT" once listening. load runs the suite's load generator
+against such a server on another host and prints requests/s, latency percentiles and errors
+(a summary and one JSON line). `corio-bench serve --help` and `corio-bench load --help` say
+more.
 
 Progress ([i/N] name ... elapsed, ETA) goes to stderr, results to stdout.
 Exit status: 0 every run passed its check; 2 bad input (nothing was run);

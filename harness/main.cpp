@@ -26,6 +26,8 @@
 #include "harness/build_info.hpp"
 #include "harness/cli.hpp"
 #include "harness/git_revision.hpp"
+#include "harness/load.hpp"
+#include "harness/net/server_registry.hpp"
 #include "harness/progress_reporter.hpp"
 #include "harness/rusage.hpp"
 #include "harness/serve.hpp"
@@ -230,24 +232,12 @@ int main(int argc, char** argv) {
       std::cout << harness::usage() << "\nGoogle Benchmark's flags:\n" << std::flush;
       benchmark::PrintDefaultHelp();
       return exit_status(ExitCode::success);
-    case harness::Command::serve: {
-      const harness::ServeParse serve = harness::parse_serve_args(options.command_args);
-      if (!serve.ok()) {
-        std::cerr << serve.error << '\n';
-        return exit_status(ExitCode::bad_input);
-      }
-      try {
-        return harness::run_serve(serve.options);
-      } catch (const std::exception& e) {
-        std::cerr << "corio-bench: serve: " << e.what() << '\n';
-        return exit_status(ExitCode::run_failed);
-      }
-    }
+    case harness::Command::serve:
+      // Every workload's servers, before the name on the command line is looked up.
+      harness::register_all_servers();
+      return harness::serve_command(options.command_args);
     case harness::Command::load:
-      // Reserved for the network load generator (another issue): dispatch lands here.
-      std::cerr << "corio-bench: '" << harness::to_string(options.command)
-                << "' is not implemented yet\n";
-      return exit_status(ExitCode::bad_input);
+      return harness::load_command(options.command_args);
     case harness::Command::run:
       break;
   }

@@ -1,45 +1,132 @@
-// corio-bench serve: corio's HTTP server helper on one loop, stopped by SIGINT or SIGTERM.
+// corio-bench serve: any registered server (harness/net/server_registry.hpp) on a socket this
+// code binds. See serve.hpp.
 #include "harness/serve.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <map>
+#include <netdb.h>
 #include <optional>
+#include <set>
 #include <string_view>
+#include <sys/socket.h>
 #include <system_error>
-#include <utility>
+#include <unistd.h>
 
-#include <corio/corio.hpp>
+#include "harness/bad_input.hpp"
+#include "harness/net/host_port.hpp"
+#include "harness/net/server_registry.hpp"
 
 namespace harness {
 namespace {
 
-constexpr std::string_view kAcceptedWorkloads = "http_plaintext";
-constexpr std::string_view kAcceptedModels = "corio";
-
 std::string error(const std::string& text) { return "corio-bench: serve: " + text; }
 
-// "65535" -> 65535; nullopt for anything but 1 to 5 digits up to 65535.
-std::optional<std::uint16_t> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  unsigned value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (value > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(value);
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
 }
 
-corio::Task<void> serve_until_signal(corio::net::TcpListener listener) {
-  auto server = corio::spawn(corio::net::http::serve(std::move(listener)));
-  co_await corio::wait_for_signal({SIGINT, SIGTERM});
-  // Stop accepting and cancel every connection task (no drain: see http_server.hpp).
-  server.cancel();
-  try {
-    co_await server;
-  } catch (const corio::CancelledError&) {
+std::vector<std::string> registered_workloads() {
+  std::vector<std::string> names;
+  for (const ServerEntry& entry : all_servers()) {
+    if (std::ranges::find(names, entry.workload) == names.end()) names.push_back(entry.workload);
   }
+  return names;
+}
+
+bool same_workload(const std::string& registered, const std::string& asked) {
+  if (registered == asked) return true;
+  const auto slash = registered.find('/');
+  return slash != std::string::npos && registered.compare(slash + 1, std::string::npos, asked) == 0;
+}
+
+// The entry the options name, or the one line saying what is accepted instead.
+const ServerEntry* find_entry(const ServeOptions& options, std::string& refusal) {
+  std::vector<std::string> models;
+  std::string workload;
+  for (const ServerEntry& entry : all_servers()) {
+    if (!same_workload(entry.workload, options.workload)) continue;
+    workload = entry.workload;
+    models.push_back(entry.model);
+  }
+  if (models.empty()) {
+    const std::vector<std::string> workloads = registered_workloads();
+    refusal = error("unknown workload '" + options.workload + "' (accepted: " +
+                    (workloads.empty() ? "none, no server is registered" : join(workloads)) + ")");
+    return nullptr;
+  }
+  const ServerEntry* entry = find_server(options.workload, options.model);
+  if (entry == nullptr) {
+    refusal = error("no server of model '" + options.model + "' for " + workload +
+                    " (accepted: " + join(models) + ")");
+    return nullptr;
+  }
+  std::set<std::string> seen;
+  for (const auto& [key, value] : options.params) {
+    if (std::ranges::find(entry->param_names, key) == entry->param_names.end()) {
+      refusal = error(
+          "unknown --param '" + key + "' for " + entry->workload + " (" + entry->model +
+          ") (accepted: " +
+          (entry->param_names.empty() ? std::string("none") : join(entry->param_names)) + ")");
+      return nullptr;
+    }
+    if (!seen.insert(key).second) {
+      refusal = error("--param " + key + " is given twice");
+      return nullptr;
+    }
+  }
+  return entry;
+}
+
+// The listening socket serve.hpp describes; -1 with `refusal` set when the address cannot be
+// bound.
+int bind_listener(const std::string& host, std::uint16_t port, std::uint16_t& bound_port,
+                  std::string& refusal) {
+  const std::string where =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+      status != 0) {
+    refusal = error("cannot listen on " + where + ": " + ::gai_strerror(status));
+    return -1;
+  }
+  const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  // SO_REUSEPORT only after bind(): bound with it, this socket would join a group another
+  // server on the port had made, instead of being refused with EADDRINUSE.
+  const bool ok = fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+                  ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+                  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0 &&
+                  ::listen(fd, 4096) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0;
+  const int saved_errno = errno;
+  ::freeaddrinfo(found);
+  if (!ok) {
+    if (fd >= 0) ::close(fd);
+    refusal =
+        error("cannot listen on " + where + ": " + std::generic_category().message(saved_errno) +
+              (saved_errno == EADDRINUSE ? " (another server holds the port; port 0 picks a "
+                                           "free one)"
+                                         : ""));
+    return -1;
+  }
+  const std::uint16_t network_port = local.ss_family == AF_INET6
+                                         ? reinterpret_cast<const sockaddr_in6&>(local).sin6_port
+                                         : reinterpret_cast<const sockaddr_in&>(local).sin_port;
+  bound_port = ntohs(network_port);
+  return fd;
 }
 
 }  // namespace
@@ -48,6 +135,7 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
   ServeParse result;
   ServeOptions& options = result.options;
   std::optional<std::string> listen;
+  bool model_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     std::string name = arg;
@@ -56,25 +144,38 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     }
-    if (name == "--model" || name == "--listen") {
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      return result;
+    }
+    if (name == "--model" || name == "--listen" || name == "--param") {
       if (!value) {
         if (i + 1 >= args.size()) {
-          result.error =
-              error(name + " needs a value (" +
-                    (name == "--model" ? std::string("accepted: ") + std::string(kAcceptedModels)
-                                       : std::string("HOST:PORT")) +
-                    ")");
+          result.error = error(name + " needs a value (" +
+                               (name == "--model"    ? "a model name, e.g. corio"
+                                : name == "--listen" ? "HOST:PORT"
+                                                     : "KEY=VALUE") +
+                               ")");
           return result;
         }
         value = args[++i];
       }
       if (name == "--model") {
         options.model = *value;
-      } else {
+        model_given = true;
+      } else if (name == "--listen") {
         listen = *value;
+      } else {
+        const auto eq = value->find('=');
+        if (eq == std::string::npos || eq == 0) {
+          result.error = error("--param '" + *value + "' is not KEY=VALUE");
+          return result;
+        }
+        options.params.emplace_back(value->substr(0, eq), value->substr(eq + 1));
       }
     } else if (arg.starts_with("-")) {
-      result.error = error("unknown option '" + arg + "' (accepted: --model, --listen)");
+      result.error =
+          error("unknown option '" + arg + "' (accepted: --model, --listen, --param, --help)");
       return result;
     } else if (options.workload.empty()) {
       options.workload = arg;
@@ -84,61 +185,99 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
       return result;
     }
   }
-  if (options.workload != kAcceptedWorkloads) {
-    result.error =
-        options.workload.empty()
-            ? error("which workload? (accepted: " + std::string(kAcceptedWorkloads) + ")")
-            : error("unknown workload '" + options.workload +
-                    "' (accepted: " + std::string(kAcceptedWorkloads) + ")");
+  if (options.workload.empty()) {
+    result.error = error("which workload? (corio-bench serve --help lists the servers)");
     return result;
   }
-  if (options.model.empty()) options.model = std::string(kAcceptedModels);
-  if (options.model != kAcceptedModels) {
-    result.error = error("unknown model '" + options.model +
-                         "' (accepted: " + std::string(kAcceptedModels) + ")");
+  if (model_given && options.model.empty()) {
+    result.error = error("--model needs a name (corio-bench serve --help lists the servers)");
     return result;
   }
   if (!listen) {
     result.error = error("--listen HOST:PORT is required (e.g. --listen 127.0.0.1:8080)");
     return result;
   }
-  const auto colon = listen->rfind(':');
-  std::optional<std::uint16_t> port;
-  if (colon != std::string::npos && colon > 0)
-    port = parse_port(std::string_view(*listen).substr(colon + 1));
-  if (!port) {
+  const std::optional<HostPort> address = parse_host_port(*listen);
+  if (!address) {
     result.error = error("--listen '" + *listen +
                          "' is not HOST:PORT with PORT 0..65535 (e.g. 127.0.0.1:8080)");
     return result;
   }
-  options.host = listen->substr(0, colon);
-  // "[::1]:8080": the brackets only delimit the address.
-  if (options.host.size() > 2 && options.host.front() == '[' && options.host.back() == ']') {
-    options.host = options.host.substr(1, options.host.size() - 2);
-  }
-  options.port = *port;
+  options.host = address->host;
+  options.port = address->port;
   return result;
 }
 
 int run_serve(const ServeOptions& options) {
-  // Before any thread exists (the loop's blocking pool starts lazily), so that every thread
-  // inherits the mask and the signals reach only the signalfd.
-  corio::block_signals({SIGINT, SIGTERM});
-  corio::EventLoop loop;
-  corio::net::TcpListener listener;
-  try {
-    listener = corio::net::TcpListener::bind(options.host, options.port);
-  } catch (const std::system_error& e) {
-    std::cerr << "corio-bench: serve: cannot listen on " << options.host << ':' << options.port
-              << ": " << e.code().message() << '\n';
+  std::string refusal;
+  const ServerEntry* entry = find_entry(options, refusal);
+  if (entry == nullptr) {
+    std::cerr << refusal << '\n';
     return 2;
   }
-  const std::uint16_t port = listener.local_port();
-  std::cout << "corio-bench: serving " << options.workload << " (" << options.model << ") on "
-            << options.host << ':' << port << std::endl;  // flushed: scripts wait for it
-  loop.run_until_complete(serve_until_signal(std::move(listener)));
-  loop.shutdown();
+  ServerContext context;
+  context.listen_fd = bind_listener(options.host, options.port, context.port, refusal);
+  if (context.listen_fd < 0) {
+    std::cerr << refusal << '\n';
+    return 2;
+  }
+  context.workload = entry->workload;
+  context.model = entry->model;
+  context.host = options.host;
+  for (const auto& [key, value] : options.params) context.params[key] = value;
+  // A peer's reset must not end a server that writes with write() (libuv does).
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    entry->serve(context);
+  } catch (const BadInput& e) {
+    std::cerr << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << error(entry->workload + " (" + entry->model + "): " + e.what()) << '\n';
+    return 3;
+  }
   return 0;
+}
+
+int serve_command(const std::vector<std::string>& args) {
+  const ServeParse parsed = parse_serve_args(args);
+  if (parsed.options.help) {
+    std::cout << serve_usage();
+    return 0;
+  }
+  if (!parsed.ok()) {
+    std::cerr << parsed.error << '\n';
+    return 2;
+  }
+  return run_serve(parsed.options);
+}
+
+std::string serve_usage() {
+  std::string text =
+      "Usage: corio-bench serve WORKLOAD [--model MODEL] --listen HOST:PORT "
+      "[--param KEY=VALUE ...]\n"
+      "\n"
+      "Runs one model's server of a network workload on HOST:PORT (port 0 picks a free one)\n"
+      "until SIGTERM or SIGINT, for wrk or `corio-bench load` (from this host or another).\n"
+      "Once it accepts connections it prints\n"
+      "  corio-bench: serving WORKLOAD (MODEL) on HOST:PORT\n"
+      "WORKLOAD may omit its group (tcp_echo for io/tcp_echo); MODEL defaults to corio.\n"
+      "Exit status: 2 unknown name or parameter, or the address cannot be bound; 3 the server\n"
+      "failed.\n"
+      "\n"
+      "Servers (workload: models; parameters):\n";
+  std::map<std::string, std::vector<const ServerEntry*>> by_workload;
+  for (const ServerEntry& entry : all_servers()) by_workload[entry.workload].push_back(&entry);
+  if (by_workload.empty()) text += "  (none registered)\n";
+  for (const auto& [workload, entries] : by_workload) {
+    text += "  " + workload + ":";
+    for (const ServerEntry* entry : entries) {
+      text += " " + entry->model;
+      if (!entry->param_names.empty()) text += " [" + join(entry->param_names) + "]";
+    }
+    text += "\n";
+  }
+  return text;
 }
 
 }  // namespace harness

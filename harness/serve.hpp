@@ -1,26 +1,45 @@
 #pragma once
-// `corio-bench serve WORKLOAD --model MODEL --listen HOST:PORT`: a server for outside load
-// generators (wrk, the suite's `load`), running until SIGINT or SIGTERM.
+// `corio-bench serve WORKLOAD --model MODEL --listen HOST:PORT [--param KEY=VALUE ...]`: one
+// of the servers registered in harness/net/server_registry.hpp, for the suite's own load
+// generator (ServerProcess starts it) or for outside ones (wrk, `corio-bench load` on another
+// host). It runs until SIGTERM or SIGINT end the process.
 //
-//   harness::ServeOptions        what the serve command line says
-//   harness::ServeParse          ServeOptions, or the one line to print before exiting 2
-//   harness::parse_serve_args    the arguments after `serve` -> ServeParse (no side effects)
-//   harness::run_serve           binds, prints the "serving" line, serves; returns the exit
-//                                status (0 after a signal, 2 when the address cannot be bound)
+//   harness::ServeOptions      what the serve command line says
+//   harness::ServeParse        ServeOptions, or the one line to print before exiting 2
+//   harness::parse_serve_args  the arguments after `serve` -> ServeParse (syntax only, no
+//                              side effects; the registry is consulted by run_serve)
+//   harness::run_serve         checks the names against the registry, binds, runs the server;
+//                              returns the exit status
+//   harness::serve_command     parse_serve_args + --help + run_serve, printing what it refuses:
+//                              what main() calls after harness::register_all_servers()
+//   harness::serve_usage       `serve --help`: the syntax and every registered server
 //
-// Accepted today: workload http_plaintext (GET /plaintext, GET /delay?ms=N), model corio.
+// Exit statuses: 2 before serving for an unknown workload, model or --param name (the line
+// lists what is accepted), a malformed value (BadInput from the server function), or an
+// address that cannot be bound ("port in use"); 3 when the server function throws anything
+// else; 0 when it returns. A server stopped by SIGTERM ends by that signal (its default
+// action), which is how ServerProcess::stop() expects it to end.
+//
+// The socket given to the server: bound without SO_REUSEPORT first, so that a port another
+// server holds is refused even if that server set SO_REUSEPORT, then SO_REUSEPORT is set
+// before listen() so that multi-loop models can bind siblings; SO_REUSEADDR, backlog 4096,
+// blocking, close-on-exec. SIGPIPE is ignored (a client that resets must not kill a server
+// that write()s without MSG_NOSIGNAL).
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace harness {
 
 struct ServeOptions {
   std::string workload;
-  std::string model;
+  std::string model = "corio";
   std::string host;
   std::uint16_t port = 0;  // 0: the kernel picks one; the "serving" line says which
+  std::vector<std::pair<std::string, std::string>> params;  // --param KEY=VALUE, in order
+  bool help = false;
 };
 
 struct ServeParse {
@@ -31,9 +50,10 @@ struct ServeParse {
 
 [[nodiscard]] ServeParse parse_serve_args(const std::vector<std::string>& args);
 
-// Blocks SIGINT and SIGTERM (before any thread exists), binds, prints
-// "corio-bench: serving WORKLOAD (MODEL) on HOST:PORT" to stdout, and serves until one of
-// them arrives; then cancels the server (its connections close) and returns 0.
 int run_serve(const ServeOptions& options);
+
+int serve_command(const std::vector<std::string>& args);
+
+[[nodiscard]] std::string serve_usage();
 
 }  // namespace harness

@@ -19,8 +19,10 @@
 //   static void counters(const Params&, const Result&, Counters&);  // extra counters
 //
 // and optionally (see workload_impl.hpp): `unit(const Params&)` for the display time unit
-// (default milliseconds) and `iterations(const Params&, Profile)` for a fixed call count per
-// run instead of the profile's minimum time (quick 0.05 s, full 0.5 s).
+// (default milliseconds), `iterations(const Params&, Profile)` for a fixed call count per
+// run instead of the profile's minimum time (quick 0.05 s, full 0.5 s), and `setup()`, called
+// untimed before each run's first call (start a helper process once, lazily: a run that is
+// filtered out never pays for it).
 //
 // A model is a plain function `W::Result fn(const W::Params&)` in
 // workloads/<group>/<workload>/<model>.cpp. It never prints, times or checks itself: the

@@ -141,6 +141,9 @@ void run_point(benchmark::State& state, typename W::Result (*fn)(const typename 
   // figures describe exactly the reported iterations (plus a few microseconds of set-up).
   // When the kernel refuses the reset, peak_rss_bytes covers the whole process so far; main
   // records which of the two the JSON holds (context corio_peak_rss_scope).
+  // Untimed preparation a workload asks for (a helper process to start), before the figures'
+  // baselines are taken.
+  if constexpr (requires { W::setup(); }) W::setup();
   reset_peak_rss();
   const ContextSwitches before = context_switches();
 

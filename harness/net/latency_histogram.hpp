@@ -13,6 +13,7 @@
 
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -21,12 +22,12 @@ namespace harness {
 class LatencyHistogram {
  public:
   static constexpr int kSubBucketBits = 7;  // 128 sub-buckets per power of two: < 1% error
-  static constexpr int kMaxMagnitude = 33;   // values up to 2^41 ns; larger ones clamp
+  static constexpr int kMaxMagnitude = 33;  // values up to 2^41 ns; larger ones clamp
   static constexpr int kBuckets = (kMaxMagnitude + 2) << kSubBucketBits;
 
   void record(std::int64_t ns) noexcept {
     if (ns < 0) ns = 0;
-    ++counts_[index_of(static_cast<std::uint64_t>(ns))];
+    ++counts_[static_cast<std::size_t>(index_of(static_cast<std::uint64_t>(ns)))];
     ++count_;
     sum_ += static_cast<double>(ns);
     if (ns > max_) max_ = ns;
@@ -34,7 +35,7 @@ class LatencyHistogram {
   }
 
   void merge(const LatencyHistogram& other) noexcept {
-    for (int i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
     count_ += other.count_;
     sum_ += other.sum_;
     if (other.max_ > max_) max_ = other.max_;
@@ -57,8 +58,9 @@ class LatencyHistogram {
     if (rank < 1) rank = 1;
     std::int64_t seen = 0;
     for (int i = 0; i < kBuckets; ++i) {
-      seen += counts_[i];
+      seen += counts_[static_cast<std::size_t>(i)];
       if (seen >= rank) {
+        if (i == kBuckets - 1) return max_;  // the clamping bucket has no upper bound
         const std::int64_t upper = upper_bound_of(i);
         const std::int64_t clamped = upper < max_ ? upper : max_;
         return clamped > min_ ? clamped : min_;
@@ -85,7 +87,7 @@ class LatencyHistogram {
   }
 
  private:
-  std::array<std::int64_t, kBuckets> counts_{};
+  std::array<std::int64_t, static_cast<std::size_t>(kBuckets)> counts_{};
   std::int64_t count_ = 0;
   double sum_ = 0.0;
   std::int64_t max_ = 0;

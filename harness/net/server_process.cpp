@@ -1,28 +1,395 @@
-// Placeholder until ServerProcess lands (see server_process.hpp).
+// harness::ServerProcess: see server_process.hpp.
+//
+// The child is made with fork + exec. This process may have threads by then (models that ran
+// before), so between the two the child makes only async-signal-safe calls: everything it
+// needs (argv, the program's path, descriptors) is prepared before fork.
+//
+// Where the child's output goes: stdout (start_serve) is a pipe the parent reads until the
+// "serving" line, then keeps open unread (servers do not print; a pipe holds 64 KiB); stderr
+// (and start_command's stdout) is an anonymous memory file (memfd), which never blocks the
+// child however much it writes, and is read back when the child fails or dies, so that the
+// error says why.
 #include "harness/net/server_process.hpp"
 
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdexcept>
+#include <string_view>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
 #include <utility>
 
 namespace harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto kStartTimeout = 10s;
+constexpr auto kStopGrace = 5s;
+constexpr std::string_view kServingPrefix = "corio-bench: serving ";
+constexpr std::size_t kStderrExcerptBytes = 600;
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+void close_fd(int& fd) noexcept {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// What a wait status says, in words: "exit status 2", "killed by signal 11 (Segmentation
+// fault)".
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    const char* name = ::sigabbrev_np(signal);
+    return "killed by signal " + std::to_string(signal) +
+           (name ? " (SIG" + std::string(name) + ")" : "");
+  }
+  return "wait status " + std::to_string(status);
+}
+
+// The start of what the child wrote to `fd` (a memfd), newlines shown as " | ", or "".
+std::string output_excerpt(int fd) {
+  if (fd < 0) return {};
+  std::array<char, kStderrExcerptBytes> buffer{};
+  const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), 0);
+  if (n <= 0) return {};
+  std::string text(buffer.data(), static_cast<std::size_t>(n));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  std::string shown;
+  for (const char c : text) {
+    if (c == '\n') {
+      shown += " | ";
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
+}
+
+std::string with_output(std::string message, int output_fd) {
+  const std::string excerpt = output_excerpt(output_fd);
+  if (!excerpt.empty()) message += ": " + excerpt;
+  return message;
+}
+
+// The full path of `program`, searched in PATH when it holds no '/'; "" when not found.
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  const char* path = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): read only
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!dirs.empty()) {
+    const auto colon = dirs.find(':');
+    std::string candidate(dirs.substr(0, colon));
+    if (candidate.empty()) candidate = ".";
+    candidate += "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return {};
+}
+
+// The child between fork and exec: async-signal-safe calls only.
+[[noreturn]] void become(const char* path, char* const* argv, int stdout_fd, int stderr_fd,
+                         int null_fd, pid_t parent) {
+  // Dies with the thread that forked it; the check closes the race with a parent that died
+  // before the prctl.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
+  // The parent may block or ignore signals (corio::block_signals): a server must get SIGTERM.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction default_action{};
+  default_action.sa_handler = SIG_DFL;
+  for (const int signal : {SIGTERM, SIGINT, SIGPIPE, SIGCHLD}) {
+    ::sigaction(signal, &default_action, nullptr);
+  }
+  ::dup2(null_fd, STDIN_FILENO);
+  ::dup2(stdout_fd, STDOUT_FILENO);
+  ::dup2(stderr_fd, STDERR_FILENO);
+  // Descriptors the parent did not mark close-on-exec (a model's sockets) stay out of the server.
+  ::close_range(3, ~0U, 0);
+  ::execv(path, argv);
+  constexpr std::string_view kExecFailed = "corio-bench: cannot execute the server program\n";
+  [[maybe_unused]] const ssize_t ignored =
+      ::write(STDERR_FILENO, kExecFailed.data(), kExecFailed.size());
+  ::_exit(127);
+}
+
+struct Started {
+  pid_t pid = -1;
+  int stdout_read = -1;  // start_serve: the pipe's read end
+  int output = -1;       // the memfd holding stderr (and stdout for start_command)
+};
+
+// Forks and execs `path` with `args`; stdout to a new pipe when `pipe_stdout`, else to the
+// output memfd with stderr.
+Started spawn(const std::string& path, const std::vector<std::string>& args, bool pipe_stdout) {
+  std::vector<std::string> storage = args;
+  std::vector<char*> argv;
+  argv.reserve(storage.size() + 1);
+  for (std::string& arg : storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  Started started;
+  started.output = ::memfd_create("corio-bench-server-output", MFD_CLOEXEC);
+  if (started.output < 0) throw_errno("memfd_create");
+  std::array<int, 2> out{-1, -1};
+  if (pipe_stdout && ::pipe2(out.data(), O_CLOEXEC) != 0) {
+    close_fd(started.output);
+    throw_errno("pipe2");
+  }
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const pid_t parent = ::getpid();
+  const pid_t pid = null_fd < 0 ? -1 : ::fork();
+  if (pid == 0) {
+    become(path.c_str(), argv.data(), pipe_stdout ? out[1] : started.output, started.output,
+           null_fd, parent);
+  }
+  const int saved_errno = errno;
+  close_fd(null_fd);
+  close_fd(out[1]);
+  if (pid < 0) {
+    close_fd(out[0]);
+    close_fd(started.output);
+    throw std::system_error(saved_errno, std::generic_category(), "fork");
+  }
+  started.pid = pid;
+  started.stdout_read = out[0];
+  return started;
+}
+
+// Kills and reaps a child that failed to start; returns its wait status.
+int kill_and_reap(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// Reaps `pid` if it has exited (true, with its wait status and usage); false while it runs.
+bool reap_if_exited(pid_t pid, int& status, rusage* usage = nullptr) {
+  pid_t result = 0;
+  do {
+    result = ::wait4(pid, &status, WNOHANG, usage);
+  } while (result < 0 && errno == EINTR);
+  return result == pid;
+}
+
+// The port in "corio-bench: serving WORKLOAD (MODEL) on HOST:PORT"; 0 when unreadable.
+std::uint16_t port_of(std::string_view line) {
+  const auto colon = line.rfind(':');
+  if (colon == std::string_view::npos) return 0;
+  unsigned value = 0;
+  const std::string_view digits = line.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5) return 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return value <= 65535 ? static_cast<std::uint16_t>(value) : 0;
+}
+
+bool can_connect(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  const bool connected =
+      ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
+}
+
+}  // namespace
 
 ServerProcess ServerProcess::start_serve(
-    const std::string& /*workload*/, const std::string& /*model*/,
-    const std::vector<std::pair<std::string, std::string>>& /*params*/) {
-  throw std::runtime_error("ServerProcess is not implemented yet");
+    const std::string& workload, const std::string& model,
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  std::vector<std::string> args{"corio-bench", "serve",    workload,     "--model",
+                                model,         "--listen", "127.0.0.1:0"};
+  for (const auto& [key, value] : params) {
+    args.emplace_back("--param");
+    args.push_back(key + "=" + value);
+  }
+  const std::string name = "server " + workload + " (" + model + ")";
+  Started child = spawn("/proc/self/exe", args, true);
+  ServerProcess process(child.pid, 0);
+  process.stdout_fd_ = child.stdout_read;
+  process.output_fd_ = child.output;
+  process.name_ = name;
+
+  // Wait for the serving line; the child exiting first (bad parameter, port in use) ends
+  // its stdout, and a child that neither serves nor exits is killed after 10 s.
+  std::string received;
+  const auto deadline = Clock::now() + kStartTimeout;
+  for (;;) {
+    const auto newline = received.find('\n');
+    if (newline != std::string::npos) {
+      const std::string line = received.substr(0, newline);
+      received.erase(0, newline + 1);
+      if (line.starts_with(kServingPrefix) && port_of(line) != 0) {
+        process.port_ = port_of(line);
+        return process;
+      }
+      continue;  // some other line: keep reading
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left <= 0ms) {
+      const int status = kill_and_reap(process.pid_);
+      process.pid_ = -1;
+      throw std::runtime_error(
+          with_output(name + " did not print its serving line within 10 s (then " +
+                          describe_status(status) + ")",
+                      process.output_fd_));
+    }
+    pollfd ready{.fd = process.stdout_fd_, .events = POLLIN, .revents = 0};
+    const int polled =
+        ::poll(&ready, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 100)));
+    int status = 0;
+    if (polled > 0) {
+      std::array<char, 512> chunk{};
+      const ssize_t n = ::read(process.stdout_fd_, chunk.data(), chunk.size());
+      if (n > 0) {
+        received.append(chunk.data(), static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      // End of stdout: the child is exiting (or closed it, and is killed at the deadline).
+      close_fd(process.stdout_fd_);
+      bool exited = false;
+      while (!(exited = reap_if_exited(process.pid_, status)) && Clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+      }
+      if (!exited) continue;  // past the deadline: the timeout branch above kills it
+    } else if (!reap_if_exited(process.pid_, status)) {
+      continue;
+    }
+    process.pid_ = -1;
+    throw std::runtime_error(with_output(
+        name + " failed to start (" + describe_status(status) + ")", process.output_fd_));
+  }
 }
-ServerProcess ServerProcess::start_command(const std::vector<std::string>& /*argv*/,
-                                           std::uint16_t /*port*/) {
-  throw std::runtime_error("ServerProcess is not implemented yet");
+
+ServerProcess ServerProcess::start_command(const std::vector<std::string>& argv,
+                                           std::uint16_t port) {
+  if (argv.empty()) throw std::invalid_argument("ServerProcess::start_command: empty argv");
+  const std::string path = find_program(argv[0]);
+  if (path.empty()) throw std::runtime_error("cannot run '" + argv[0] + "': not found in PATH");
+  const std::string name = "server '" + argv[0] + "'";
+  Started child = spawn(path, argv, false);
+  ServerProcess process(child.pid, port);
+  process.output_fd_ = child.output;
+  process.name_ = name;
+
+  const auto deadline = Clock::now() + kStartTimeout;
+  for (auto pause = 1ms;; pause = std::min(pause * 2, 50ms)) {
+    if (can_connect(port)) return process;
+    int status = 0;
+    if (reap_if_exited(process.pid_, status)) {
+      process.pid_ = -1;
+      throw std::runtime_error(with_output(
+          name + " failed to start (" + describe_status(status) + ")", process.output_fd_));
+    }
+    if (Clock::now() >= deadline) {
+      const int killed = kill_and_reap(process.pid_);
+      process.pid_ = -1;
+      throw std::runtime_error(
+          with_output(name + " did not accept connections on 127.0.0.1:" + std::to_string(port) +
+                          " within 10 s (then " + describe_status(killed) + ")",
+                      process.output_fd_));
+    }
+    std::this_thread::sleep_for(pause);
+  }
 }
+
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), port_(other.port_) {}
+    : pid_(std::exchange(other.pid_, -1)),
+      port_(other.port_),
+      stdout_fd_(std::exchange(other.stdout_fd_, -1)),
+      output_fd_(std::exchange(other.output_fd_, -1)),
+      name_(std::move(other.name_)) {}
+
 ServerProcess& ServerProcess::operator=(ServerProcess&& other) noexcept {
-  pid_ = std::exchange(other.pid_, -1);
-  port_ = other.port_;
+  if (this != &other) {
+    release();
+    pid_ = std::exchange(other.pid_, -1);
+    port_ = other.port_;
+    stdout_fd_ = std::exchange(other.stdout_fd_, -1);
+    output_fd_ = std::exchange(other.output_fd_, -1);
+    name_ = std::move(other.name_);
+  }
   return *this;
 }
-ServerProcess::~ServerProcess() = default;
-ServerUsage ServerProcess::stop() { return {}; }
+
+ServerProcess::~ServerProcess() { release(); }
+
+void ServerProcess::release() noexcept {
+  try {
+    stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor reports nothing
+  }
+  close_fd(stdout_fd_);
+  close_fd(output_fd_);
+}
+
+ServerUsage ServerProcess::stop() {
+  if (pid_ < 0) return {};
+  const pid_t pid = std::exchange(pid_, -1);
+  rusage usage{};
+  int status = 0;
+  if (reap_if_exited(pid, status, &usage)) {
+    std::string message = with_output(
+        "server died: " + name_ + " ended before it was stopped (" + describe_status(status) + ")",
+        output_fd_);
+    close_fd(stdout_fd_);
+    close_fd(output_fd_);
+    throw std::runtime_error(message);
+  }
+  ::kill(pid, SIGTERM);
+  const auto deadline = Clock::now() + kStopGrace;
+  bool reaped = false;
+  for (auto pause = 100us;
+       !(reaped = reap_if_exited(pid, status, &usage)) && Clock::now() < deadline;
+       pause = std::min(pause * 2, std::chrono::microseconds(10ms))) {
+    std::this_thread::sleep_for(pause);
+  }
+  if (!reaped) {
+    ::kill(pid, SIGKILL);
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+  }
+  close_fd(stdout_fd_);
+  close_fd(output_fd_);
+  ServerUsage result;
+  result.max_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;  // kilobytes
+  result.voluntary_switches = usage.ru_nvcsw;
+  result.involuntary_switches = usage.ru_nivcsw;
+  return result;
+}
 
 }  // namespace harness

@@ -16,14 +16,21 @@
 //   ~ServerProcess  stop() if still running, never throws.
 //
 // No orphans: the child is started with PR_SET_PDEATHSIG(SIGKILL), so it dies with this
-// process even when this process is killed; its own workers must do the same. A child that
-// fails to start (bad parameter: exit 2; port in use) makes start_* throw
-// std::runtime_error with the child's stderr line.
-
-#include <sys/types.h>
+// process even when this process is killed; its own workers must do the same. (Linux sends
+// that signal when the *thread* that forked exits: start servers from a thread that outlives
+// them, e.g. the benchmark's main thread.) A child that fails to start (bad parameter: exit
+// 2; port in use) makes start_* throw std::runtime_error with the child's stderr, e.g.
+//   "server io/tcp_echo (corio) failed to start (exit status 2): corio-bench: serve: ..."
+//
+// The child starts with an empty signal mask and default SIGTERM/SIGINT/SIGPIPE/SIGCHLD
+// dispositions (whatever this process blocks), stdin from /dev/null, and no descriptor but
+// 0, 1 and 2. Its stderr goes to a memory file (it never blocks; read back for messages);
+// start_command's commands must stay in the foreground (nginx: -g 'daemon off;'), since a
+// command that exits is a server that died.
 
 #include <cstdint>
 #include <string>
+#include <sys/types.h>
 #include <utility>
 #include <vector>
 
@@ -54,8 +61,13 @@ class ServerProcess {
 
  private:
   ServerProcess(pid_t pid, std::uint16_t port) noexcept : pid_(pid), port_(port) {}
+  void release() noexcept;  // stop() without throwing, then close the descriptors
+
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  int stdout_fd_ = -1;  // start_serve: the child's stdout (a pipe), kept open unread
+  int output_fd_ = -1;  // the child's stderr (a memfd), read back for error messages
+  std::string name_;    // "server io/tcp_echo (corio)", for messages
 };
 
 }  // namespace harness

@@ -34,6 +34,8 @@ class Point:
     errors: float | None
     client_rss_bytes: float | None
     littles_rps: float
+    # The server's 503 mode (answers 503 beyond this many waiting); None: an unbounded queue.
+    queue_bound: float | None = None
 
     @property
     def limit_label(self) -> str:
@@ -74,17 +76,21 @@ def compute(results: Results) -> ConcurrencyLimit | None:
             rps_sd=m.spread(schema.REQUESTS_PER_SECOND),
             p50_us=m.value(schema.LATENCY_P50_US), p99_us=m.value(schema.LATENCY_P99_US),
             errors=m.value(schema.ERRORS), client_rss_bytes=m.value(schema.CLIENT_RSS_BYTES),
-            littles_rps=littles))
+            littles_rps=littles, queue_bound=m.name.param_float("queue_bound") or None))
     if not points:
         return None
-    settings: dict[tuple[float, float], list[Point]] = {}
+    # A sweep is one (capacity, delay, queue bound) setting; the 503 mode is its own setting,
+    # so its rejections never read as the unbounded sweep's last point.
+    settings: dict[tuple[float, float, float | None], list[Point]] = {}
     for p in points:
-        settings.setdefault((p.capacity, p.delay_ms), []).append(p)
-    (cap, delay), drawn = max(settings.items(), key=lambda kv: len(kv[1]))
-    others = [p for p in points if (p.capacity, p.delay_ms) != (cap, delay)]
+        settings.setdefault((p.capacity, p.delay_ms, p.queue_bound), []).append(p)
+    unbounded = {k: v for k, v in settings.items() if k[2] is None} or settings
+    (cap, delay, bound), drawn = max(unbounded.items(), key=lambda kv: len(kv[1]))
+    others = [p for p in points if (p.capacity, p.delay_ms, p.queue_bound) != (cap, delay, bound)]
     if others:
-        notes.append(f"the chart shows C = {fmt_count(cap)}, D = {fmt_ms(delay)}; other "
-                     "settings are in the table only")
+        notes.append(f"the chart shows C = {fmt_count(cap)}, D = {fmt_ms(delay)} with an "
+                     "unbounded server queue; other settings (such as the 503 mode's queue "
+                     "bound) are in the table only")
     return ConcurrencyLimit(points=drawn, capacity=cap, delay_ms=delay, other_settings=others,
                             notes=notes)
 
@@ -135,13 +141,14 @@ def findings(data: ConcurrencyLimit) -> list[str]:
 
 
 def table(data: ConcurrencyLimit) -> Table:
-    t = Table(["model", "limit L", "capacity C", "delay D", "requests/s", "Little's law",
-               "p50", "p99", "errors", "client RSS"])
+    t = Table(["model", "limit L", "capacity C", "delay D", "queue bound", "requests/s",
+               "Little's law", "p50", "p99", "errors", "client RSS"])
     for p in sorted(data.points + data.other_settings,
-                    key=lambda p: (p.capacity, p.delay_ms, schema.model_order(p.model),
-                                   _sort_key(p))):
+                    key=lambda p: (p.capacity, p.delay_ms, p.queue_bound or 0.0,
+                                   schema.model_order(p.model), _sort_key(p))):
         rate = fmt_rate(p.rps, REQ) + (f" ± {fmt_rate(p.rps_sd, REQ)}" if p.rps_sd else "")
-        t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), rate,
+        bound = "none" if p.queue_bound is None else f"{fmt_count(p.queue_bound)} (then 503)"
+        t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), bound, rate,
               fmt_rate(p.littles_rps, REQ),
               fmt_us(p.p50_us) if p.p50_us is not None else dash(None),
               fmt_us(p.p99_us) if p.p99_us is not None else dash(None),

@@ -28,7 +28,7 @@ REQUESTS_PER_SECOND = "requests_per_second"  # completed requests per second of 
 # --- Memory --------------------------------------------------------------------------------
 BYTES_PER_TASK = "bytes_per_task"  # RSS growth per live idle task (or thread), bytes
 SERVER_RSS_BYTES = "server_rss_bytes"  # peak RSS of the server process, bytes
-CLIENT_RSS_BYTES = "client_rss_bytes"  # peak RSS of the client process, bytes
+CLIENT_RSS_BYTES = "client_rss_bytes"  # growth of the client process's peak RSS in the run, bytes
 
 # --- Time ----------------------------------------------------------------------------------
 OVERSHOOT_MS = "overshoot_ms"  # mean lateness of a timer past its deadline, ms

@@ -49,7 +49,9 @@ void Poller::wake() noexcept {
 }
 
 int Poller::wait(std::int64_t timeout_ns) {
-  std::array<epoll_event, 256> events{};
+  // Uninitialised on purpose: the kernel writes the first `count` entries, and zeroing 3 KiB
+  // on every wait was 12% of an echo server's user-space instructions (callgrind).
+  std::array<epoll_event, 256> events;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   int count = 0;
   for (;;) {
     if (have_pwait2_) {

@@ -14,7 +14,7 @@ Client::Client(TcpStream stream, std::string host, Limits limits)
     : stream_(std::move(stream)),
       host_(std::move(host)),
       parser_(limits),
-      buffer_(std::size_t{16} * 1024),
+      buffer_(std::size_t{4} * 1024),
       most_(std::max(buffer_.size(), limits.max_head_bytes + limits.max_body_bytes)),
       request_(512 + host_.size()) {}
 

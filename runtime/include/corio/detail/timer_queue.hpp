@@ -46,7 +46,7 @@ struct TimerNode {
 
 class TimerQueue {
  public:
-  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] bool empty() const noexcept { return lane_live_ == 0 && heap_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return heap_.size() + lane_live_; }
   // Only when !empty().
   [[nodiscard]] std::int64_t next_deadline() const noexcept {

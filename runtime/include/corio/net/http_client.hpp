@@ -15,9 +15,10 @@
 //           the server closes before a whole response arrived. No reconnect: after an error,
 //           or after a response with "Connection: close", get() throws HttpError.
 // Thread safety: loop thread only; one get() at a time per client (co_await it at once).
-// Cost:     per client: a 16 KiB receive buffer (grown up to the parser's limits only for a
-//           larger response). Per request in steady state: no heap allocation beyond get()'s
-//           coroutine frame, which the frame pool recycles; one send() and usually one read().
+// Cost:     per client: a 4 KiB receive buffer (doubled, up to the parser's limits, only for a
+//           larger response: a load generator's thousands of clients stay small). Per request in
+//           steady state: no heap allocation beyond get()'s coroutine frame, which the frame pool
+//           recycles; one send() and usually one read().
 // Example:  runtime/tests/http_server_test.cpp
 
 #include <cstddef>

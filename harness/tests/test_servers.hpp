@@ -1,0 +1,16 @@
+#pragma once
+// Servers the harness tests start through ServerProcess: corio_harness_tests runs itself as
+// `corio_harness_tests serve test/echo --model MODEL ...` (test_main.cpp), the way corio-bench
+// runs its workloads' servers, with these registered instead.
+//
+//   test/echo blocking          echoes on every connection (a thread each)
+//   test/echo with_param        the same, after reading --param delay_ms (an integer 0..1000)
+//   test/echo exit_after_ready  prints the serving line, then exits 0: a server that died
+//   test/echo sibling           binds a second SO_REUSEPORT socket to its port first (the
+//                               contract multi-loop models rely on), then echoes
+
+namespace harness::test {
+
+void register_test_servers();
+
+}  // namespace harness::test

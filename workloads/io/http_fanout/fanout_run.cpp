@@ -1,0 +1,70 @@
+// run_fanout: see fanout_run.hpp.
+#include "workloads/io/http_fanout/fanout_run.hpp"
+
+#include <algorithm>
+#include <array>
+#include <malloc.h>
+
+#include <corio/net/http_parser.hpp>
+
+#include "harness/rusage.hpp"
+
+namespace workloads::io::http_fanout {
+namespace {
+
+constexpr std::string_view kHost = "127.0.0.1";
+
+std::string request_for(const std::string& target) {
+  std::array<char, 512> head{};
+  const std::size_t size =
+      corio::net::http::write_request_head(head, "GET", target, kHost, /*keep_alive=*/true);
+  return {head.data(), size};
+}
+
+}  // namespace
+
+FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
+  FanoutRun run;
+  // Every connection is a descriptor here, and one in the server too (which inherits the
+  // limit raised here: shared_server_port raises it before starting any server).
+  const std::int64_t allowed = raise_descriptor_limit();
+  if (spec.limit + kSpareDescriptors > allowed) {
+    run.client.failed = spec.requests;
+    run.client.first_error =
+        "limit:" + std::to_string(spec.limit) + " needs about " +
+        std::to_string(spec.limit + kSpareDescriptors) +
+        " file descriptors and RLIMIT_NOFILE's hard limit is " + std::to_string(allowed) +
+        ": raise it (ulimit -Hn, /etc/security/limits.conf) or use a smaller limit";
+    return run;
+  }
+
+  ClientJob job;
+  job.port = shared_server_port(spec.workload, "corio", spec.server_params);
+  job.target = spec.target;
+  job.request = request_for(spec.target);
+  job.requests = spec.requests;
+  job.limit = spec.limit;
+  job.expected_body = spec.expected_body;
+  job.rejections_expected = spec.rejections_expected;
+  job.measure_workers = spec.measure_memory;
+
+  std::int64_t baseline_rss = 0;
+  if (spec.measure_memory) {
+    ::malloc_trim(0);  // memory an earlier run freed would hide this run's growth
+    baseline_rss = harness::current_rss_bytes();
+    harness::reset_peak_rss();
+  }
+  const Clock::time_point start = Clock::now();
+  run.client = client(job);
+  if (run.client.last_response > start) run.elapsed = run.client.last_response - start;
+  if (spec.measure_memory) {
+    // Growth, not the absolute peak: what earlier workloads left resident in this process is
+    // not the client's (run alone, the absolute figure was 12 MiB; after the io group, 67).
+    run.client_rss_bytes =
+        std::max<std::int64_t>(0, harness::peak_rss_bytes() - baseline_rss) +
+        run.client.worker_private_bytes;
+  }
+  return run;
+}
+
+}  // namespace workloads::io::http_fanout

@@ -1,0 +1,156 @@
+#pragma once
+// io/http_fanout: a client makes R requests to a slow local API (GET /delay?ms=D, answered
+// after D ms by a server with no capacity limit, in its own process) with at most L in
+// flight. The seed's "fetch with a limit": the wall time is about ceil(R / L) * D for any
+// model that keeps L requests in flight, and what differs is what each model pays to get
+// there: threads and processes created, connections opened, wake-ups.
+//
+//   Params            requests R, limit L (0 = unlimited: L = R), delay D
+//   Workload          points, label, check, items, counters for harness::register_model
+//   SequentialWorkload  the same at L = 1 only (sequential has no other limit)
+//
+// Counters: items_per_second (R per call, the harness's real time: includes every model's
+// set-up and teardown), requests_per_second (answers per second from the client's start to
+// its last answer), latency_p50_us and latency_p99_us (one request, written to answered).
+// queue_full_stalls does not apply: the clients have no queue that fills; the limit is the
+// only thing a request waits for on the client's side.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+#include "workloads/io/http_fanout/fanout_run.hpp"
+
+namespace workloads::io::http_fanout {
+
+struct Params {
+  std::int64_t requests = 0;
+  std::int64_t limit = 0;  // 0: unlimited, one connection per request (L = R)
+  std::chrono::milliseconds delay{0};
+
+  [[nodiscard]] std::int64_t effective_limit() const { return limit == 0 ? requests : limit; }
+};
+
+inline std::string limit_label(std::int64_t limit) {
+  return limit == 0 ? std::string("unlimited") : std::to_string(limit);
+}
+
+inline FanoutSpec fanout_spec(const Params& params) {
+  FanoutSpec spec;
+  spec.workload = "io/http_fanout";
+  spec.target = "/delay?ms=" + std::to_string(params.delay.count());
+  spec.requests = params.requests;
+  spec.limit = params.effective_limit();
+  spec.expected_body = "OK";  // corio::net::http::builtin_routes' /delay answer
+  return spec;
+}
+
+// "3 of 200 requests failed (first: connect: Connection refused)", or "" when none did.
+inline std::string failures_of(const ClientResult& client, std::int64_t requests) {
+  if (client.failed == 0 && client.first_error.empty()) return "";
+  return std::to_string(client.failed) + " of " + std::to_string(requests) +
+         " requests failed (first: " + client.first_error + ")";
+}
+
+// The checks both client workloads make of the answered (200) requests: at most L
+// connections, every latency at least D (the server's delay ran), and no faster than L
+// requests in flight at a time, each at least D, allow (`serving` = min(L, server capacity)).
+inline std::string check_limits(const ClientResult& client, std::int64_t limit,
+                                std::int64_t serving, std::chrono::milliseconds delay,
+                                std::chrono::nanoseconds elapsed) {
+  if (client.connections < 1 || client.connections > limit) {
+    return "opened " + std::to_string(client.connections) + " connections with a limit of " +
+           std::to_string(limit);
+  }
+  if (client.latency.count() != client.ok) {
+    return std::to_string(client.latency.count()) + " latencies recorded for " +
+           std::to_string(client.ok) + " answered requests";
+  }
+  const std::chrono::nanoseconds delay_ns = delay;
+  if (client.ok > 0 && client.latency.min_ns() < delay_ns.count()) {
+    return "a request was answered after " + std::to_string(client.latency.min_ns()) +
+           " ns, before the server's " + std::to_string(delay.count()) + " ms delay had passed";
+  }
+  // R answers of at least D each, at most `serving` at a time, take at least R * D / serving.
+  const double least_ns = static_cast<double>(client.ok) * static_cast<double>(delay_ns.count()) /
+                          static_cast<double>(serving);
+  if (static_cast<double>(elapsed.count()) < least_ns) {
+    return std::to_string(client.ok) + " answers took " + std::to_string(elapsed.count()) +
+           " ns, less than " + std::to_string(client.ok) + " * D / " + std::to_string(serving) +
+           ": more than " + std::to_string(serving) + " requests were served at once";
+  }
+  return "";
+}
+
+inline double microseconds(std::int64_t ns) { return static_cast<double>(ns) / 1e3; }
+
+struct Workload {
+  using Params = http_fanout::Params;
+  using Result = FanoutRun;
+
+  static constexpr std::string_view name = "io/http_fanout";
+
+  // R grows with L (R = max(128, 2L)) so that every limit is used for at least two rounds,
+  // while L = 1 stays at 128 * 10 ms = 1.3 s; unlimited is L = R = 2048, one connection per
+  // request. quick: two points of about 0.15 s.
+  static std::vector<Params> points(harness::Profile profile) {
+    using std::chrono::milliseconds;
+    constexpr milliseconds kDelay(10);
+    if (profile == harness::Profile::quick) {
+      return {{.requests = 200, .limit = 16, .delay = kDelay},
+              {.requests = 200, .limit = 0, .delay = kDelay}};
+    }
+    std::vector<Params> points;
+    for (std::int64_t limit = 1; limit <= 1024; limit *= 2) {
+      points.push_back(
+          {.requests = std::max<std::int64_t>(128, 2 * limit), .limit = limit, .delay = kDelay});
+    }
+    points.push_back({.requests = 2048, .limit = 0, .delay = kDelay});
+    return points;
+  }
+
+  static std::string label(const Params& params) {
+    return "requests:" + std::to_string(params.requests) + "/limit:" + limit_label(params.limit) +
+           "/delay_ms:" + std::to_string(params.delay.count());
+  }
+
+  static std::string check(const Params& params, const Result& result) {
+    const ClientResult& client = result.client;
+    if (std::string failures = failures_of(client, params.requests); !failures.empty()) {
+      return failures;
+    }
+    if (client.ok != params.requests || client.rejected != 0) {
+      return std::to_string(client.ok) + " of " + std::to_string(params.requests) +
+             " requests were answered 200 'OK' (" + std::to_string(client.rejected) + " rejected)";
+    }
+    return check_limits(client, params.effective_limit(), params.effective_limit(), params.delay,
+                        result.elapsed);
+  }
+
+  static double items(const Params& params) { return static_cast<double>(params.requests); }
+
+  static void counters(const Params& /*params*/, const Result& result,
+                       harness::Counters& counters) {
+    const double seconds = std::chrono::duration<double>(result.elapsed).count();
+    counters.set("requests_per_second",
+                 seconds > 0 ? static_cast<double>(result.client.ok) / seconds : 0.0);
+    counters.set("latency_p50_us", microseconds(result.client.latency.percentile_ns(50)));
+    counters.set("latency_p99_us", microseconds(result.client.latency.percentile_ns(99)));
+  }
+};
+
+// sequential sends one request at a time: L = 1 is its only point. R is kept small in quick
+// (20 * 10 ms = 0.2 s).
+struct SequentialWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    constexpr std::chrono::milliseconds kDelay(10);
+    if (profile == harness::Profile::quick) return {{.requests = 20, .limit = 1, .delay = kDelay}};
+    return {{.requests = 128, .limit = 1, .delay = kDelay}};
+  }
+};
+
+}  // namespace workloads::io::http_fanout

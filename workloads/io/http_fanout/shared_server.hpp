@@ -1,0 +1,32 @@
+#pragma once
+// The servers the client workloads (io/http_fanout, limit/concurrency_limit) send their
+// requests to: each runs in a child process (harness::ServerProcess::start_serve), so that the
+// server never shares a process (or its CPU accounting, or its RSS) with the client under
+// test.
+//
+//   shared_server_port(workload, model, params)
+//       the port of the server registered as (workload, model) with these --param values;
+//       started on the first call for that combination and kept until this process exits,
+//       so that starting it is paid once per process, not once per run
+//   raise_descriptor_limit()
+//       raises RLIMIT_NOFILE's soft limit to the hard one (once) and returns the soft limit;
+//       called before any server starts, so that the servers inherit the raised limit too
+//
+// Throws std::runtime_error when the server cannot be started, or when a server started
+// earlier has since died (its pid and fate in the text). Benchmark thread only.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace workloads::io::http_fanout {
+
+using ServerParams = std::vector<std::pair<std::string, std::string>>;
+
+std::uint16_t shared_server_port(const std::string& workload, const std::string& model,
+                                 const ServerParams& params);
+
+std::int64_t raise_descriptor_limit();
+
+}  // namespace workloads::io::http_fanout

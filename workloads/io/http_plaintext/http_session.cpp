@@ -1,0 +1,118 @@
+// HttpSession: see http_session.hpp.
+#include "workloads/io/http_plaintext/http_session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <ctime>
+
+namespace workloads::io::http_plaintext {
+namespace {
+
+namespace http = corio::net::http;
+
+constexpr std::size_t kInitialReceiveBytes = std::size_t{16} * 1024;
+constexpr std::size_t kInitialSendBytes = std::size_t{16} * 1024;
+// Read at least this much at a time: a shorter tail makes the partial request move to the
+// front first.
+constexpr std::size_t kMinRead = 2048;
+// A reply head is at most this long (status line, three header lines, Server, Date, the
+// Connection lines), with room to spare.
+constexpr std::size_t kMaxReplyHead = 256;
+
+// "Server: bench\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. The same
+// length as corio's "Server: corio" line. time() is a vDSO call, not a system call.
+std::string_view common_headers() noexcept {
+  constexpr std::string_view kPrefix = "Server: bench\r\nDate: ";
+  thread_local std::array<char, 64> text{};
+  thread_local std::time_t formatted_at = -1;
+  const std::time_t now = std::time(nullptr);
+  if (now != formatted_at) {
+    std::memcpy(text.data(), kPrefix.data(), kPrefix.size());
+    http::write_http_date(std::span<char>(text).subspan(kPrefix.size()), now);
+    text[kPrefix.size() + http::kHttpDateSize] = '\r';
+    text[kPrefix.size() + http::kHttpDateSize + 1] = '\n';
+    formatted_at = now;
+  }
+  return {text.data(), kPrefix.size() + http::kHttpDateSize + 2};
+}
+
+}  // namespace
+
+HttpSession::HttpSession() : receive_(kInitialReceiveBytes), send_(kInitialSendBytes) {}
+
+std::span<char> HttpSession::receive_room() {
+  if (receive_begin_ == receive_end_) receive_begin_ = receive_end_ = 0;
+  if (receive_.size() - receive_end_ < kMinRead && receive_begin_ > 0) {
+    std::memmove(receive_.data(), receive_.data() + receive_begin_, receive_end_ - receive_begin_);
+    receive_end_ -= receive_begin_;
+    receive_begin_ = 0;
+  }
+  const std::size_t most = parser_.limits().max_head_bytes + parser_.limits().max_body_bytes;
+  if (receive_end_ == receive_.size() && receive_.size() < most) {
+    receive_.resize(std::min(most, receive_.size() * 2));
+  }
+  return {receive_.data() + receive_end_, receive_.size() - receive_end_};
+}
+
+void HttpSession::answer() {
+  while (!closing_) {
+    const std::string_view buffered(receive_.data() + receive_begin_,
+                                    receive_end_ - receive_begin_);
+    const http::ParseResult result = parser_.parse(buffered);
+    if (result.status == http::ParseStatus::need_more) {
+      // A full buffer holding one unfinished request at its largest size cannot happen: the
+      // parser reports 413/431 first. Guard anyway so that no model ever spins on it.
+      if (receive_begin_ == 0 && receive_end_ == receive_.size() &&
+          receive_.size() >= parser_.limits().max_head_bytes + parser_.limits().max_body_bytes) {
+        append_reply(431, http::status_text(431), false, false, false);
+        closing_ = true;
+      }
+      return;
+    }
+    if (result.status == http::ParseStatus::error) {
+      append_reply(result.error_status, http::status_text(result.error_status), false, false,
+                   false);
+      closing_ = true;
+      return;
+    }
+    const http::Request& request = parser_.request();
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    const bool found = get && request.path == "/plaintext";
+    append_reply(found ? 200 : 404, found ? kHelloWorld : std::string_view("Not Found"),
+                 request.keep_alive, request.version_minor == 0, request.method == "HEAD");
+    receive_begin_ += result.consumed;
+    if (!request.keep_alive) closing_ = true;
+  }
+}
+
+void HttpSession::sent(std::size_t bytes) noexcept {
+  send_begin_ += bytes;
+  if (send_begin_ == send_end_) send_begin_ = send_end_ = 0;
+}
+
+void HttpSession::append_reply(int status, std::string_view body, bool keep_alive, bool http10,
+                               bool head_only) {
+  std::array<char, 128> extra{};
+  const std::string_view common = common_headers();
+  std::size_t extra_size = common.size();
+  std::memcpy(extra.data(), common.data(), common.size());
+  if (keep_alive && http10) {
+    constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
+    std::memcpy(extra.data() + extra_size, kKeepAlive.data(), kKeepAlive.size());
+    extra_size += kKeepAlive.size();
+  }
+  const std::size_t body_size = head_only ? 0 : body.size();
+  // Grows only while a burst is larger than any before (amortised doubling).
+  if (send_.size() - send_end_ < kMaxReplyHead + body_size) {
+    send_.resize(std::max(send_.size() * 2, send_end_ + kMaxReplyHead + body_size));
+  }
+  const std::size_t head = http::write_response_head(std::span<char>(send_).subspan(send_end_),
+                                                     status, "text/plain", body.size(), keep_alive,
+                                                     std::string_view(extra.data(), extra_size));
+  send_end_ += head;
+  std::memcpy(send_.data() + send_end_, body.data(), body_size);
+  send_end_ += body_size;
+}
+
+}  // namespace workloads::io::http_plaintext

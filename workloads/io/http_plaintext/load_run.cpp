@@ -1,0 +1,105 @@
+// io/http_plaintext's benchmark function, shared by every row (see load_run.hpp).
+#include "workloads/io/http_plaintext/load_run.hpp"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "harness/net/load_generator.hpp"
+#include "harness/net/server_process.hpp"
+#include "workloads/io/http_plaintext/nginx.hpp"
+#include "workloads/io/http_plaintext/tools.hpp"
+#include "workloads/io/http_plaintext/wrk.hpp"
+
+namespace workloads::io::http_plaintext {
+namespace {
+
+double microseconds(std::int64_t nanoseconds) { return static_cast<double>(nanoseconds) / 1e3; }
+
+std::vector<std::pair<std::string, std::string>> server_params(std::string_view model,
+                                                               const Params& params) {
+  // A prefork worker serves one connection at a time: one worker per client connection.
+  if (model == "processes") return {{"workers", std::to_string(params.connections)}};
+  return {};
+}
+
+// One of our models' servers (through `corio-bench serve`) or nginx.
+using RunningServer = std::variant<harness::ServerProcess, NginxServer>;
+
+RunningServer start_server(std::string_view server, const Params& params) {
+  if (server == "nginx") return NginxServer::start(Tools::installed().nginx);
+  return harness::ServerProcess::start_serve(std::string(Workload::name), std::string(server),
+                                             server_params(server, params));
+}
+
+void load_with_generator(std::uint16_t port, const Params& params, Result& result) {
+  harness::LoadOptions options;
+  options.port = port;
+  options.protocol = harness::LoadProtocol::http_get;
+  options.target = "/plaintext";
+  options.connections = params.connections;
+  options.warmup = params.warmup;
+  options.duration = params.duration;
+  const harness::LoadReport report = harness::run_load(options);
+  result.completed = report.completed;
+  result.errors = report.errors;
+  result.first_error = report.first_error;
+  result.requests_per_second = report.requests_per_second();
+  result.latency_p50_us = microseconds(report.latency.percentile_ns(50));
+  result.latency_p90_us = microseconds(report.latency.percentile_ns(90));
+  result.latency_p99_us = microseconds(report.latency.percentile_ns(99));
+  result.latency_p999_us = microseconds(report.latency.percentile_ns(99.9));
+  result.latency_max_us = microseconds(report.latency.max_ns());
+}
+
+void load_with_wrk(std::uint16_t port, const Params& params, Result& result) {
+  const WrkReport report =
+      run_wrk(Tools::installed().wrk, port, params.connections, params.wrk_duration);
+  result.completed = report.requests - report.status_errors;
+  result.errors = report.errors();
+  if (result.errors > 0) {
+    result.first_error = "wrk: non-2xx/3xx " + std::to_string(report.status_errors) +
+                         ", socket errors: connect " + std::to_string(report.connect_errors) +
+                         ", read " + std::to_string(report.read_errors) + ", write " +
+                         std::to_string(report.write_errors) + ", timeout " +
+                         std::to_string(report.timeouts);
+  }
+  result.requests_per_second = report.requests_per_second();
+  result.latency_p50_us = report.p50_us;
+  result.latency_p90_us = report.p90_us;
+  result.latency_p99_us = report.p99_us;
+  result.latency_p999_us = report.p999_us;
+  result.latency_max_us = report.max_us;
+}
+
+}  // namespace
+
+const Tools& Tools::installed() {
+  static const Tools tools{.wrk = find_program("wrk"), .nginx = find_program("nginx")};
+  return tools;
+}
+
+Result measure(std::string_view server, Loader loader, const Params& params) {
+  RunningServer running = start_server(server, params);
+  const std::uint16_t port = std::visit([](const auto& s) { return s.port(); }, running);
+  Result result;
+  if (loader == Loader::generator) {
+    load_with_generator(port, params, result);
+  } else {
+    load_with_wrk(port, params, result);
+  }
+  try {
+    const harness::ServerUsage usage = std::visit([](auto& s) { return s.stop(); }, running);
+    result.server_rss_bytes = usage.max_rss_bytes;
+    result.server_ctx_voluntary = usage.voluntary_switches;
+    result.server_ctx_involuntary = usage.involuntary_switches;
+  } catch (const std::runtime_error& error) {
+    result.server_error = error.what();  // "server died: ..."
+  }
+  return result;
+}
+
+}  // namespace workloads::io::http_plaintext

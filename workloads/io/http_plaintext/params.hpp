@@ -1,0 +1,115 @@
+#pragma once
+// io/http_plaintext: TechEmpower's plaintext test on loopback. One keep-alive HTTP/1.1
+// server per model, each in its own process (`corio-bench serve http_plaintext --model M`),
+// answering GET /plaintext with 200 text/plain "Hello, World!" (Content-Length, Server and
+// Date headers; pipelined requests answered in order). Each is loaded by the suite's own
+// generator (harness::run_load, http_get: C connections, closed loop) and, when wrk is
+// installed, by wrk as well (model wrk_<M>: `wrk -t1 -cC`). nginx with one worker serving the
+// same reply is the outside reference when it is installed (models nginx and wrk_nginx).
+//
+//   Params     connections, warm-up and measured duration (the generator's; wrk's duration)
+//   Result     the load's figures and the server's resource usage
+//   Workload   points, label, check, counters for harness::register_model
+//
+// Counters: requests_per_second, latency_p50_us ... latency_max_us, errors (from the load);
+// server_rss_bytes, ctx_voluntary, ctx_involuntary (of the server process, its reaped
+// workers included, replacing the harness's own figures for the benchmark process).
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace workloads::io::http_plaintext {
+
+struct Params {
+  int connections = 0;
+  std::chrono::milliseconds warmup{0};    // generator: connections busy, not recorded
+  std::chrono::milliseconds duration{0};  // generator: recorded
+  std::chrono::seconds wrk_duration{0};   // wrk counts from the first connect (no warm-up)
+};
+
+struct Result {
+  std::int64_t completed = 0;  // requests answered 200 with the right body length
+  std::int64_t errors = 0;
+  std::string first_error;  // the generator's first error text, or wrk's error counts
+  double requests_per_second = 0;
+  double latency_p50_us = 0;
+  double latency_p90_us = 0;
+  double latency_p99_us = 0;
+  double latency_p999_us = 0;
+  double latency_max_us = 0;
+  std::int64_t server_rss_bytes = 0;
+  std::int64_t server_ctx_voluntary = 0;
+  std::int64_t server_ctx_involuntary = 0;
+  std::string server_error;  // the server died before it was stopped, or wrk failed
+};
+
+struct Workload {
+  using Params = http_plaintext::Params;
+  using Result = http_plaintext::Result;
+
+  static constexpr std::string_view name = "io/http_plaintext";
+
+  // 64 connections: wrk's usual -c64 and enough ready sockets per epoll_wait to show what a
+  // one-thread loop does with them; 256 is where a thread or a process per connection starts
+  // to cost scheduling and memory. wrk takes whole seconds.
+  static std::vector<Params> points(harness::Profile profile) {
+    using std::chrono::milliseconds;
+    using std::chrono::seconds;
+    if (profile == harness::Profile::quick) {
+      return {{.connections = 64,
+               .warmup = milliseconds(100),
+               .duration = milliseconds(500),
+               .wrk_duration = seconds(1)}};
+    }
+    std::vector<Params> points;
+    for (const int connections : {64, 256}) {
+      points.push_back({.connections = connections,
+                        .warmup = milliseconds(500),
+                        .duration = milliseconds(3000),
+                        .wrk_duration = seconds(3)});
+    }
+    return points;
+  }
+
+  static std::string label(const Params& params) {
+    return "conns:" + std::to_string(params.connections);
+  }
+
+  static std::string check(const Params& /*params*/, const Result& result) {
+    if (!result.server_error.empty()) return result.server_error;
+    if (result.errors > 0) {
+      return std::to_string(result.errors) + " requests failed (first: " + result.first_error + ")";
+    }
+    if (result.completed == 0) return "no request was answered during the measured phase";
+    return "";
+  }
+
+  // One load phase is one measurement (it starts and stops its own server); Google
+  // Benchmark's repetitions give the spread.
+  static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
+
+  // Throughput is requests_per_second over the measured phase: the run's own time also holds
+  // the server's start, the warm-up and the stop.
+  static double items(const Params& /*params*/) { return 0; }
+
+  static void counters(const Params& /*params*/, const Result& result,
+                       harness::Counters& counters) {
+    counters.set("requests_per_second", result.requests_per_second);
+    counters.set("latency_p50_us", result.latency_p50_us);
+    counters.set("latency_p90_us", result.latency_p90_us);
+    counters.set("latency_p99_us", result.latency_p99_us);
+    counters.set("latency_p999_us", result.latency_p999_us);
+    counters.set("latency_max_us", result.latency_max_us);
+    counters.set("errors", static_cast<double>(result.errors));
+    counters.set("server_rss_bytes", static_cast<double>(result.server_rss_bytes));
+    counters.set("ctx_voluntary", static_cast<double>(result.server_ctx_voluntary));
+    counters.set("ctx_involuntary", static_cast<double>(result.server_ctx_involuntary));
+  }
+};
+
+}  // namespace workloads::io::http_plaintext

@@ -1,0 +1,46 @@
+// threads: the classic blocking server. The main thread blocks in accept(2); each connection
+// gets its own std::thread that loops read -> answer -> send on a blocking socket until the
+// client leaves. The kernel does all the waiting; a thread costs a stack (mostly untouched
+// virtual memory) and a kernel task, and every request is a wake-up of its thread. An expert
+// keeps it this simple: no pool, no event loop, detached threads that own their socket.
+// When the OS refuses a thread (EAGAIN past ulimit -u or the memory map limit), that one
+// connection is closed (the client counts an error) and the server goes on accepting.
+
+#include <cerrno>
+#include <chrono>
+#include <sys/socket.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+#include "workloads/io/http_plaintext/blocking_io.hpp"
+#include "workloads/io/http_plaintext/servers.hpp"
+
+namespace workloads::io::http_plaintext {
+
+void serve_threads(harness::ServerContext& context) {
+  context.ready();
+  for (;;) {
+    const int fd = ::accept4(context.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors: let running connections end and free some.
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      throw std::system_error(errno, std::generic_category(), "accept");
+    }
+    set_no_delay(fd);
+    try {
+      std::thread([fd] {
+        serve_blocking(fd);
+        ::close(fd);
+      }).detach();
+    } catch (const std::system_error&) {
+      ::close(fd);
+    }
+  }
+}
+
+}  // namespace workloads::io::http_plaintext

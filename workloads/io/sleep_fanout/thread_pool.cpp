@@ -1,0 +1,123 @@
+// thread_pool: Python's ThreadPoolExecutor in C++. A fixed pool of P = min(32, cores + 4)
+// threads (the executor's default size) takes tasks from one FIFO queue; each task is a
+// closure that blocks its worker in std::this_thread::sleep_for(D). All N are submitted, then
+// the pool is shut down and joined (`with ThreadPoolExecutor() as pool: pool.map(...)`). At
+// most P waits overlap, so the wall time is ceil(N / P)·D: that is what a pool of blocking
+// workers does with waits, and the point of this model. Memory is sampled once all N are
+// queued: P threads and N queued closures.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "workloads/io/sleep_fanout/params.hpp"
+
+namespace workloads::io::sleep_fanout {
+namespace {
+
+// A fixed set of workers serving one FIFO queue of closures; the destructor runs what is
+// queued, then joins the workers (ThreadPoolExecutor.shutdown(wait=True)).
+class BlockingPool {
+ public:
+  explicit BlockingPool(std::size_t threads) {
+    workers_.reserve(threads);
+    try {
+      for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+    } catch (...) {
+      shut_down();
+      throw;
+    }
+  }
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+  ~BlockingPool() { shut_down(); }
+
+  void submit(std::function<void()> job) {
+    {
+      const std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    job_ready_.notify_one();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        job_ready_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+        if (jobs_.empty()) return;  // stopping, and nothing left to run
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  void shut_down() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    job_ready_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+    workers_.clear();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable job_ready_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+// ThreadPoolExecutor's default max_workers since Python 3.8: enough threads for I/O-bound
+// work on small machines, bounded on large ones.
+std::size_t default_pool_size() {
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  return std::min<std::size_t>(32, std::size_t{cores} + 4);
+}
+
+}  // namespace
+
+Result thread_pool(const Params& params) {
+  const auto start = std::chrono::steady_clock::now();
+  const MemoryProbe probe;
+
+  std::atomic<std::int64_t> completed{0};
+  std::atomic<std::int64_t> completed_id_sum{0};
+  Result result;
+  try {
+    BlockingPool pool(default_pool_size());
+    for (std::int64_t id = 0; id < params.tasks; ++id) {
+      pool.submit([&completed, &completed_id_sum, id, delay = params.delay] {
+        std::this_thread::sleep_for(delay);
+        // Relaxed: joining the workers makes every count visible to this thread.
+        completed.fetch_add(1, std::memory_order_relaxed);
+        completed_id_sum.fetch_add(id, std::memory_order_relaxed);
+      });
+    }
+    result.memory_bytes = probe.grown_bytes();
+  } catch (const std::system_error& error) {
+    result.error = std::string("the OS refused a pool thread (") + error.what() + ")";
+  }
+
+  result.elapsed = std::chrono::steady_clock::now() - start;
+  result.completed = completed.load(std::memory_order_relaxed);
+  result.completed_id_sum = completed_id_sum.load(std::memory_order_relaxed);
+  return result;
+}
+
+}  // namespace workloads::io::sleep_fanout

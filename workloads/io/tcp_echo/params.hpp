@@ -1,0 +1,126 @@
+#pragma once
+// io/tcp_echo: request/response over loopback. One echo server per model, each in its own
+// process (`corio-bench serve tcp_echo --model M`), all loaded by the suite's one load
+// generator (harness::run_load, echo protocol): C connections, each sending S bytes and
+// waiting for the same S bytes back before sending again (closed loop).
+//
+//   Params     connections, message size, warm-up and measured duration
+//   Result     the load report's figures and the server's resource usage
+//   Workload   points, label, check, counters for harness::register_model
+//   kEchoBufferBytes  every server's per-connection receive buffer
+//
+// A server echoes a stream, not messages: it writes back exactly the bytes it read, as they
+// arrive, so any model handles any message size, and the generator compares every byte.
+//
+// Counters: requests_per_second, latency_p50_us ... latency_max_us, errors (from the load
+// report); server_rss_bytes, ctx_voluntary, ctx_involuntary (of the server process, its
+// reaped workers included, replacing the harness's own figures for the benchmark process).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace workloads::io::tcp_echo {
+
+// One read's worth per connection in every model: a 4 KiB message arrives whole, and a few
+// pipelined small ones are echoed with one write.
+inline constexpr std::size_t kEchoBufferBytes = std::size_t{16} * 1024;
+
+struct Params {
+  int connections = 0;
+  std::size_t message_bytes = 0;
+  std::chrono::milliseconds warmup{0};    // connections open and busy, not recorded
+  std::chrono::milliseconds duration{0};  // recorded
+};
+
+struct Result {
+  std::int64_t completed = 0;  // requests answered with exactly the bytes sent
+  std::int64_t errors = 0;
+  std::string first_error;
+  double requests_per_second = 0;
+  double latency_p50_us = 0;
+  double latency_p90_us = 0;
+  double latency_p99_us = 0;
+  double latency_p999_us = 0;
+  double latency_max_us = 0;
+  std::int64_t server_rss_bytes = 0;
+  std::int64_t server_ctx_voluntary = 0;
+  std::int64_t server_ctx_involuntary = 0;
+  std::string server_error;  // the server died before it was stopped
+};
+
+struct Workload {
+  using Params = tcp_echo::Params;
+  using Result = tcp_echo::Result;
+
+  static constexpr std::string_view name = "io/tcp_echo";
+
+  // 1 connection is pure round-trip latency; 64 keeps a one-thread server busy with many
+  // ready sockets per epoll_wait; 1,024 is where a thread or process per connection costs
+  // memory and scheduling. Quick: the reference point plus one large message, short phases.
+  static std::vector<Params> points(harness::Profile profile) {
+    using std::chrono::milliseconds;
+    if (profile == harness::Profile::quick) {
+      const auto quick_point = [](std::size_t bytes) {
+        return Params{.connections = 64,
+                      .message_bytes = bytes,
+                      .warmup = milliseconds(100),
+                      .duration = milliseconds(500)};
+      };
+      return {quick_point(64), quick_point(4096)};
+    }
+    std::vector<Params> points;
+    for (const int connections : {1, 64, 1024}) {
+      for (const std::size_t bytes : {std::size_t{64}, std::size_t{4096}}) {
+        points.push_back(Params{.connections = connections,
+                                .message_bytes = bytes,
+                                .warmup = milliseconds(200),
+                                .duration = milliseconds(1000)});
+      }
+    }
+    return points;
+  }
+
+  static std::string label(const Params& params) {
+    return "conns:" + std::to_string(params.connections) +
+           "/size:" + std::to_string(params.message_bytes);
+  }
+
+  static std::string check(const Params& /*params*/, const Result& result) {
+    if (!result.server_error.empty()) return result.server_error;
+    if (result.errors > 0) {
+      return std::to_string(result.errors) + " requests failed (first: " + result.first_error + ")";
+    }
+    if (result.completed == 0) return "no request was answered during the measured phase";
+    return "";
+  }
+
+  // One load phase is one measurement (it starts and stops its own server); Google
+  // Benchmark's repetitions give the spread.
+  static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
+
+  // Throughput is requests_per_second over the measured phase: the run's own time also holds
+  // the server's start, the warm-up and the stop.
+  static double items(const Params& /*params*/) { return 0; }
+
+  static void counters(const Params& /*params*/, const Result& result,
+                       harness::Counters& counters) {
+    counters.set("requests_per_second", result.requests_per_second);
+    counters.set("latency_p50_us", result.latency_p50_us);
+    counters.set("latency_p90_us", result.latency_p90_us);
+    counters.set("latency_p99_us", result.latency_p99_us);
+    counters.set("latency_p999_us", result.latency_p999_us);
+    counters.set("latency_max_us", result.latency_max_us);
+    counters.set("errors", static_cast<double>(result.errors));
+    counters.set("server_rss_bytes", static_cast<double>(result.server_rss_bytes));
+    counters.set("ctx_voluntary", static_cast<double>(result.server_ctx_voluntary));
+    counters.set("ctx_involuntary", static_cast<double>(result.server_ctx_involuntary));
+  }
+};
+
+}  // namespace workloads::io::tcp_echo
