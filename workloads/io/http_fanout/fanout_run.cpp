@@ -60,9 +60,8 @@ FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
   if (spec.measure_memory) {
     // Growth, not the absolute peak: what earlier workloads left resident in this process is
     // not the client's (run alone, the absolute figure was 12 MiB; after the io group, 67).
-    run.client_rss_bytes =
-        std::max<std::int64_t>(0, harness::peak_rss_bytes() - baseline_rss) +
-        run.client.worker_private_bytes;
+    run.client_rss_bytes = std::max<std::int64_t>(0, harness::peak_rss_bytes() - baseline_rss) +
+                           run.client.worker_private_bytes;
   }
   return run;
 }
