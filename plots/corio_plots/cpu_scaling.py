@@ -100,6 +100,24 @@ def compute(results: Results) -> CpuScaling | None:
     return CpuScaling(points=points, cores=cores, baseline_ms=baselines, notes=notes)
 
 
+def per_extra_part_ms(at_few: Point, at_many: Point) -> float:
+    """Oversubscription cost: wall time added per part beyond the core count's run."""
+    return (at_many.time_ms - at_few.time_ms) / (at_many.workers - at_few.workers)
+
+
+def oversubscription(data: CpuScaling, kernel: str) -> list[tuple[str, Point, Point]]:
+    """(model, run at W = cores, run at the largest W) per model that has both."""
+    out: list[tuple[str, Point, Point]] = []
+    if not data.cores:
+        return out
+    for model in sorted({p.model for p in data.points}, key=schema.model_order):
+        mine = {p.workers: p for p in data.points if p.kernel == kernel and p.model == model}
+        w_max = max(mine, default=0)
+        if data.cores in mine and w_max > data.cores:
+            out.append((model, mine[data.cores], mine[w_max]))
+    return out
+
+
 def findings(data: CpuScaling) -> list[str]:
     out: list[str] = []
     for kernel in data.kernels():
@@ -126,6 +144,14 @@ def findings(data: CpuScaling) -> list[str]:
             top = max((p for p in points if p.workers == w_max), key=lambda p: p.speedup)
             out.append(f"{kernel}: beyond {data.cores} cores nothing scales further: the best "
                        f"at W = {w_max} is {top.model} with {fmt_speedup(top.speedup)}.")
+        costs = oversubscription(data, kernel)
+        if costs:
+            parts = ", ".join(
+                f"{model} {fmt_ms(few.time_ms)} -> {fmt_ms(many.time_ms)} "
+                f"({per_extra_part_ms(few, many) * 1e3:+.0f} µs per extra part)"
+                for model, few, many in costs)
+            out.append(f"{kernel}: oversubscription, wall at W = {data.cores} -> W = "
+                       f"{costs[0][2].workers}: {parts}.")
     return out
 
 

@@ -14,6 +14,9 @@ class Formulas(unittest.TestCase):
         self.assertAlmostEqual(cpu_scaling.speedup(800.0, 414.5), 1.9300361881785283)
         self.assertAlmostEqual(cpu_scaling.efficiency(1.93, 2) or 0.0, 0.965)
         self.assertIsNone(cpu_scaling.efficiency(1.93, None))
+        few = cpu_scaling.Point("fib", "threads", 2, 100.0, 2.0, 1.0, None, None)
+        many = cpu_scaling.Point("fib", "threads", 256, 354.0, 0.8, 0.4, None, None)
+        self.assertAlmostEqual(cpu_scaling.per_extra_part_ms(few, many), 1.0)
 
     def test_littles_law(self) -> None:
         self.assertEqual(concurrency_limit.littles_law_rps(50, 100, 10), 5000.0)

@@ -28,7 +28,8 @@
 #endif
 
 namespace {
-std::atomic<long> g_allocations{0};
+// Unused under the sanitizers, which replace operator new themselves.
+[[maybe_unused]] std::atomic<long> g_allocations{0};
 }  // namespace
 
 #ifndef CORIO_TEST_SANITIZED
