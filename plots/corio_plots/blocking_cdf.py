@@ -3,7 +3,8 @@
 Some requests do CPU work or a blocking call. ``variant:inline`` runs it on the loop thread,
 so every cheap request queued behind it waits; ``offload`` (to_thread) and ``pool`` move it
 off the loop. Each run reports the CDF as counters cdf_p1_us ... cdf_p99_9_us.
-Colour = model, line style = variant.
+Colour = model, line style = variant; one panel per setting of the other parameters (the work
+kind: CPU or a blocking call), and inline is compared with offloading within one setting.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ KEY = "mixed/blocking_in_loop"
 STEM = "blocking_in_loop_cdf"
 INLINE = "inline"
 _LINESTYLES = {"inline": "-", "offload": "--", "pool": ":"}
+MAX_PANELS = 3
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Curve:
 class BlockingCdf:
     curves: list[Curve]
     notes: list[str] = field(default_factory=list)
+
+    def settings(self) -> list[str]:
+        return list(dict.fromkeys(c.point for c in self.curves))
 
 
 def cdf_points(values: dict[str, float]) -> tuple[tuple[float, float], ...]:
@@ -73,20 +78,24 @@ def _p99(c: Curve) -> float | None:
 
 def findings(data: BlockingCdf) -> list[str]:
     out = []
-    for model in sorted({c.model for c in data.curves}, key=schema.model_order):
-        mine = [c for c in data.curves if c.model == model]
-        inline = next((c for c in mine if c.variant == INLINE and _p99(c) is not None), None)
-        others = [c for c in mine if c.variant != INLINE and _p99(c) is not None]
-        if inline and others:
-            best = min(others, key=lambda c: _p99(c) or 0.0)
-            a, b = _p99(inline) or 0.0, _p99(best) or 0.0
-            out.append(f"{model}: p99 of the cheap requests is {fmt_us(a)} with the work inline, "
-                       f"{fmt_us(b)} with {best.variant} ({fmt_ratio(a / b)} lower).")
-        elif mine:
-            listed = ", ".join(f"{c.variant} {fmt_us(_p99(c) or 0.0)}" for c in mine
-                               if _p99(c) is not None)
-            if listed:
-                out.append(f"{model}: p99 of the cheap requests: {listed}.")
+    for setting in data.settings():
+        where = f" ({setting})" if setting else ""
+        for model in sorted({c.model for c in data.curves}, key=schema.model_order):
+            mine = [c for c in data.curves if c.model == model and c.point == setting]
+            inline = next((c for c in mine if c.variant == INLINE and _p99(c) is not None),
+                          None)
+            others = [c for c in mine if c.variant != INLINE and _p99(c) is not None]
+            if inline and others:
+                best = min(others, key=lambda c: _p99(c) or 0.0)
+                a, b = _p99(inline) or 0.0, _p99(best) or 0.0
+                out.append(f"{model}{where}: p99 of the cheap requests is {fmt_us(a)} with the "
+                           f"work inline, {fmt_us(b)} with {best.variant} "
+                           f"({fmt_ratio(a / b)} lower).")
+            elif mine:
+                listed = ", ".join(f"{c.variant} {fmt_us(_p99(c) or 0.0)}" for c in mine
+                                   if _p99(c) is not None)
+                if listed:
+                    out.append(f"{model}{where}: p99 of the cheap requests: {listed}.")
     return out
 
 
@@ -102,20 +111,24 @@ def table(data: BlockingCdf) -> Table:
 
 
 def draw(data: BlockingCdf, out_dir: Path) -> list[Path]:
-    fig, (ax,) = figure.new_figure()
-    for c in sorted(data.curves, key=lambda c: (schema.model_order(c.model), c.variant)):
-        if len(c.cdf) < 2:
-            continue
-        kwargs = colors.line_kwargs(c.model)
-        kwargs["label"] = f"{kwargs['label']}, {c.variant}"
-        ax.plot([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf],
-                linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4, **kwargs)
-    ax.set_xscale("log")
-    figure.plain_log_ticks(ax, "x")
-    ax.set_xlabel("latency of a cheap request (ms, log)")
-    ax.set_ylabel("requests answered within (%)")
-    ax.set_ylim(0, 100.5)
-    ax.set_title("blocking_in_loop: latency CDF of the cheap requests\n"
+    settings = data.settings()[:MAX_PANELS]
+    fig, axes = figure.new_figure(ncols=len(settings), sharey=True)
+    for ax, setting in zip(axes, settings):
+        curves = [c for c in data.curves if c.point == setting]
+        for c in sorted(curves, key=lambda c: (schema.model_order(c.model), c.variant)):
+            if len(c.cdf) < 2:
+                continue
+            kwargs = colors.line_kwargs(c.model)
+            kwargs["label"] = f"{kwargs['label']}, {c.variant}"
+            ax.plot([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf],
+                    linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4, **kwargs)
+        ax.set_xscale("log")
+        figure.plain_log_ticks(ax, "x")
+        ax.set_xlabel("latency of a cheap request (ms, log)")
+        ax.set_title(setting or "all runs")
+    axes[0].set_ylabel("requests answered within (%)")
+    axes[0].set_ylim(0, 100.5)
+    fig.suptitle("blocking_in_loop: latency CDF of the cheap requests\n"
                  "(solid = work inline on the loop, dashed = offload, dotted = pool)")
-    figure.legend_outside(ax)
+    figure.legend_outside(axes[-1], handles_from=axes)
     return figure.save(fig, out_dir, STEM)
