@@ -23,7 +23,6 @@ struct OwnedFlag {
   std::string_view instead;
 };
 constexpr std::array owned_flags{
-    OwnedFlag{.flag = "benchmark_filter", .instead = "use --filter REGEX"},
     OwnedFlag{.flag = "benchmark_list_tests", .instead = "use --list"},
     OwnedFlag{.flag = "benchmark_out", .instead = "use --out FILE.json"},
     OwnedFlag{.flag = "benchmark_out_format", .instead = "--out always writes JSON"},
@@ -152,7 +151,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
         return result;
       }
       options.profile = *profile;
-    } else if (name == "--filter") {
+    } else if (name == "--filter" || name == "--benchmark_filter") {
+      // --benchmark_filter: Google Benchmark's spelling, which its users type; the same regex.
       const auto value = take_value("a regular expression over benchmark names");
       if (!value) return result;
       options.filter = *value;
