@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <latch>
 #include <set>
 #include <stdexcept>
 #include <sys/types.h>
@@ -37,7 +38,17 @@ Task<ShardReport> report(std::size_t shard) {
 
 TEST(RunSharded, RunsEachShardOnItsOwnThreadAndLoopAndReturnsTheirValuesInOrder) {
   constexpr std::size_t kShards = 4;
-  const std::vector<ShardReport> reports = corio::run_sharded(kShards, report);
+  // Every shard waits (blocking its own thread, fine in a test) until all have started, so all
+  // loops are alive at once: otherwise a shard that finished first could free its thread's
+  // stack for the next one, whose loop would then have the same address (seen under ASan).
+  std::latch all_started(static_cast<std::ptrdiff_t>(kShards));
+  const std::vector<ShardReport> reports =
+      corio::run_sharded(kShards, [&all_started](std::size_t shard) -> Task<ShardReport> {
+        return [](std::size_t index, std::latch& started) -> Task<ShardReport> {
+          started.arrive_and_wait();
+          co_return co_await report(index);
+        }(shard, all_started);
+      });
   ASSERT_EQ(reports.size(), kShards);
   std::set<std::thread::id> threads;
   std::set<const corio::EventLoop*> loops;
