@@ -12,8 +12,8 @@
 // copy the page tables of everything earlier models left resident, and the figure would
 // measure the suite's history instead of processes. The server is started by the workload's
 // untimed setup() before the first run that needs it (start_fork_server), so that its start
-// (one exec, tens of ms) is in no timed call, and kept for every call; if it could not start, the first call tries again and
-// reports why.
+// (one exec, tens of ms) is in no timed call, and kept for every call; if it could not start, the
+// first call tries again and reports why.
 //
 // bytes_per_task = the server's RSS growth / N + the mean private memory (private resident
 // pages + page tables) the first few children measured of themselves.
