@@ -17,88 +17,20 @@
 #include <system_error>
 #include <utility>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's executor comparison once
-// it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#pragma GCC diagnostic pop
 
+#include "workloads/io/tcp_echo/asio_session.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
-#include "workloads/io/tcp_echo/params.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 namespace workloads::io::tcp_echo {
 namespace {
 
-using Executor = asio::io_context::executor_type;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-// co_await of a deferred operation (Asio 1.24+) suspends the coroutine on the operation
-// itself; use_awaitable would wrap each operation in a nested awaitable frame. Measured with
-// callgrind at 64 connections: about 1,900 user-space instructions per echo instead of 2,500.
-// as_tuple: errors come back as values, so end of stream throws nothing.
-constexpr auto kAsValues = asio::as_tuple(asio::deferred);
-using Socket = asio::basic_stream_socket<tcp, Executor>;
-using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
-
-Awaitable<void> echo_session(Socket socket) {
-  boost::system::error_code ignored;
-  socket.set_option(tcp::no_delay(true), ignored);
-  std::array<char, kEchoBufferBytes> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  for (;;) {
-    const auto [read_error, received] =
-        co_await socket.async_read_some(asio::buffer(buffer), kAsValues);
-    if (read_error) co_return;  // end of stream, or a reset
-    const auto [write_error, written] =
-        co_await asio::async_write(socket, asio::buffer(buffer.data(), received), kAsValues);
-    if (write_error) co_return;
-  }
-}
-
-bool out_of_descriptors(const boost::system::error_code& error) {
-  return error == asio::error::no_descriptors || error == asio::error::no_buffer_space ||
-         error == asio::error::no_memory || error == std::errc::too_many_files_open_in_system;
-}
-
-Awaitable<void> accept_loop(Acceptor acceptor) {
-  const Executor executor = co_await asio::this_coro::executor;
-  asio::basic_waitable_timer<std::chrono::steady_clock,
-                             asio::wait_traits<std::chrono::steady_clock>, Executor>
-      backoff_timer(executor);
-  auto backoff = std::chrono::milliseconds(1);
-  for (;;) {
-    auto [error, socket] = co_await acceptor.async_accept(kAsValues);
-    if (!error) {
-      asio::co_spawn(executor, echo_session(std::move(socket)), asio::detached);
-      backoff = std::chrono::milliseconds(1);
-    } else if (out_of_descriptors(error)) {
-      // Keep serving the connections held; accept again once some have closed.
-      backoff_timer.expires_after(backoff);
-      co_await backoff_timer.async_wait(kAsValues);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(100));
-    } else if (error != asio::error::connection_aborted) {
-      throw boost::system::system_error(error, "tcp_echo asio: accept");
-    }
-  }
-}
-
-tcp protocol_of(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  return address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
-}
+using asio_echo::accept_loop;
+using asio_echo::Acceptor;
+using asio_echo::protocol_of;
 
 }  // namespace
 
@@ -106,7 +38,7 @@ void serve_asio(harness::ServerContext& context) {
   raise_fd_limit(0);
   asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   Acceptor acceptor(io.get_executor(), protocol_of(context.listen_fd), context.listen_fd);
-  asio::co_spawn(io, accept_loop(std::move(acceptor)), [](const std::exception_ptr& error) {
+  asio::co_spawn(io, accept_loop(std::move(acceptor), "asio"), [](const std::exception_ptr& error) {
     if (error) std::rethrow_exception(error);  // out of run(): the server fails
   });
   context.ready();
