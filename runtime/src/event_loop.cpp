@@ -96,6 +96,8 @@ void EventLoop::fire_expired_timers() {
 }
 
 void EventLoop::run_once() {
+  // Sleeps started by the last batch count from now: one clock reading for all of them.
+  if (timers_.has_pending()) timers_.commit_pending(now_ns());
   // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
   // skip the system call entirely when no descriptor is watched).
   std::int64_t timeout_ns = 0;

@@ -66,12 +66,13 @@ TEST(Sleep, SameDurationSleepersWakeInStartOrder) {
   std::vector<int> log;
   auto main_task = [](std::vector<int>* out) -> Task<void> {
     std::vector<Task<void>> tasks;
-    for (int i = 0; i < 100; ++i) tasks.push_back(sleep_then_log(2ms, i, out));
+    // More than one clock reading's worth (256) of sleeps started in one batch.
+    for (int i = 0; i < 1000; ++i) tasks.push_back(sleep_then_log(2ms, i, out));
     co_await corio::gather(std::move(tasks));
   };
   corio::run(main_task(&log));
-  ASSERT_EQ(log.size(), 100U);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(log[static_cast<std::size_t>(i)], i);
+  ASSERT_EQ(log.size(), 1000U);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(log[static_cast<std::size_t>(i)], i);
 }
 
 TEST(Sleep, ZeroSleepYieldsToOtherReadyTasks) {
@@ -98,6 +99,25 @@ TEST(Sleep, SleepsAtLeastTheDuration) {
     co_return corio::EventLoop::now_ns() - start;
   };
   EXPECT_GE(corio::run(main_task()), 5'000'000);
+}
+
+TEST(Sleep, CancelledInTheBatchThatStartedItLeavesNoTimer) {
+  // The sleep's deadline is set when its batch ends; a cancel() before then must still take
+  // its timer out.
+  auto main_task = []() -> Task<std::size_t> {
+    auto sleeper = corio::spawn([]() -> Task<void> { co_await corio::sleep(1h); }());
+    co_await corio::yield_now();  // the sleeper starts its sleep, then this task runs
+    sleeper.cancel();
+    bool cancelled = false;
+    try {
+      co_await sleeper;
+    } catch (const corio::CancelledError&) {
+      cancelled = true;
+    }
+    EXPECT_TRUE(cancelled);
+    co_return corio::EventLoop::current()->pending_timers();
+  };
+  EXPECT_EQ(corio::run(main_task()), 0U);
 }
 
 TEST(YieldNow, RunsEveryOtherReadyTaskFirst) {

@@ -109,4 +109,50 @@ TEST(TimerQueueTest, EqualDeadlinesAcrossLaneAndHeapKeepInsertionOrder) {
   EXPECT_EQ(queue.pop_expired(10), nullptr);
 }
 
+TEST(TimerQueueTest, ParkedTimersGetTheirDeadlineAtCommitInTheOrderTheyWereParked) {
+  std::vector<TimerNode> nodes(5);
+  TimerQueue queue;
+  nodes[0].deadline_ns = 7;  // in the lane already: an absolute deadline
+  queue.add(nodes[0]);
+  const std::int64_t durations[] = {0, 5, 3, 5, 9};
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    nodes[i].deadline_ns = durations[i];
+    EXPECT_FALSE(queue.add_after(nodes[i]));
+    EXPECT_TRUE(nodes[i].queued());
+  }
+  queue.remove(nodes[4]);  // cancelled while parked: never fires
+  EXPECT_FALSE(nodes[4].queued());
+  EXPECT_EQ(queue.size(), 4U);
+  EXPECT_TRUE(queue.has_pending());
+  EXPECT_EQ(queue.pop_expired(1'000), &nodes[0]) << "parked timers are not due before commit";
+  EXPECT_EQ(queue.pop_expired(1'000), nullptr);
+
+  queue.commit_pending(100);
+  EXPECT_FALSE(queue.has_pending());
+  EXPECT_EQ(queue.size(), 3U);
+  EXPECT_EQ(nodes[1].deadline_ns, 105);
+  EXPECT_EQ(nodes[2].deadline_ns, 103);
+  EXPECT_EQ(queue.next_deadline(), 103);
+  EXPECT_EQ(queue.pop_expired(104), &nodes[2]);
+  EXPECT_EQ(queue.pop_expired(104), nullptr);
+  EXPECT_EQ(queue.pop_expired(105), &nodes[1]);  // equal deadlines: the first parked first
+  EXPECT_EQ(queue.pop_expired(105), &nodes[3]);
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(TimerQueueTest, AParkedTimerRemovedAfterCommitLeavesTheQueue) {
+  std::vector<TimerNode> nodes(3);
+  TimerQueue queue;
+  for (TimerNode& node : nodes) {
+    node.deadline_ns = 10;
+    EXPECT_FALSE(queue.add_after(node));
+  }
+  queue.commit_pending(0);
+  queue.remove(nodes[1]);
+  EXPECT_FALSE(nodes[1].queued());
+  EXPECT_EQ(queue.pop_expired(10), &nodes[0]);
+  EXPECT_EQ(queue.pop_expired(10), &nodes[2]);
+  EXPECT_TRUE(queue.empty());
+}
+
 }  // namespace

@@ -90,6 +90,11 @@ class EventLoop {
 
   void schedule(std::coroutine_handle<> handle) { ready_.push(handle); }
   void add_timer(detail::TimerNode& node) { timers_.add(node); }
+  // node.deadline_ns holds a duration, counted from a clock reading taken at the end of the
+  // current batch or after the next 255 sleeps, whichever comes first.
+  void add_timer_after(detail::TimerNode& node) {
+    if (timers_.add_after(node)) timers_.commit_pending(now_ns());
+  }
   void remove_timer(detail::TimerNode& node) noexcept { timers_.remove(node); }
 
   // Work running on another thread whose completion will come back through post_remote().

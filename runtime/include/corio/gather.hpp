@@ -14,14 +14,16 @@
 // Cancellation: cancelling the awaiting task cancels every unfinished child, waits for all of
 //           them, then raises CancelledError.
 // Thread safety: loop thread only.
-// Cost:     one frame for gather itself and one allocation for the children's bookkeeping,
-//           plus the children's own frames.
+// Cost:     one frame for gather itself and one allocation for the children's bookkeeping
+//           (their results included), plus the children's own frames, each freed as soon as
+//           its child finishes.
 // Example:  runtime/examples/sequential_vs_gather.cpp
 
 #include <coroutine>
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -90,6 +92,11 @@ class GatherBase : private CancelHook {
   bool cancelled_ = false;
 };
 
+// One child of a gather. When the child's coroutine finishes, its result moves here and its
+// frame is destroyed at once, while it is still in cache: with 100,000 children, collecting
+// results from the frames afterwards and destroying them with the gather were two more passes
+// over memory the size of all the frames, a cache miss per child each (profiled: 10% of a
+// 100,000-sleep gather in take_result alone).
 template <class T>
 class GatherChild final : public TaskCore {
  public:
@@ -108,16 +115,30 @@ class GatherChild final : public TaskCore {
   void cancel() noexcept {
     if (!done_) request_cancel();
   }
+  // Called from the child's final suspension: the frame is suspended for good, so destroying
+  // it here is allowed (nothing touches it after this returns).
   std::coroutine_handle<> on_root_done() noexcept override {
     done_ = true;
-    return gather_->child_done(task_.handle().promise().exception());
+    auto& promise = task_.handle().promise();
+    std::exception_ptr error = promise.exception();
+    if (!error) {
+      try {
+        result_.emplace(take_non_void(promise));
+      } catch (...) {  // the result's move constructor threw: that is the child's error
+        error = std::current_exception();
+      }
+    }
+    task_ = {};
+    return gather_->child_done(error);
   }
-  NonVoid<T> take() { return take_non_void(task_.handle().promise()); }
+  // Only after every child succeeded (the gather rethrows the first error otherwise).
+  NonVoid<T> take() { return std::move(*result_); }
 
  private:
   Task<T> task_;
   GatherBase* gather_ = nullptr;
   bool done_ = false;
+  std::optional<NonVoid<T>> result_;
 };
 
 template <class T>

@@ -3,15 +3,19 @@
 //
 // Starts:   when awaited. sleep() always suspends, even for zero or negative durations (then it
 //           acts like yield_now()).
-// Resumes:  by the loop, once the deadline has passed; timers fire in deadline order and in
-//           the order they were started among equal deadlines. yield_now() resumes after every
+// Resumes:  by the loop, once the duration has passed; timers fire in deadline order and in
+//           the order they were started among equal deadlines. The duration counts from a
+//           clock reading taken when the batch of ready coroutines that started the sleep
+//           ends, or after 255 more sleeps (one reading for up to 256 sleeps): never shorter
+//           than asked, later by at most the rest of that batch, which a well-behaved loop
+//           runs in microseconds. yield_now() resumes after every
 //           coroutine that was already ready has had its turn.
 // Cancellation: a sleeping task is woken with CancelledError at once and its timer removed. A
 //           cancel() that arrives after the timer fired but before the task ran is also
 //           raised here (nothing is lost by it).
 // Thread safety: loop thread only.
 // Cost:     no allocation: the timer node lives in the awaiting frame (plus one 8-byte heap
-//           slot); one clock read.
+//           slot); no clock reading of its own.
 // Example:  runtime/examples/hello.cpp
 
 #include <chrono>
@@ -50,8 +54,7 @@ class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private detail::Ca
     }
     EventLoop& loop = EventLoop::require_current("corio::sleep()");
     handle_ = awaiting;
-    deadline_ns += EventLoop::now_ns();
-    loop.add_timer(*this);
+    loop.add_timer_after(*this);  // deadline_ns holds the duration
     if (core_ != nullptr) core_->install_hook(this);
     return true;
   }

@@ -3,7 +3,7 @@
 // (deadline, node) pairs for the rest; nodes live in the waiting frames.
 //
 //   corio::detail::TimerNode   deadline, FIFO sequence number, position, fire callback
-//   corio::detail::TimerQueue  add, remove (for cancellation), pop expired
+//   corio::detail::TimerQueue  add, add_after (relative), remove (for cancellation), pop expired
 //
 // Order: earlier deadline first; equal deadlines fire in the order they were added (the
 // sequence number breaks ties), as asyncio's heap of (when, seq) does.
@@ -18,12 +18,18 @@
 // The heap: the deadline is copied into the heap slot so that sifting compares without
 // touching the nodes; a node is read only to break a tie and written to record its new
 // position. Four children per level halve the depth of a binary heap.
-// Cost: a 16-byte slot (lane or heap) plus the node (in the frame); no allocation per timer
-// once the vectors have grown.
+// Relative timers (sleep(D)): add_after() parks the node with its duration, and
+// commit_pending(now) turns every parked duration into a deadline with one clock reading, taken
+// by the loop when the batch that started them has run or when kMaxPending are parked. A sleep
+// is then never shorter than asked, and later by at most the rest of its batch. Reading the clock
+// in every sleep instead was 19% of the CPU time of 100,000 tasks sleeping 10 ms (33 ns per read on
+// the reference VM, perf). Cost: a 16-byte slot (lane or heap) plus the node (in the frame); no
+// allocation per timer once the vectors have grown.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace corio::detail {
@@ -31,10 +37,13 @@ namespace corio::detail {
 struct TimerNode {
   static constexpr std::uint32_t kNotQueued = ~std::uint32_t{0};
   static constexpr std::uint32_t kLaneBit = std::uint32_t{1} << 31;
+  static constexpr std::uint32_t kPendingBit = std::uint32_t{1} << 30;
 
   std::int64_t deadline_ns = 0;
   std::uint64_t seq = 0;
-  // kNotQueued, kLaneBit | lane position (31 bits, wrapping), or the heap index.
+  // kNotQueued, kPendingBit | index among the parked relative timers, kLaneBit | lane
+  // position (30 bits, wrapping), or the heap index. While parked, deadline_ns holds the
+  // duration.
   std::uint32_t heap_index = kNotQueued;
   // For the owner (sleep's "woken by cancel"): it fits beside heap_index, and each sleeping
   // frame is 8 bytes smaller than with a flag of its own.
@@ -46,9 +55,14 @@ struct TimerNode {
 
 class TimerQueue {
  public:
-  [[nodiscard]] bool empty() const noexcept { return lane_live_ == 0 && heap_.empty(); }
-  [[nodiscard]] std::size_t size() const noexcept { return heap_.size() + lane_live_; }
-  // Only when !empty().
+  [[nodiscard]] bool empty() const noexcept {
+    return lane_live_ == 0 && heap_.empty() && pending_live_ == 0;
+  }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return heap_.size() + lane_live_ + pending_live_;
+  }
+  [[nodiscard]] bool has_pending() const noexcept { return !pending_.empty(); }
+  // Only when !empty() and nothing is pending (commit_pending first).
   [[nodiscard]] std::int64_t next_deadline() const noexcept {
     const Slot* lane = lane_front();
     if (heap_.empty()) return lane->deadline_ns;
@@ -66,16 +80,42 @@ class TimerQueue {
     sift_up(heap_.size() - 1);
   }
 
+  // Parks `node`, whose deadline_ns holds a duration, until commit_pending(). Returns true
+  // when kMaxPending are parked: the caller should commit them now (see kMaxPending).
+  [[nodiscard]] bool add_after(TimerNode& node) {
+    node.heap_index = TimerNode::kPendingBit | static_cast<std::uint32_t>(pending_.size());
+    pending_.push_back(&node);
+    ++pending_live_;
+    return pending_.size() >= kMaxPending;
+  }
+
+  // Every parked timer's deadline becomes now_ns + its duration, in the order they were parked.
+  void commit_pending(std::int64_t now_ns) {
+    for (TimerNode*& slot : pending_) {
+      TimerNode* node = std::exchange(slot, nullptr);
+      if (node == nullptr) continue;  // removed while parked
+      --pending_live_;
+      node->deadline_ns += now_ns;
+      add(*node);
+    }
+    pending_.clear();
+  }
+
   void remove(TimerNode& node) noexcept {
     if (!node.queued()) return;
-    if ((node.heap_index & TimerNode::kLaneBit) != 0) {
+    if ((node.heap_index & TimerNode::kPendingBit) != 0) {
+      pending_[node.heap_index & kPositionMask] = nullptr;
+      node.heap_index = TimerNode::kNotQueued;
+      --pending_live_;
+    } else if ((node.heap_index & TimerNode::kLaneBit) != 0) {
       lane_remove(node);
     } else {
       heap_remove(node);
     }
   }
 
-  // Removes and returns the earliest node if its deadline is at or before now_ns.
+  // Removes and returns the earliest node if its deadline is at or before now_ns. Parked
+  // timers are not looked at: commit them first.
   TimerNode* pop_expired(std::int64_t now_ns) noexcept {
     const Slot* lane = lane_front();
     const bool heap_first = !heap_.empty() && (lane == nullptr || before(heap_.front(), *lane));
@@ -92,7 +132,13 @@ class TimerQueue {
 
  private:
   static constexpr std::size_t kArity = 4;
-  static constexpr std::uint32_t kPositionMask = ~TimerNode::kLaneBit;
+  // Parked timers wait for one clock reading at most this many at a time. Committing only at
+  // the end of a batch made 100,000 sleeps started in one 5-ms batch all due at once, 5 ms
+  // after the first could have been: firing them no longer overlapped the wait, and the
+  // gather of them took 3 ms longer than with a reading per sleep. 256 sleeps start in about
+  // 15 µs; one reading per 256 costs 0.1 ns a sleep.
+  static constexpr std::size_t kMaxPending = 256;
+  static constexpr std::uint32_t kPositionMask = ~(TimerNode::kLaneBit | TimerNode::kPendingBit);
 
   struct Slot {
     std::int64_t deadline_ns;
@@ -237,6 +283,8 @@ class TimerQueue {
   std::uint32_t lane_tombstones_ = 0;
   std::int64_t lane_last_deadline_ = 0;  // the deadline last appended to the lane
   std::uint64_t next_seq_ = 0;
+  std::vector<TimerNode*> pending_;  // parked relative timers; nullptr: removed while parked
+  std::uint32_t pending_live_ = 0;
 };
 
 }  // namespace corio::detail
