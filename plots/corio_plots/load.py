@@ -5,9 +5,10 @@
         print(m.name.model, m.name.param("tasks"), m.real_time_ns, m.value("overlap"))
 
 A Measurement is one benchmark (one parameter point of one model) with its repetitions
-folded in: the value of a metric is the "mean" aggregate row when Google Benchmark wrote one,
-otherwise the mean of the iteration rows; its spread is the "stddev" aggregate, otherwise the
-sample standard deviation of the iteration rows (None with a single repetition).
+folded in: the value of a metric is the "median" aggregate row when Google Benchmark wrote
+one, otherwise the median of the iteration rows (one repetition disturbed by a busy machine
+moves a median less than a mean); its spread is the "stddev" aggregate, otherwise the sample
+standard deviation of the iteration rows (None with a single repetition).
 
 Anything that is not readable Google Benchmark JSON raises ResultsError with a one-line
 message saying what is wrong and how to fix it; the CLIs turn it into exit status 2.
@@ -77,12 +78,13 @@ class Measurement:
         return mean.repetitions if mean else 0
 
     def value(self, metric: str) -> float | None:
-        """The metric's central value: the mean aggregate, else the mean of iteration rows."""
-        mean = self.aggregates.get("mean")
-        if mean is not None and metric in mean.metrics:
-            return mean.metrics[metric]
+        """The metric's central value: the median aggregate, else the median of iteration
+        rows."""
+        median = self.aggregates.get("median")
+        if median is not None and metric in median.metrics:
+            return median.metrics[metric]
         values = [r.metrics[metric] for r in self.iterations if metric in r.metrics]
-        return statistics.fmean(values) if values else None
+        return statistics.median(values) if values else None
 
     def spread(self, metric: str) -> float | None:
         """Standard deviation over repetitions; None when there was only one."""
