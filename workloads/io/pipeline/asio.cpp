@@ -5,9 +5,9 @@
 // sends K end-of-stream messages (error_code eof in the message's error slot), one per
 // consumer, and each consumer returns when it receives one; run() returns when all are done.
 //
-// A stall is a try_send that found the channel full: the producer then co_awaits async_send,
-// which completes when a receive makes room. A receive that finds a buffered message takes it
-// without suspending, but its completion is posted through the io_context's queue (Asio never
+// The producer and consumers are asio_stages.hpp's, shared with asio_mt. A stall is a try_send
+// that found the channel full. A receive that finds a buffered message takes it without
+// suspending, but its completion is posted through the io_context's queue (Asio never
 // completes an async operation inline), so every item costs a trip through the scheduler,
 // where corio's get() just returns. work:io waits on a steady_timer per consumer. One thread:
 // tallies are plain structs, each consumer's kept in its frame and stored when it returns.
@@ -20,18 +20,13 @@
 // once it is inlined here; the warning is about Asio's code, not ours.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
-#include <boost/system/system_error.hpp>
 #pragma GCC diagnostic pop
 
+#include "workloads/io/pipeline/asio_stages.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace asio = boost::asio;
@@ -40,36 +35,6 @@ namespace workloads::io::pipeline {
 namespace {
 
 using Channel = asio::experimental::channel<void(boost::system::error_code, Record)>;
-
-asio::awaitable<void> consume(Channel* channel, Work work, Tally* out) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  Tally tally;
-  for (;;) {
-    auto [error, record] = co_await channel->async_receive(asio::as_tuple(asio::use_awaitable));
-    if (error == asio::error::eof) break;  // the producer's end of stream
-    if (error) throw boost::system::system_error(error, "io/pipeline asio: receive");
-    if (work == Work::io) {
-      timer.expires_after(kIoWait);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    tally.consume(record);
-  }
-  *out = tally;
-}
-
-asio::awaitable<void> produce(Channel* channel, Params params, std::int64_t* stalls) {
-  for (std::int64_t id = 0; id < params.items; ++id) {
-    const Record record = make_record(static_cast<std::uint64_t>(id));
-    if (!channel->try_send(boost::system::error_code{}, record)) {
-      ++*stalls;
-      co_await channel->async_send(boost::system::error_code{}, record, asio::use_awaitable);
-    }
-  }
-  const boost::system::error_code end_of_stream = asio::error::eof;
-  for (std::int64_t k = 0; k < params.consumers; ++k) {
-    co_await channel->async_send(end_of_stream, Record{}, asio::use_awaitable);
-  }
-}
 
 void rethrow_if_failed(const std::exception_ptr& error) {
   if (error) std::rethrow_exception(error);
@@ -86,9 +51,12 @@ Result asio(const Params& params) {
   Result result;
 
   for (Tally& tally : tallies) {
-    asio::co_spawn(context, consume(&channel, params.work, &tally), rethrow_if_failed);
+    asio::co_spawn(context,
+                   asio_stages::consume(&channel, params.work, &tally, "io/pipeline asio: receive"),
+                   rethrow_if_failed);
   }
-  asio::co_spawn(context, produce(&channel, params, &result.queue_full_stalls), rethrow_if_failed);
+  asio::co_spawn(context, asio_stages::produce(&channel, params, &result.queue_full_stalls),
+                 rethrow_if_failed);
   context.run();  // returns once the producer and every consumer have returned
 
   for (const Tally& tally : tallies) result.total += tally;

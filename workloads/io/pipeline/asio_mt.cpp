@@ -1,10 +1,10 @@
 // asio_mt: one io_context run by N threads (N = hardware threads), Asio's multi-threaded
 // layout; the queue is an asio::experimental::concurrent_channel of capacity Q (the channel
-// with a mutex inside, safe to use from any thread). The producer and the K consumers are
-// coroutines co_spawned on the io_context without a strand, since each is one coroutine and
-// the channel is their only shared state; any of the N threads may resume any of them. The
-// stream ends as in asio: after N records the producer sends K end-of-stream messages (eof
-// in the error slot), one per consumer.
+// with a mutex inside, safe to use from any thread). The producer and the K consumers
+// (asio_stages.hpp, shared with asio) are coroutines co_spawned on the io_context without a
+// strand, since each is one coroutine and the channel is their only shared state; any of the
+// N threads may resume any of them. The stream ends as in asio: after N records the producer
+// sends K end-of-stream messages (eof in the error slot), one per consumer.
 //
 // A stall is a try_send that found the channel full; the producer then co_awaits async_send.
 // Each hand-off takes the channel's mutex and posts the completion to the io_context, whose
@@ -29,18 +29,13 @@
 // once it is inlined here; the warning is about Asio's code, not ours.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
-#include <boost/system/system_error.hpp>
 #pragma GCC diagnostic pop
 
+#include "workloads/io/pipeline/asio_stages.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace asio = boost::asio;
@@ -49,38 +44,6 @@ namespace workloads::io::pipeline {
 namespace {
 
 using Channel = asio::experimental::concurrent_channel<void(boost::system::error_code, Record)>;
-
-asio::awaitable<void> consume(Channel* channel, Work work, Tally* out) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  Tally tally;
-  for (;;) {
-    auto [error, record] = co_await channel->async_receive(asio::as_tuple(asio::use_awaitable));
-    if (error == asio::error::eof) break;  // the producer's end of stream
-    if (error) throw boost::system::system_error(error, "io/pipeline asio_mt: receive");
-    if (work == Work::io) {
-      timer.expires_after(kIoWait);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    tally.consume(record);
-  }
-  *out = tally;
-}
-
-asio::awaitable<void> produce(Channel* channel, Params params, std::int64_t* stalls_out) {
-  std::int64_t stalls = 0;
-  for (std::int64_t id = 0; id < params.items; ++id) {
-    const Record record = make_record(static_cast<std::uint64_t>(id));
-    if (!channel->try_send(boost::system::error_code{}, record)) {
-      ++stalls;
-      co_await channel->async_send(boost::system::error_code{}, record, asio::use_awaitable);
-    }
-  }
-  const boost::system::error_code end_of_stream = asio::error::eof;
-  for (std::int64_t k = 0; k < params.consumers; ++k) {
-    co_await channel->async_send(end_of_stream, Record{}, asio::use_awaitable);
-  }
-  *stalls_out = stalls;
-}
 
 // The first exception any coroutine ended with; stops the io_context when one arrives.
 class FirstFailure {
@@ -117,9 +80,13 @@ Result asio_mt(const Params& params) {
   const auto report = [&failure](const std::exception_ptr& error) { failure(error); };
 
   for (Tally& tally : tallies) {
-    asio::co_spawn(context, consume(&channel, params.work, &tally), report);
+    asio::co_spawn(
+        context,
+        asio_stages::consume(&channel, params.work, &tally, "io/pipeline asio_mt: receive"),
+        report);
   }
-  asio::co_spawn(context, produce(&channel, params, &result.queue_full_stalls), report);
+  asio::co_spawn(context, asio_stages::produce(&channel, params, &result.queue_full_stalls),
+                 report);
 
   std::vector<std::thread> runners;
   runners.reserve(static_cast<std::size_t>(threads - 1));
