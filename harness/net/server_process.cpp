@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <iostream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
@@ -357,6 +358,23 @@ void ServerProcess::release() noexcept {
   close_fd(output_fd_);
 }
 
+// A server that ignored SIGTERM, ended some other way than by it (or exit 0), or wrote on
+// stderr — a sanitizer report, a warning — still served its run, so its figures stand; but
+// what it said must not be lost with its memory file: one line on this process's stderr.
+void ServerProcess::report_unusual_stop(bool stopped_by_sigterm_in_time, int status) const {
+  std::string ending;
+  if (!stopped_by_sigterm_in_time) {
+    ending = " did not stop within 5 s of SIGTERM and was killed";
+  } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) &&
+             !(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)) {
+    ending = " ended with " + describe_status(status) + " when stopped";
+  }
+  const std::string said = output_excerpt(output_fd_);
+  if (ending.empty() && said.empty()) return;
+  std::cerr << "corio-bench: note: " + name_ + (ending.empty() ? " wrote on stderr" : ending) +
+                   (said.empty() ? "" : ": " + said) + "\n";
+}
+
 ServerUsage ServerProcess::stop() {
   if (pid_ < 0) return {};
   const pid_t pid = std::exchange(pid_, -1);
@@ -383,6 +401,7 @@ ServerUsage ServerProcess::stop() {
     while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
     }
   }
+  report_unusual_stop(reaped, status);
   close_fd(stdout_fd_);
   close_fd(output_fd_);
   ServerUsage result;

@@ -12,7 +12,9 @@
 //       connect to that port succeeds (10 s timeout)
 //   stop()  SIGTERM; after 5 s SIGKILL; reaps the child with wait4 and returns its resource
 //           usage (peak RSS, context switches). Throws std::runtime_error("server died: ...")
-//           when the child had exited before stop() was called (a crashed server).
+//           when the child had exited before stop() was called (a crashed server). A server
+//           that needed SIGKILL, ended otherwise than by SIGTERM or exit 0, or wrote anything
+//           on stderr gets one "corio-bench: note: ..." line on stderr with what it wrote.
 //   ~ServerProcess  stop() if still running, never throws.
 //
 // No orphans: the child is started with PR_SET_PDEATHSIG(SIGKILL), so it dies with this
@@ -62,6 +64,7 @@ class ServerProcess {
  private:
   ServerProcess(pid_t pid, std::uint16_t port) noexcept : pid_(pid), port_(port) {}
   void release() noexcept;  // stop() without throwing, then close the descriptors
+  void report_unusual_stop(bool stopped_by_sigterm_in_time, int status) const;
 
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;

@@ -125,6 +125,24 @@ TEST(ServerProcess, ReportsAServerThatDiedBeforeStop) {
   }
 }
 
+TEST(ServerProcess, WhatAServerWroteOnStderrIsReportedWhenItIsStopped) {
+  ServerProcess server = ServerProcess::start_serve("test/echo", "stderr_line", {});
+  testing::internal::CaptureStderr();
+  server.stop();
+  const std::string said = testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("note: server test/echo (stderr_line) wrote on stderr: test/echo: "
+                      "something worth reading"),
+            std::string::npos)
+      << said;
+}
+
+TEST(ServerProcess, AQuietServerStopsWithoutANote) {
+  ServerProcess server = ServerProcess::start_serve("test/echo", "blocking", {});
+  testing::internal::CaptureStderr();
+  server.stop();
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+}
+
 TEST(ServerProcess, RefusesAnUnknownParameterWithTheChildsLine) {
   const std::string error = start_error(
       [] { return ServerProcess::start_serve("test/echo", "with_param", {{"bogus", "1"}}); });

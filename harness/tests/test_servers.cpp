@@ -52,6 +52,13 @@ void serve_with_param(ServerContext& context) {
 
 void serve_exit_after_ready(ServerContext& context) { context.ready(); }
 
+void serve_stderr_line(ServerContext& context) {
+  static constexpr char kLine[] = "test/echo: something worth reading\n";
+  if (::write(STDERR_FILENO, kLine, sizeof kLine - 1) < 0) std::abort();
+  context.ready();
+  echo_forever(context.listen_fd);
+}
+
 void serve_sibling(ServerContext& context) {
   const int sibling = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
@@ -76,6 +83,7 @@ void register_test_servers() {
   register_server("test/echo", "with_param", serve_with_param, {"delay_ms"});
   register_server("test/echo", "exit_after_ready", serve_exit_after_ready);
   register_server("test/echo", "sibling", serve_sibling);
+  register_server("test/echo", "stderr_line", serve_stderr_line);
 }
 
 }  // namespace harness::test

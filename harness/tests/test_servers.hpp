@@ -8,6 +8,7 @@
 //   test/echo exit_after_ready  prints the serving line, then exits 0: a server that died
 //   test/echo sibling           binds a second SO_REUSEPORT socket to its port first (the
 //                               contract multi-loop models rely on), then echoes
+//   test/echo stderr_line       writes a line on stderr, then echoes like blocking
 
 namespace harness::test {
 
