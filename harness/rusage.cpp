@@ -57,6 +57,18 @@ bool reset_peak_rss() noexcept {
   return ok;
 }
 
+std::chrono::nanoseconds cpu_time_of(const rusage& usage) noexcept {
+  const auto seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec;
+  const auto micros = usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+  return std::chrono::seconds(seconds) + std::chrono::microseconds(micros);
+}
+
+std::chrono::nanoseconds cpu_time() noexcept {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return {};
+  return cpu_time_of(usage);
+}
+
 ContextSwitches context_switches() noexcept {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return {};

@@ -6,11 +6,14 @@
 //   harness::peak_rss_bytes     highest resident set size since start or the last reset
 //   harness::reset_peak_rss     starts a new peak (Linux >= 4.0; false when refused)
 //   harness::context_switches   the counts for every thread of this process, dead or alive
+//   harness::cpu_time           user + system CPU time of every thread of this process
 //
 // All figures cover this process only: children created by fork() are not included, because
 // the kernel reports them (RUSAGE_CHILDREN) only once they have been waited for.
 
+#include <chrono>
 #include <cstdint>
+#include <sys/resource.h>
 
 namespace harness {
 
@@ -37,5 +40,12 @@ struct ContextSwitches {
 bool reset_peak_rss() noexcept;
 
 [[nodiscard]] ContextSwitches context_switches() noexcept;
+
+// CPU time (user + system) used so far by every thread of this process, dead or alive;
+// microsecond resolution (getrusage). 0 if the kernel refuses.
+[[nodiscard]] std::chrono::nanoseconds cpu_time() noexcept;
+
+// User + system time of a getrusage/wait4 record.
+[[nodiscard]] std::chrono::nanoseconds cpu_time_of(const rusage& usage) noexcept;
 
 }  // namespace harness

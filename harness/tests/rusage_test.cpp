@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <thread>
+#include <time.h>
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,24 @@ TEST(ContextSwitches, SleepingCountsAsVoluntary) {
   const ContextSwitches after = context_switches();
   EXPECT_GE(after.voluntary, before.voluntary + 1);
   EXPECT_GE(after.involuntary, before.involuntary);
+}
+
+// CPU time counts what every thread burned, including a thread that has exited (which is how
+// the cpu_scaling models use it), and not what a sleep waited.
+TEST(CpuTime, CountsAnExitedThreadsWorkAndNotASleep) {
+  // Spins until the thread itself has run 50 ms, however busy the machine is.
+  const auto spin = [] {
+    timespec used{};
+    do {
+      ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used);
+    } while (used.tv_sec == 0 && used.tv_nsec < 50'000'000);
+  };
+  const std::chrono::nanoseconds before = cpu_time();
+  std::thread(spin).join();
+  const std::chrono::nanoseconds after_spin = cpu_time();
+  EXPECT_GE(after_spin - before, std::chrono::milliseconds(45));  // resolution: a tick or so
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_LT(cpu_time() - after_spin, std::chrono::milliseconds(25));
 }
 
 }  // namespace

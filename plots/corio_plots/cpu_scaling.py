@@ -4,6 +4,11 @@ A fixed amount of CPU work is split over W workers. Speed-up = the sequential mo
 time for the same kernel / the model's real time; efficiency = speed-up / cores (cores from
 the context's num_cpus). Threads and processes scale up to the core count and no further;
 one thread interleaving coroutines does not scale at all.
+
+CPU time (the cpu_time_ms counter: every thread of the process, and a processes model's
+children) against the sequential run's tells why a speed-up falls short: about 1x with a
+short speed-up means cores stood idle; well above 1x means the same work cost more CPU,
+either the model's own overhead or cores running slower (on a shared host, another tenant).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from corio_plots.table import Table, dash
 from corio_plots.units import fmt_count, fmt_ms, fmt_percent, fmt_speedup
 
 KEY = "cpu/cpu_scaling"
+CPU_TIME_MS = "cpu_time_ms"
 STEM = "cpu_scaling"
 MAX_PANELS = 3
 
@@ -31,6 +37,7 @@ class Point:
     efficiency: float | None  # speed-up / cores
     ctx_voluntary: float | None
     ctx_involuntary: float | None
+    cpu_ms: float | None = None  # CPU time of the call, every thread (and child) included
 
 
 @dataclass
@@ -38,6 +45,7 @@ class CpuScaling:
     points: list[Point]
     cores: int | None
     baseline_ms: dict[str, float]  # kernel -> sequential time
+    baseline_cpu_ms: dict[str, float] = field(default_factory=dict)  # kernel -> its CPU time
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -58,13 +66,13 @@ def efficiency(speedup_value: float, cores: int | None) -> float | None:
     return speedup_value / cores if cores else None
 
 
-def _baseline(kernel: str, ms: list[Measurement]) -> float | None:
+def _baseline(ms: list[Measurement]) -> Measurement | None:
     seq = [m for m in ms if m.model == schema.SEQUENTIAL]
     if not seq:
         return None
     # sequential ignores W; if it ran at several W, its fewest-workers run is the reference.
     seq.sort(key=lambda m: m.name.param_float("workers") or 0.0)
-    return seq[0].value(REAL_TIME_NS)
+    return seq[0]
 
 
 def compute(results: Results) -> CpuScaling | None:
@@ -79,15 +87,20 @@ def compute(results: Results) -> CpuScaling | None:
                      "are left out")
     points: list[Point] = []
     baselines: dict[str, float] = {}
+    baseline_cpus: dict[str, float] = {}
     kernels = list(dict.fromkeys(m.name.param("kernel") or "" for m in measurements))
     for kernel in kernels:
         ms = [m for m in measurements if m.name.param("kernel") == kernel]
-        base = _baseline(kernel, ms)
-        if base is None:
+        base_run = _baseline(ms)
+        base = base_run.value(REAL_TIME_NS) if base_run is not None else None
+        if base_run is None or base is None:
             notes.append(f"kernel {kernel}: no sequential run, so no speed-up is computed "
                          "(run it with the sequential model)")
             continue
         baselines[kernel] = base / 1e6
+        base_cpu = base_run.value(CPU_TIME_MS)
+        if base_cpu:
+            baseline_cpus[kernel] = base_cpu
         for m in ms:
             time = m.value(REAL_TIME_NS)
             assert time is not None
@@ -96,8 +109,16 @@ def compute(results: Results) -> CpuScaling | None:
                 kernel=kernel, model=m.model, workers=int(m.name.param_float("workers") or 0),
                 time_ms=time / 1e6, speedup=s, efficiency=efficiency(s, cores),
                 ctx_voluntary=m.value(schema.CTX_VOLUNTARY),
-                ctx_involuntary=m.value(schema.CTX_INVOLUNTARY)))
-    return CpuScaling(points=points, cores=cores, baseline_ms=baselines, notes=notes)
+                ctx_involuntary=m.value(schema.CTX_INVOLUNTARY),
+                cpu_ms=m.value(CPU_TIME_MS)))
+    return CpuScaling(points=points, cores=cores, baseline_ms=baselines,
+                      baseline_cpu_ms=baseline_cpus, notes=notes)
+
+
+def cpu_ratio(data: CpuScaling, point: Point) -> float | None:
+    """The point's CPU time over the sequential run's for the same kernel (same work)."""
+    base = data.baseline_cpu_ms.get(point.kernel)
+    return point.cpu_ms / base if base and point.cpu_ms is not None else None
 
 
 def per_extra_part_ms(at_few: Point, at_many: Point) -> float:
@@ -139,6 +160,13 @@ def findings(data: CpuScaling) -> list[str]:
             out.append(f"{kernel}: at W = {target}{cores}, {best.model} reached "
                        f"{fmt_speedup(best.speedup)} over sequential "
                        f"({fmt_ms(data.baseline_ms[kernel])}){eff}{others}.")
+            ratios = [(p.model, r) for p in at if (r := cpu_ratio(data, p)) is not None]
+            if ratios:
+                listed = ", ".join(f"{model} {r:.2f}x" for model, r in ratios)
+                out.append(f"{kernel}: CPU time at W = {target} against the sequential run's "
+                           f"({fmt_ms(data.baseline_cpu_ms[kernel])}): {listed} (near 1x, a "
+                           "short speed-up means idle cores; well above, the same work cost "
+                           "more CPU: model overhead or slower cores).")
         w_max = all_w[-1]
         if data.cores and w_max > data.cores:
             top = max((p for p in points if p.workers == w_max), key=lambda p: p.speedup)
@@ -156,12 +184,14 @@ def findings(data: CpuScaling) -> list[str]:
 
 
 def table(data: CpuScaling) -> Table:
-    t = Table(["model", "kernel", "workers", "time", "speed-up", "efficiency",
-               "voluntary ctx sw", "involuntary ctx sw"])
+    t = Table(["model", "kernel", "workers", "time", "speed-up", "efficiency", "CPU time",
+               "CPU / sequential's", "voluntary ctx sw", "involuntary ctx sw"])
     for p in sorted(data.points, key=lambda p: (p.kernel, schema.model_order(p.model),
                                                  p.workers)):
         t.add(p.model, p.kernel, str(p.workers), fmt_ms(p.time_ms), fmt_speedup(p.speedup),
               fmt_percent(p.efficiency) if p.efficiency is not None else dash(None),
+              fmt_ms(p.cpu_ms) if p.cpu_ms is not None else dash(None),
+              f"{r:.2f}x" if (r := cpu_ratio(data, p)) is not None else dash(None),
               fmt_count(p.ctx_voluntary) if p.ctx_voluntary is not None else dash(None),
               fmt_count(p.ctx_involuntary) if p.ctx_involuntary is not None else dash(None))
     return t

@@ -94,6 +94,12 @@ class Findings(unittest.TestCase):
         self.assertIn("fib: at W = 2 (2 cores), corio_mt reached 1.94x over sequential (800 ms), "
                       "97% efficiency; threads 1.93x, processes 1.90x, corio 1.00x.", text)
         self.assertIn("beyond 2 cores nothing scales further", text)
+        # fib carries cpu_time_ms in the fixture: both cores busy at W = 2, 0.98 x 2 x wall.
+        self.assertAlmostEqual(cpu_scaling.cpu_ratio(data, threads_w2) or 0.0,
+                               414.5 * 2 * 0.98 / 800)
+        self.assertIn("fib: CPU time at W = 2 against the sequential run's (800 ms): "
+                      "corio_mt 1.01x, threads 1.02x, processes 1.03x, corio 1.00x", text)
+        self.assertNotIn("mandelbrot: CPU time", text)  # no counter, no claim
 
     def test_cpu_scaling_without_sequential_says_why(self) -> None:
         from corio_plots.load import Results

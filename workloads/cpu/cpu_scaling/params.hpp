@@ -12,9 +12,12 @@
 //
 // Counters besides the harness's ctx_voluntary and ctx_involuntary (all threads of this
 // process): workers (W), os_workers (the OS threads or processes that ran parts),
+// cpu_time_ms (user + system CPU time of the call: every thread of this process, plus the
+// children of processes; against the sequential run's it tells idle cores from slow ones),
 // uv_threadpool_size (libuv only), and for processes ctx_voluntary/ctx_involuntary replaced by
 // the parent's own switches plus its children's (wait4's rusage), which RUSAGE_SELF misses.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -49,6 +52,9 @@ struct Result {
   // (from wait4), which getrusage(RUSAGE_SELF) does not see. Unset for the other models.
   bool has_context_switches = false;
   harness::ContextSwitches context_switches;
+  // CPU time the call used. register.cpp's with_cpu_time adds this process's (all threads);
+  // processes adds its children's (wait4), which that does not see.
+  std::chrono::nanoseconds cpu_time{0};
   std::string error;  // a thread or process that could not be started, a child that crashed
 };
 
@@ -159,6 +165,7 @@ struct Workload {
   static void counters(const Params& params, const Result& result, harness::Counters& counters) {
     counters.set("workers", static_cast<double>(params.workers));
     counters.set("os_workers", static_cast<double>(result.os_workers));
+    counters.set("cpu_time_ms", std::chrono::duration<double, std::milli>(result.cpu_time).count());
     if (result.uv_threadpool_size > 0) {
       counters.set("uv_threadpool_size", static_cast<double>(result.uv_threadpool_size));
     }

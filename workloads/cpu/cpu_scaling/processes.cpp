@@ -157,6 +157,7 @@ Result processes(const Params& params) {
     }
     children_switches.voluntary += usage.ru_nvcsw;
     children_switches.involuntary += usage.ru_nivcsw;
+    result.cpu_time += harness::cpu_time_of(usage);
     if (!(WIFEXITED(status) && WEXITSTATUS(status) == sent) && result.error.empty()) {
       result.error = describe_exit(static_cast<std::int64_t>(part), children[part], status);
     }
