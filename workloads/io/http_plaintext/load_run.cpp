@@ -2,7 +2,6 @@
 #include "workloads/io/http_plaintext/load_run.hpp"
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,8 +15,6 @@
 
 namespace workloads::io::http_plaintext {
 namespace {
-
-double microseconds(std::int64_t nanoseconds) { return static_cast<double>(nanoseconds) / 1e3; }
 
 std::vector<std::pair<std::string, std::string>> server_params(std::string_view model,
                                                                const Params& params) {
@@ -43,16 +40,7 @@ void load_with_generator(std::uint16_t port, const Params& params, Result& resul
   options.connections = params.connections;
   options.warmup = params.warmup;
   options.duration = params.duration;
-  const harness::LoadReport report = harness::run_load(options);
-  result.completed = report.completed;
-  result.errors = report.errors;
-  result.first_error = report.first_error;
-  result.requests_per_second = report.requests_per_second();
-  result.latency_p50_us = microseconds(report.latency.percentile_ns(50));
-  result.latency_p90_us = microseconds(report.latency.percentile_ns(90));
-  result.latency_p99_us = microseconds(report.latency.percentile_ns(99));
-  result.latency_p999_us = microseconds(report.latency.percentile_ns(99.9));
-  result.latency_max_us = microseconds(report.latency.max_ns());
+  result.record_load(harness::run_load(options));
 }
 
 void load_with_wrk(std::uint16_t port, const Params& params, Result& result) {
@@ -91,14 +79,8 @@ Result measure(std::string_view server, Loader loader, const Params& params) {
   } else {
     load_with_wrk(port, params, result);
   }
-  try {
-    const harness::ServerUsage usage = std::visit([](auto& s) { return s.stop(); }, running);
-    result.server_rss_bytes = usage.max_rss_bytes;
-    result.server_ctx_voluntary = usage.voluntary_switches;
-    result.server_ctx_involuntary = usage.involuntary_switches;
-  } catch (const std::runtime_error& error) {
-    result.server_error = error.what();  // "server died: ..."
-  }
+  result.record_server_stop(
+      [&running] { return std::visit([](auto& s) { return s.stop(); }, running); });
   return result;
 }
 

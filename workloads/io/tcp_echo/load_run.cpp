@@ -2,7 +2,6 @@
 #include "workloads/io/tcp_echo/load_run.hpp"
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,8 +16,6 @@ namespace {
 // Descriptors this process holds besides the load's sockets (stdio, the server's pipes,
 // epoll, Google Benchmark's files), with room to spare.
 constexpr int kSpareDescriptors = 64;
-
-double microseconds(std::int64_t nanoseconds) { return static_cast<double>(nanoseconds) / 1e3; }
 
 std::vector<std::pair<std::string, std::string>> server_params(std::string_view model,
                                                                const Params& params) {
@@ -46,23 +43,8 @@ Result measure(std::string_view model, const Params& params) {
   const harness::LoadReport report = harness::run_load(options);
 
   Result result;
-  result.completed = report.completed;
-  result.errors = report.errors;
-  result.first_error = report.first_error;
-  result.requests_per_second = report.requests_per_second();
-  result.latency_p50_us = microseconds(report.latency.percentile_ns(50));
-  result.latency_p90_us = microseconds(report.latency.percentile_ns(90));
-  result.latency_p99_us = microseconds(report.latency.percentile_ns(99));
-  result.latency_p999_us = microseconds(report.latency.percentile_ns(99.9));
-  result.latency_max_us = microseconds(report.latency.max_ns());
-  try {
-    const harness::ServerUsage usage = server.stop();
-    result.server_rss_bytes = usage.max_rss_bytes;
-    result.server_ctx_voluntary = usage.voluntary_switches;
-    result.server_ctx_involuntary = usage.involuntary_switches;
-  } catch (const std::runtime_error& error) {
-    result.server_error = error.what();  // "server died: ..."
-  }
+  result.record_load(report);
+  result.record_server_stop([&server] { return server.stop(); });
   return result;
 }
 

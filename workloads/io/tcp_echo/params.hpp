@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/net/server_load_result.hpp"
 #include "harness/workload.hpp"
 
 namespace workloads::io::tcp_echo {
@@ -38,21 +39,9 @@ struct Params {
   std::chrono::milliseconds duration{0};  // recorded
 };
 
-struct Result {
-  std::int64_t completed = 0;  // requests answered with exactly the bytes sent
-  std::int64_t errors = 0;
-  std::string first_error;
-  double requests_per_second = 0;
-  double latency_p50_us = 0;
-  double latency_p90_us = 0;
-  double latency_p99_us = 0;
-  double latency_p999_us = 0;
-  double latency_max_us = 0;
-  std::int64_t server_rss_bytes = 0;
-  std::int64_t server_ctx_voluntary = 0;
-  std::int64_t server_ctx_involuntary = 0;
-  std::string server_error;  // the server died before it was stopped
-};
+// The load's figures and the server's usage (harness/net/server_load_result.hpp, shared by
+// the server workloads); completed: requests answered with exactly the bytes sent.
+using Result = harness::ServerLoadResult;
 
 struct Workload {
   using Params = tcp_echo::Params;
@@ -110,16 +99,7 @@ struct Workload {
 
   static void counters(const Params& /*params*/, const Result& result,
                        harness::Counters& counters) {
-    counters.set("requests_per_second", result.requests_per_second);
-    counters.set("latency_p50_us", result.latency_p50_us);
-    counters.set("latency_p90_us", result.latency_p90_us);
-    counters.set("latency_p99_us", result.latency_p99_us);
-    counters.set("latency_p999_us", result.latency_p999_us);
-    counters.set("latency_max_us", result.latency_max_us);
-    counters.set("errors", static_cast<double>(result.errors));
-    counters.set("server_rss_bytes", static_cast<double>(result.server_rss_bytes));
-    counters.set("ctx_voluntary", static_cast<double>(result.server_ctx_voluntary));
-    counters.set("ctx_involuntary", static_cast<double>(result.server_ctx_involuntary));
+    result.set_counters(counters);
   }
 };
 

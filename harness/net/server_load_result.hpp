@@ -1,0 +1,85 @@
+#pragma once
+// harness::ServerLoadResult: what one run of a load against a server child measured, as the
+// network workloads (io/tcp_echo, io/http_plaintext) report it.
+//
+//   record_load(report)        the generator's figures: requests, errors, rate, latency
+//   record_server_stop(stop)   the server's peak RSS and context switches from its stop(), or
+//                              server_error when it had died ("server died: ...")
+//   set_counters(counters)     requests_per_second, latency_p50/p90/p99/p999/max_us, errors,
+//                              server_rss_bytes, and ctx_voluntary/ctx_involuntary replaced by
+//                              the server's (the generator's own are not the figure of interest)
+//
+// Each workload's check() decides what "completed" and "errors" mean for it (bytes echoed,
+// status 200 with the right body) and fails a run with errors or a dead server.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "harness/net/load_generator.hpp"
+#include "harness/net/server_process.hpp"
+#include "harness/workload.hpp"
+
+namespace harness {
+
+struct ServerLoadResult {
+  std::int64_t completed = 0;  // requests answered correctly
+  std::int64_t errors = 0;
+  std::string first_error;  // the loader's first error text
+  double requests_per_second = 0;
+  double latency_p50_us = 0;
+  double latency_p90_us = 0;
+  double latency_p99_us = 0;
+  double latency_p999_us = 0;
+  double latency_max_us = 0;
+  std::int64_t server_rss_bytes = 0;
+  std::int64_t server_ctx_voluntary = 0;
+  std::int64_t server_ctx_involuntary = 0;
+  std::string server_error;  // the server died before it was stopped (or the loader failed)
+
+  void record_load(const LoadReport& report) {
+    completed = report.completed;
+    errors = report.errors;
+    first_error = report.first_error;
+    requests_per_second = report.requests_per_second();
+    latency_p50_us = microseconds(report.latency.percentile_ns(50));
+    latency_p90_us = microseconds(report.latency.percentile_ns(90));
+    latency_p99_us = microseconds(report.latency.percentile_ns(99));
+    latency_p999_us = microseconds(report.latency.percentile_ns(99.9));
+    latency_max_us = microseconds(report.latency.max_ns());
+  }
+
+  // `stop` is the server's stop(): returns its ServerUsage, throws std::runtime_error when
+  // the server had died.
+  template <class Stop>
+  void record_server_stop(Stop&& stop) {
+    try {
+      const ServerUsage usage = stop();
+      server_rss_bytes = usage.max_rss_bytes;
+      server_ctx_voluntary = usage.voluntary_switches;
+      server_ctx_involuntary = usage.involuntary_switches;
+    } catch (const std::runtime_error& error) {
+      server_error = error.what();  // "server died: ..."
+    }
+  }
+
+  void set_counters(Counters& counters) const {
+    counters.set("requests_per_second", requests_per_second);
+    counters.set("latency_p50_us", latency_p50_us);
+    counters.set("latency_p90_us", latency_p90_us);
+    counters.set("latency_p99_us", latency_p99_us);
+    counters.set("latency_p999_us", latency_p999_us);
+    counters.set("latency_max_us", latency_max_us);
+    counters.set("errors", static_cast<double>(errors));
+    counters.set("server_rss_bytes", static_cast<double>(server_rss_bytes));
+    counters.set("ctx_voluntary", static_cast<double>(server_ctx_voluntary));
+    counters.set("ctx_involuntary", static_cast<double>(server_ctx_involuntary));
+  }
+
+ private:
+  static double microseconds(std::int64_t nanoseconds) {
+    return static_cast<double>(nanoseconds) / 1e3;
+  }
+};
+
+}  // namespace harness
