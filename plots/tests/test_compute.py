@@ -166,8 +166,13 @@ class Findings(unittest.TestCase):
         curve = next(c for c in data.curves if (c.model, c.variant) == ("corio", "inline"))
         self.assertEqual(len(curve.cdf), 14)
         self.assertEqual(curve.cdf[-1], (99.9, 60000.0))
-        self.assertIn("corio (cpu_ms:5): p99 of the cheap requests is 48 ms with the work inline, 900 µs "
-                      "with offload (53x lower).", blocking_cdf.findings(data))
+        found = blocking_cdf.findings(data)
+        self.assertIn("corio (work:cpu work_ms:5): p99 of the cheap requests is 48 ms with the "
+                      "work inline, 900 µs with offload (53x lower).", found)
+        self.assertIn("corio (work:blocking work_ms:5): p99 of the cheap requests is 48 ms with "
+                      "the work inline, 450 µs with offload (107x lower).", found)
+        self.assertIn("asio (work:blocking work_ms:5): p99 of the cheap requests is 52.8 ms "
+                      "with the work inline, 495 µs with offload (107x lower).", found)
 
     def test_partial_results_skip_what_is_missing(self) -> None:
         partial = load_results(PARTIAL)
