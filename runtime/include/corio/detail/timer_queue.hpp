@@ -135,8 +135,8 @@ class TimerQueue {
   // Parked timers wait for one clock reading at most this many at a time. Committing only at
   // the end of a batch made 100,000 sleeps started in one 5-ms batch all due at once, 5 ms
   // after the first could have been: firing them no longer overlapped the wait, and the
-  // gather of them took 3 ms longer than with a reading per sleep. 256 sleeps start in about
-  // 15 µs; one reading per 256 costs 0.1 ns a sleep.
+  // gather of them took 5 ms longer than with a reading per sleep (medians of 75 calls, 25.9
+  // against 20.9 ms). 256 sleeps start in about 15 µs; a reading per 256 is 0.1 ns a sleep.
   static constexpr std::size_t kMaxPending = 256;
   static constexpr std::uint32_t kPositionMask = ~(TimerNode::kLaneBit | TimerNode::kPendingBit);
 
