@@ -48,14 +48,6 @@ std::string quoted(std::string_view value) {
   return text;
 }
 
-// Splits "--name=value" into ("--name", "value"); a plain "--name" gives no value.
-std::pair<std::string_view, std::optional<std::string_view>> split_option(std::string_view arg) {
-  if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-    return {arg.substr(0, eq), arg.substr(eq + 1)};
-  }
-  return {arg, std::nullopt};
-}
-
 std::optional<Profile> parse_profile(std::string_view text) {
   if (text == "quick") return Profile::quick;
   if (text == "full") return Profile::full;
@@ -239,6 +231,13 @@ Progress ([i/N] name ... elapsed, ETA) goes to stderr, results to stdout.
 Exit status: 0 every run passed its check; 2 bad input (nothing was run);
              3 a run failed its check or threw (its error_message says why).
 )";
+}
+
+std::pair<std::string_view, std::optional<std::string_view>> split_option(std::string_view arg) {
+  if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+  }
+  return {arg, std::nullopt};
 }
 
 }  // namespace harness

@@ -7,13 +7,16 @@
 //   harness::ParseResult         Options, or the one line to print before exiting 2
 //   harness::parse_command_line  argv (without argv[0]) -> ParseResult
 //   harness::usage               the --help text
+//   harness::split_option        "--name=value" -> ("--name", "value"), for serve and load too
 //
 // One language for the whole suite: `--option VALUE` or `--option=VALUE`, subcommands as the
 // first word that is not an option, Google Benchmark's own flags passed through as
 // `--benchmark_*=VALUE` (and its `--v=N`) except those an option of ours already sets.
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/workload.hpp"
@@ -56,5 +59,10 @@ struct ParseResult {
 // Whether the pass-through flags turn on --benchmark_enable_random_interleaving, in which case
 // runs do not happen in --list order (the progress lines then cannot name the next run).
 [[nodiscard]] bool random_interleaving(const Options& options);
+
+// Splits "--name=value" into ("--name", "value"); an argument without '=' is its own name and
+// has no value. The views point into `arg`.
+[[nodiscard]] std::pair<std::string_view, std::optional<std::string_view>> split_option(
+    std::string_view arg);
 
 }  // namespace harness

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "harness/bad_input.hpp"
+#include "harness/cli.hpp"
 #include "harness/net/host_port.hpp"
 
 namespace harness {
@@ -169,12 +170,9 @@ LoadParse parse_load_args(const std::vector<std::string>& args) {
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    std::string name = arg;
-    std::optional<std::string> value;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    }
+    const auto [name_part, value_part] = split_option(arg);
+    const std::string name(name_part);
+    std::optional<std::string> value(value_part);
     if (arg == "--help" || arg == "-h") {
       command.help = true;
       return result;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/bad_input.hpp"
+#include "harness/cli.hpp"
 #include "harness/net/host_port.hpp"
 #include "harness/net/server_registry.hpp"
 
@@ -138,12 +139,9 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
   bool model_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    std::string name = arg;
-    std::optional<std::string> value;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    }
+    const auto [name_part, value_part] = split_option(arg);
+    const std::string name(name_part);
+    std::optional<std::string> value(value_part);
     if (arg == "--help" || arg == "-h") {
       options.help = true;
       return result;
