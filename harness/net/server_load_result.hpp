@@ -5,12 +5,14 @@
 //   record_load(report)        the generator's figures: requests, errors, rate, latency
 //   record_server_stop(stop)   the server's peak RSS and context switches from its stop(), or
 //                              server_error when it had died ("server died: ...")
+//   failure()                  "" for a good run, else why not: the server died, a request
+//                              failed, or none was answered in the measured phase
 //   set_counters(counters)     requests_per_second, latency_p50/p90/p99/p999/max_us, errors,
 //                              server_rss_bytes, and ctx_voluntary/ctx_involuntary replaced by
 //                              the server's (the generator's own are not the figure of interest)
 //
-// Each workload's check() decides what "completed" and "errors" mean for it (bytes echoed,
-// status 200 with the right body) and fails a run with errors or a dead server.
+// Each workload's loader decides what "completed" and "errors" mean for it (bytes echoed,
+// status 200 with the right body); its check() returns failure().
 
 #include <cstdint>
 #include <stdexcept>
@@ -61,6 +63,15 @@ struct ServerLoadResult {
     } catch (const std::runtime_error& error) {
       server_error = error.what();  // "server died: ..."
     }
+  }
+
+  [[nodiscard]] std::string failure() const {
+    if (!server_error.empty()) return server_error;
+    if (errors > 0) {
+      return std::to_string(errors) + " requests failed (first: " + first_error + ")";
+    }
+    if (completed == 0) return "no request was answered during the measured phase";
+    return "";
   }
 
   void set_counters(Counters& counters) const {

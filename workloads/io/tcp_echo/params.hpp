@@ -81,12 +81,7 @@ struct Workload {
   }
 
   static std::string check(const Params& /*params*/, const Result& result) {
-    if (!result.server_error.empty()) return result.server_error;
-    if (result.errors > 0) {
-      return std::to_string(result.errors) + " requests failed (first: " + result.first_error + ")";
-    }
-    if (result.completed == 0) return "no request was answered during the measured phase";
-    return "";
+    return result.failure();
   }
 
   // One load phase is one measurement (it starts and stops its own server); Google
