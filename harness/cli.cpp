@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::string_view prefix = "corio-bench: ";
 constexpr std::string_view accepted_options =
-    "--profile, --filter, --list, --out, --repetitions, --benchmark_*=VALUE, --v=N, --help";
+    "--profile, --filter, --list, --out, --repetitions, --in-process, --benchmark_*=VALUE, "
+    "--v=N, --help";
 
 // Google Benchmark flags that one of our options sets: passing them too would make two
 // spellings of one thing, and some would break the harness (aggregates-only display hides the
@@ -164,6 +165,11 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       options.repetitions = *repetitions;
     } else if (arg == "--list") {
       options.list = true;
+    } else if (arg == "--in-process") {
+      options.in_process = true;
+    } else if (arg == "--child") {
+      options.child = true;
+      options.in_process = true;
     } else if (arg.starts_with("--benchmark_") || name == "--v") {  // --v: its log verbosity
       if (std::string bad = check_benchmark_flag(arg); !bad.empty()) {
         result.error = std::move(bad);
@@ -187,6 +193,17 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
   return result;
 }
 
+int default_repetitions(Profile profile) { return profile == Profile::full ? 3 : 1; }
+
+std::string benchmark_format(const Options& options) {
+  std::string format = "console";  // the last occurrence wins, as in Google Benchmark
+  for (const std::string& arg : options.benchmark_flags) {
+    const auto [name, value] = split_option(arg);
+    if (name == "--benchmark_format") format = value.value_or("");
+  }
+  return format;
+}
+
 bool random_interleaving(const Options& options) {
   bool on = false;  // the last occurrence wins, as in Google Benchmark's own parsing
   for (const std::string& arg : options.benchmark_flags) {
@@ -198,7 +215,7 @@ bool random_interleaving(const Options& options) {
 
 std::string usage() {
   return R"(Usage: corio-bench [--profile quick|full] [--filter REGEX] [--list] [--out FILE.json]
-                   [--repetitions N] [--benchmark_*=VALUE ...]
+                   [--repetitions N] [--in-process] [--benchmark_*=VALUE ...]
        corio-bench serve WORKLOAD [--model MODEL] --listen HOST:PORT [--param KEY=VALUE ...]
        corio-bench load WORKLOAD --connect HOST:PORT [--connections C] [--duration SECONDS] ...
 
@@ -206,16 +223,24 @@ Runs the suite's benchmarks on Google Benchmark and checks every result.
 Names read group/workload/model/key:value/... followed by what Google Benchmark appends
 (min_time:0.050, real_time, ...); --filter and --list work on those full names.
 
+Every repetition of every benchmark runs in a fresh corio-bench process, so that no figure
+depends on what ran before it (memory left resident, a grown heap, a full frame pool), and
+the repetitions are interleaved: each round runs every selected benchmark once.
+
 Options (each also accepts --option=VALUE):
   --profile quick|full  parameter points and minimum time per run: quick (default; CI,
-                        minutes, 0.05 s per run) or full (the real numbers, 0.5 s per run)
+                        minutes, 0.05 s per run, 1 repetition) or full (the real numbers,
+                        0.5 s per run, 3 repetitions)
   --filter REGEX        run only the benchmarks whose name matches REGEX (a leading '-'
                         excludes them instead); matching nothing is an error
   --list                print the profile's benchmark names (after --filter), one per line
   --out FILE.json       also write Google Benchmark's JSON there, with corio_* context keys
                         (profile, build type, compiler, flags, dependency versions)
-  --repetitions N       run each benchmark N >= 1 times; every repetition is reported, then
-                        mean, median, stddev and cv
+  --repetitions N       run each benchmark N >= 1 times instead of the profile's count;
+                        every repetition is reported, then mean, median, stddev and cv
+  --in-process          run every benchmark in this one process, one after another (Google
+                        Benchmark's way: quicker to start, but figures then depend on what
+                        ran before; repetitions run back to back)
   --benchmark_*=VALUE   passed to Google Benchmark 1.7.1, like its --v=N (its flags are
                         listed below); those the options above set are refused
   -h, --help            print this help

@@ -38,7 +38,13 @@ struct Options {
   std::string filter;  // a regex over full benchmark names; empty selects every benchmark
   bool list = false;
   std::string out;      // Google Benchmark JSON goes here too; empty: no file
-  int repetitions = 0;  // 0: Google Benchmark's default (one run, no aggregates)
+  int repetitions = 0;  // 0: the profile's (default_repetitions)
+  // Run every benchmark in this process, one after another, as Google Benchmark does, instead
+  // of each repetition in a fresh process (harness/isolated_runs.hpp).
+  bool in_process = false;
+  // Internal: this process is one of those fresh processes. It runs in-process and prints
+  // nothing but errors; its parent reads its --out file.
+  bool child = false;
   std::vector<std::string> benchmark_flags;  // "--benchmark_*" and "--v=N", passed through as is
   std::vector<std::string> command_args;     // what follows `serve` or `load`
 };
@@ -52,6 +58,12 @@ struct ParseResult {
 [[nodiscard]] ParseResult parse_command_line(const std::vector<std::string>& args);
 
 [[nodiscard]] std::string usage();
+
+// Repetitions when --repetitions is not given: full 3 (medians and spreads), quick 1.
+[[nodiscard]] int default_repetitions(Profile profile);
+
+// The --benchmark_format the pass-through flags ask for ("console" when none does).
+[[nodiscard]] std::string benchmark_format(const Options& options);
 
 [[nodiscard]] std::string_view to_string(Profile profile);
 [[nodiscard]] std::string_view to_string(Command command);

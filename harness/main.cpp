@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -26,6 +27,7 @@
 #include "harness/build_info.hpp"
 #include "harness/cli.hpp"
 #include "harness/git_revision.hpp"
+#include "harness/isolated_runs.hpp"
 #include "harness/load.hpp"
 #include "harness/net/server_registry.hpp"
 #include "harness/progress_reporter.hpp"
@@ -108,6 +110,48 @@ class NameCollector final : public benchmark::BenchmarkReporter {
   std::ostringstream messages_;
 };
 
+// A display that shows nothing: a --child's parent prints the lines (harness/isolated_runs.hpp).
+class SilentDisplay final : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+};
+
+// The pass-through flags a child gets: those that shape a run, not the display or the order.
+std::vector<std::string> child_flags(const Options& options) {
+  std::vector<std::string> flags;
+  for (const std::string& flag : options.benchmark_flags) {
+    const auto name = harness::split_option(flag).first;
+    if (name != "--benchmark_format" && name != "--benchmark_enable_random_interleaving" &&
+        name != "--benchmark_color" && name != "--benchmark_counters_tabular") {
+      flags.push_back(flag);
+    }
+  }
+  return flags;
+}
+
+int run_isolated(const Options& options, std::vector<std::string> names,
+                 const std::string& command_line) {
+  const std::string format = harness::benchmark_format(options);
+  if (format == "csv") {
+    std::cerr << "corio-bench: --benchmark_format=csv needs --in-process (each run has its own "
+                 "process; use --out FILE.json for the merged results)\n";
+    return exit_status(ExitCode::bad_input);
+  }
+  harness::IsolatedRuns runs;
+  runs.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  runs.profile = options.profile;
+  runs.names = std::move(names);
+  runs.repetitions =
+      options.repetitions > 0 ? options.repetitions : harness::default_repetitions(options.profile);
+  runs.shuffle_rounds = harness::random_interleaving(options);
+  runs.child_flags = child_flags(options);
+  runs.out = options.out;
+  runs.json_to_stdout = format == "json";
+  runs.command_line = command_line;
+  return harness::run_isolated(runs);
+}
+
 void add_run_context(const Options& options, const std::string& command_line,
                      bool per_run_peak_rss) {
   namespace info = harness::build_info;
@@ -175,14 +219,20 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
     }
   }
 
+  if (!options.in_process) return run_isolated(options, listing.names, command_line);
+
   // Pass 2: the real run. Flags parsed in pass 1 keep their values; only ours change.
   flags = {"--benchmark_list_tests=false"};
   if (!options.out.empty()) {
     flags.push_back("--benchmark_out=" + options.out);
     flags.emplace_back("--benchmark_out_format=json");
   }
-  if (options.repetitions > 0) {
-    flags.push_back("--benchmark_repetitions=" + std::to_string(options.repetitions));
+  // A child runs one repetition: its parent counts them.
+  const int repetitions = options.child             ? 1
+                          : options.repetitions > 0 ? options.repetitions
+                                                    : harness::default_repetitions(options.profile);
+  if (repetitions > 1) {
+    flags.push_back("--benchmark_repetitions=" + std::to_string(repetitions));
     // Every repetition in the display and the JSON, then the aggregates: the reporter counts
     // failures from the runs it sees, and readers want the spread, not only the mean.
     flags.emplace_back("--benchmark_report_aggregates_only=false");
@@ -201,12 +251,18 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
       std::string(harness::build_info::build_type) +
       " build (corio_build_type in the JSON context)";
   // A leaked static owned by Google Benchmark; it honours --benchmark_format and _color.
-  benchmark::BenchmarkReporter* display = benchmark::CreateDefaultDisplayReporter();
-  harness::ProgressReporter reporter(*display, std::cerr, std::move(settings));
+  SilentDisplay silent;
+  benchmark::BenchmarkReporter* display =
+      options.child ? &silent : benchmark::CreateDefaultDisplayReporter();
+  std::ostringstream discarded_progress;
+  harness::ProgressReporter reporter(*display, options.child ? discarded_progress : std::cerr,
+                                     std::move(settings));
   benchmark::RunSpecifiedBenchmarks(&reporter, options.filter);
   benchmark::Shutdown();
 
   if (reporter.failed_runs() > 0) {
+    // A child's parent reports the failure with the rest.
+    if (options.child) return exit_status(ExitCode::run_failed);
     std::cerr << "corio-bench: " << reporter.failed_runs() << " run(s) failed their check or "
               << "threw (ERROR OCCURRED above; error_message in the JSON)\n";
     return exit_status(ExitCode::run_failed);

@@ -13,7 +13,7 @@ set -euo pipefail
 readonly REQUIRED=(
   cmake g++ clang lld libclang-rt-14-dev ninja-build pkg-config
   libbenchmark-dev libbenchmark-tools libgtest-dev libgmock-dev
-  libboost1.81-dev libuv1-dev
+  libboost1.81-dev libuv1-dev nlohmann-json3-dev
   python3 python3-matplotlib python3-scipy
 )
 readonly OPTIONAL_TOOLS=(wrk nginx-light hyperfine clang-format-19 clang-tidy-19 valgrind strace)
