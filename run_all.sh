@@ -10,9 +10,16 @@
 #       [5/5] settle meta.json and move the folder to DIR/<UTC timestamp>-<host>/
 #   ./run_all.sh report DIR
 #       re-draw DIR/charts/ and DIR/REPORT.md from DIR/results.json
-#   ./run_all.sh compare OLD NEW [--fail-over PCT]
-#       Google Benchmark's compare.py on OLD/results.json and NEW/results.json; with
-#       --fail-over, exit 1 when a benchmark's real time grew by more than PCT percent
+#   ./run_all.sh compare OLD NEW [--fail-over PCT] [--strict] [--gbench]
+#       compare each workload's headline figures in OLD/results.json and NEW/results.json,
+#       each in its own direction (requests/s, items/s: higher is better; p99, wall time,
+#       bytes: lower), with a one-sided Mann-Whitney U test over the repetitions (p <= 0.05,
+#       which needs 3 repetitions a side); exit 1 when one got significantly worse by more
+#       than PCT percent (--fail-over, default 10: one run to the next moves 10-20% on a shared
+#       VM). Marks: ~ no significant change, + better, - worse within PCT, ! worse beyond PCT
+#       (fails), ? too few repetitions to test and worse beyond PCT (a warning; --strict makes
+#       it fail). Rows only in OLD or NEW, failed rows, zero or missing values are listed.
+#       --gbench first prints Google Benchmark's compare.py table (real and CPU time only).
 #
 # Options:
 #   --profile quick|full   quick: minutes, for CI; full: the real numbers (default)
@@ -267,19 +274,33 @@ step_report() {
     step_failed "[4/5] drawing the charts or writing the report failed (see above)"
 }
 
-step_finish() {
-  say 5 "meta.json and the results folder"
-  # Never overwrite: two runs in the same second get -2, -3, ...
-  local final="$OUT_DIR/$FINAL_NAME" n=2
-  while [[ -e $final ]]; do
-    final="$OUT_DIR/$FINAL_NAME-$n"
+# move_into_place TMP OUT NAME: renames the finished folder TMP to OUT/NAME, or OUT/NAME-2,
+# -3, ... when a name is taken, and prints the final path. Each attempt is one
+# renameat2(RENAME_NOREPLACE) (GNU mv -n does that), so a folder that appears between choosing
+# a name and moving is never replaced, and the finished run is never lost: on any other failure
+# TMP stays where it is.
+move_into_place() {
+  local tmp=$1 out=$2 base=$3 name=$3 n=2
+  while :; do
+    "$PY" "$PLOTS/write_meta.py" rename "$tmp" "$name" || return 1
+    mv -T -n -- "$tmp" "$out/$name" || return 1
+    if [[ ! -e $tmp ]]; then
+      printf '%s\n' "$out/$name"
+      return 0
+    fi
+    name="$base-$n"  # taken: mv -n left everything where it was
     n=$((n + 1))
   done
-  if [[ ${final##*/} != "$FINAL_NAME" ]]; then
-    "$PY" "$PLOTS/write_meta.py" rename "$TMP_DIR" "${final##*/}" ||
-      step_failed "[5/5] could not update meta.json"
+}
+
+step_finish() {
+  say 5 "meta.json and the results folder"
+  local final
+  if ! final=$(move_into_place "$TMP_DIR" "$OUT_DIR" "$FINAL_NAME"); then
+    local kept=$TMP_DIR
+    TMP_DIR=""  # a finished run is kept, never removed
+    step_failed "[5/5] could not move the finished run into $OUT_DIR; it is kept in $kept"
   fi
-  mv -T -- "$TMP_DIR" "$final" || step_failed "[5/5] could not rename $TMP_DIR to $final"
   TMP_DIR=""
   say 5 "done"
   echo "$PROG: results in ${final#"$CALLER_PWD"/}/ (REPORT.md, charts/, results.json, meta.json)"
@@ -316,59 +337,62 @@ cmd_report() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# ./run_all.sh compare OLD NEW [--fail-over PCT]
+# ./run_all.sh compare OLD NEW [--fail-over PCT] [--strict] [--gbench]
 
 find_compare_py() {
   local path
   path=$(dpkg -L libbenchmark-tools 2>/dev/null | grep '/compare\.py$' | head -n 1 || true)
   [[ -n $path ]] || path=/usr/share/benchmark/compare.py
-  [[ -f $path ]] || bad_input "compare.py not found: install libbenchmark-tools" \
-    "(sudo scripts/install_deps.sh)"
+  [[ -f $path ]] || bad_input "--gbench: compare.py not found: install libbenchmark-tools" \
+    "(sudo scripts/install_deps.sh), or compare without --gbench"
   printf '%s\n' "$path"
 }
 
 cmd_compare() {
-  local dirs=() fail_over="" gate=0
+  local dirs=() gate_args=() gbench=0 fail_over
   while (($# > 0)); do
     case $1 in
-      --fail-over=*)
-        fail_over=${1#*=}
-        gate=1
+      --fail-over=* | --fail-over)
+        if [[ $1 == *=* ]]; then
+          fail_over=${1#*=}
+        else
+          (($# >= 2)) || bad_input "--fail-over needs a percentage (e.g. --fail-over 10)"
+          fail_over=$2
+          shift
+        fi
+        [[ $fail_over =~ ^[0-9]+([.][0-9]+)?$ ]] ||
+          bad_input "--fail-over '$fail_over' is not a percentage (e.g. --fail-over 10)"
+        gate_args+=(--fail-over "$fail_over")
         ;;
-      --fail-over)
-        (($# >= 2)) || bad_input "--fail-over needs a percentage (e.g. --fail-over 10)"
-        fail_over=$2
-        gate=1
-        shift
-        ;;
+      --strict) gate_args+=(--strict) ;;
+      --gbench) gbench=1 ;;
       -h | --help) usage; exit 0 ;;
-      -*) bad_input "unknown option '$1' for compare (accepted: --fail-over PCT)" ;;
+      -*) bad_input "unknown option '$1' for compare (accepted: --fail-over PCT, --strict," \
+        "--gbench)" ;;
       *) dirs+=("$1") ;;
     esac
     shift
   done
   ((${#dirs[@]} == 2)) || bad_input "compare takes two results folders: $PROG compare OLD NEW" \
-    "[--fail-over PCT]"
-  [[ $gate == 0 || $fail_over =~ ^[0-9]+([.][0-9]+)?$ ]] ||
-    bad_input "--fail-over '$fail_over' is not a percentage (e.g. --fail-over 10)"
+    "[--fail-over PCT] [--strict] [--gbench]"
   check_results_dir "${dirs[0]}"
   check_results_dir "${dirs[1]}"
   pick_python
-  "$PY" -c 'import scipy' >/dev/null 2>&1 ||
-    bad_input "compare.py needs scipy: install python3-scipy (sudo scripts/install_deps.sh)"
-  local compare_py
-  compare_py=$(find_compare_py)
-  # Both files must load before compare.py prints anything (it would trace back on them).
-  "$PY" "$PLOTS/compare_gate.py" "${dirs[0]}" "${dirs[1]}" >/dev/null || exit 2
-
-  local color=()
-  [[ -t 1 ]] || color=(--no-color)
-  "$PY" "$compare_py" "${color[@]}" benchmarks "${dirs[0]}/results.json" \
-    "${dirs[1]}/results.json" || bad_input "compare.py failed on these folders (see above)"
-  ((gate)) || return 0
+  "$PY" -c 'import scipy.stats' >/dev/null 2>&1 ||
+    bad_input "compare needs scipy: install python3-scipy (sudo scripts/install_deps.sh)"
+  if ((gbench)); then
+    local compare_py
+    compare_py=$(find_compare_py)
+    # Both files must load before compare.py prints anything (it would trace back on them).
+    "$PY" "$PLOTS/compare_gate.py" "${dirs[0]}" "${dirs[1]}" --check-only || exit 2
+    local color=()
+    [[ -t 1 ]] || color=(--no-color)
+    "$PY" "$compare_py" "${color[@]}" benchmarks "${dirs[0]}/results.json" \
+      "${dirs[1]}/results.json" || bad_input "compare.py failed on these folders (see above)"
+    echo
+  fi
   local status=0
-  "$PY" "$PLOTS/compare_gate.py" "${dirs[0]}" "${dirs[1]}" --fail-over "$fail_over" ||
-    status=$?
+  "$PY" "$PLOTS/compare_gate.py" "${dirs[0]}" "${dirs[1]}" "${gate_args[@]}" || status=$?
   exit "$status"
 }
 
@@ -380,4 +404,7 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced (by the tests) it only defines its functions.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
+fi
