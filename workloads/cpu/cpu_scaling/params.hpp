@@ -153,11 +153,10 @@ struct Workload {
     return "";
   }
 
-  // Quick: one call per point keeps all 8 models, 3 kernels and 7 W within CI's budget.
-  // Full: three calls, so that one disturbed call (the machine is shared) moves the mean less.
-  static int iterations(const Params& /*params*/, harness::Profile profile) {
-    return profile == harness::Profile::quick ? 1 : 3;
-  }
+  // One call per repetition: the full profile's three repetitions, each in its own process and
+  // interleaved with the rest of the suite, give the median and its spread (three calls in a
+  // row would share one state of the machine).
+  static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
 
   // Speed-up, not operations per second, is this workload's figure.
   static double items(const Params& /*params*/) { return 0; }

@@ -46,7 +46,8 @@ struct Workload {
 
   // 64 connections: wrk's usual -c64 and enough ready sockets per epoll_wait to show what a
   // one-thread loop does with them; 256 is where a thread or a process per connection starts
-  // to cost scheduling and memory. wrk takes whole seconds.
+  // to cost scheduling and memory. wrk takes whole seconds. Full: 1.5 s (wrk 2 s) per
+  // repetition, three repetitions (corio-bench's full profile) for a median.
   static std::vector<Params> points(harness::Profile profile) {
     using std::chrono::milliseconds;
     using std::chrono::seconds;
@@ -59,9 +60,9 @@ struct Workload {
     std::vector<Params> points;
     for (const int connections : {64, 256}) {
       points.push_back({.connections = connections,
-                        .warmup = milliseconds(500),
-                        .duration = milliseconds(3000),
-                        .wrk_duration = seconds(3)});
+                        .warmup = milliseconds(300),
+                        .duration = milliseconds(1500),
+                        .wrk_duration = seconds(2)});
     }
     return points;
   }

@@ -52,6 +52,7 @@ struct Workload {
   // 1 connection is pure round-trip latency; 64 keeps a one-thread server busy with many
   // ready sockets per epoll_wait; 1,024 is where a thread or process per connection costs
   // memory and scheduling. Quick: the reference point plus one large message, short phases.
+  // Full: 0.6 s per repetition, three repetitions (corio-bench's full profile) for a median.
   static std::vector<Params> points(harness::Profile profile) {
     using std::chrono::milliseconds;
     if (profile == harness::Profile::quick) {
@@ -68,8 +69,8 @@ struct Workload {
       for (const std::size_t bytes : {std::size_t{64}, std::size_t{4096}}) {
         points.push_back(Params{.connections = connections,
                                 .message_bytes = bytes,
-                                .warmup = milliseconds(200),
-                                .duration = milliseconds(1000)});
+                                .warmup = milliseconds(100),
+                                .duration = milliseconds(600)});
       }
     }
     return points;

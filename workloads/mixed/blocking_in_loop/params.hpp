@@ -66,7 +66,8 @@ struct Workload {
 
   static std::vector<Params> points_for(const std::vector<std::string>& variants,
                                         harness::Profile profile) {
-    const std::int64_t duration_ms = profile == harness::Profile::quick ? 1000 : 3000;
+    // Full: 2 s per repetition, three repetitions (corio-bench's full profile).
+    const std::int64_t duration_ms = profile == harness::Profile::quick ? 1000 : 2000;
     std::vector<Params> points;
     for (const char* work : {"cpu", "blocking"}) {
       for (const std::string& variant : variants) {
