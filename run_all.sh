@@ -15,8 +15,8 @@
 #       each in its own direction (requests/s, items/s: higher is better; p99, wall time,
 #       bytes: lower), with a one-sided Mann-Whitney U test over the repetitions (p <= 0.05,
 #       which needs 3 repetitions a side); exit 1 when one got significantly worse by more
-#       than PCT percent (--fail-over, default 10: one run to the next moves 10-20% on a shared
-#       VM). Marks: ~ no significant change, + better, - worse within PCT, ! worse beyond PCT
+#       than PCT percent (--fail-over; default 10: a shared VM's noise alone moves figures by
+#       5-20%). Marks: ~ no significant change, + better, - worse within PCT, ! worse beyond PCT
 #       (fails), ? too few repetitions to test and worse beyond PCT (a warning; --strict makes
 #       it fail). Rows only in OLD or NEW, failed rows, zero or missing values are listed.
 #       --gbench first prints Google Benchmark's compare.py table (real and CPU time only).

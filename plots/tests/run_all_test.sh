@@ -92,24 +92,58 @@ checks=$((checks + 1))
 [[ -s $WORK/valid/REPORT.md && -f $WORK/valid/charts/sleep_fanout.png ]] ||
   fail "report wrote no REPORT.md or charts"
 
-# compare OLD NEW [--fail-over PCT]
+# compare OLD NEW [--fail-over PCT] [--strict] [--gbench]
+# regressed.json: corio's spawn 30% slower over 3 repetitions (items_per_second -23.1%).
 folder old valid.json
 folder new regressed.json
+folder other partial_runtime.json
 expect 2 1 -- compare "$WORK/old"
 expect 2 1 -- compare "$WORK/old" "$WORK/missing"
 expect 2 1 -- compare "$WORK/old" "$WORK/corrupt"
+expect 2 1 -- compare "$WORK/old" "$WORK/nobench"
 expect 2 1 -- compare "$WORK/old" "$WORK/new" --fail-over
 expect 2 1 -- compare "$WORK/old" "$WORK/new" --fail-over ten
+expect 2 1 -- compare "$WORK/old" "$WORK/new" --fail-over=ten
 expect 2 1 -- compare "$WORK/old" "$WORK/new" --fail-over -5
 expect 2 1 -- compare "$WORK/old" "$WORK/new" --bogus
+expect 2 1 -- compare "$WORK/old" "$WORK/new" --strict=yes
+expect 2 1 -- compare "$WORK/old" "$WORK/new" "$WORK/other"
+expect 2 1 -- compare "$WORK/old" "$WORK/corrupt" --gbench
 expect 1 0 -- compare "$WORK/old" "$WORK/new" --fail-over 10
+expect 1 0 -- compare "$WORK/old" "$WORK/new" --fail-over=10
 expect 0 0 -- compare "$WORK/old" "$WORK/new" --fail-over 40
-expect 0 0 -- compare "$WORK/old" "$WORK/new"
+expect 1 0 -- compare "$WORK/old" "$WORK/new"                  # default threshold: 10%
+expect 0 0 -- compare "$WORK/new" "$WORK/old"                  # faster: never a failure
+expect 0 0 -- compare "$WORK/old" "$WORK/old"
+expect 0 0 -- compare "$WORK/old" "$WORK/old" --strict
+expect 0 0 -- compare "$WORK/other" "$WORK/old"                # rows only in NEW
+expect 0 0 -- compare "$WORK/old" "$WORK/new" --help
 checks=$((checks + 1))
-gate_output=$("$RUN_ALL" compare "$WORK/old" "$WORK/new" --fail-over 10 2>&1 || true)
-[[ $gate_output == *'runtime/spawn/corio/tasks:100000: 3.1 ms -> 4.03 ms (+30.0%)'* ]] ||
-  fail "compare --fail-over 10 does not name the slower benchmark"
-[[ $gate_output == *'Benchmark'*'Time'*'CPU'* ]] || fail "compare printed no compare.py table"
+gate_output=$("$RUN_ALL" compare "$WORK/old" "$WORK/new" 2>&1 || true)
+[[ $gate_output == *'compare_gate: FAIL: 1 significant regression worse than 10%'* ]] ||
+  fail "compare does not fail at its default threshold: $gate_output"
+last=$(tail -n 1 <<<"$gate_output")
+[[ $last == '  runtime/spawn/corio/tasks:100000 items_per_second: 32.3 M/s'* ]] ||
+  fail "compare does not name the slower benchmark last"
+[[ $gate_output != *'Benchmark'*'Time'*'CPU'* ]] ||
+  fail "compare printed compare.py's table without --gbench"
+checks=$((checks + 1))
+self_output=$("$RUN_ALL" compare "$WORK/old" "$WORK/old" 2>&1 || true)
+marked=$(grep -cE '^[+!?-] ' <<<"$self_output" || true)
+unchanged=$(grep -cE '^~ ' <<<"$self_output" || true)
+[[ $marked == 0 && $unchanged -gt 100 ]] ||
+  fail "compare of a run with itself marks a line other than ~"
+if [[ -f /usr/share/benchmark/compare.py ]]; then
+  checks=$((checks + 1))
+  status=0
+  gbench_output=$("$RUN_ALL" compare "$WORK/old" "$WORK/new" --gbench 2>&1) || status=$?
+  [[ $status == 1 ]] || fail "compare --gbench exited $status, expected 1"
+  [[ $gbench_output == *'Benchmark'*'Time'*'CPU'* ]] ||
+    fail "compare --gbench printed no compare.py table"
+  last=$(tail -n 1 <<<"$gbench_output")
+  [[ $last == '  runtime/spawn/corio/tasks:100000 items_per_second'* ]] ||
+    fail "compare --gbench does not name the slower benchmark last"
+fi
 
 # The five steps end to end, with stubs for install_deps.sh, cmake and corio-bench in a scratch
 # copy of the repository (the real ones take minutes): a results folder appears only when
