@@ -3,6 +3,11 @@
 // coroutine starts all N: co_spawn from the io_context's own thread dispatches, so each task
 // runs at once until it waits on its timer, and when the loop ends every timer is armed. The
 // tasks count themselves in a plain struct: one thread, no atomics needed.
+//
+// Lateness: a task takes its deadline (clock + D) right before it constructs its timer with
+// D, which reads the clock again and sets the expiry from that later reading (co_await
+// this_coro::executor between the two does not suspend); the timer fires once the clock has
+// passed its expiry, so no task may wake early.
 
 #include <chrono>
 #include <cstdint>
@@ -28,15 +33,20 @@ namespace workloads::runtime::timers {
 namespace {
 
 struct Tally {
+  LatenessSlots* lateness = nullptr;
   std::int64_t asleep = 0;
   std::int64_t fired = 0;
   std::int64_t fired_id_sum = 0;
+  std::int64_t last_wake_ns = 0;
 };
 
 asio::awaitable<void> sleeper(std::int64_t id, std::chrono::milliseconds sleep, Tally* tally) {
+  // The executor stays a temporary: a named one would live in every sleeping frame.
+  tally->lateness->arm(id, sleep);
   asio::steady_timer timer(co_await asio::this_coro::executor, sleep);
   ++tally->asleep;
   co_await timer.async_wait(asio::use_awaitable);
+  tally->last_wake_ns = tally->lateness->wake(id);  // one thread: wakes come in clock order
   ++tally->fired;
   tally->fired_id_sum += id;
 }
@@ -55,13 +65,14 @@ asio::awaitable<void> spawn_all(Params params, Tally* tally, Result* result,
 }  // namespace
 
 Result asio(const Params& params) {
+  LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
   const std::int64_t rss_before = settled_rss_bytes();
-  const auto start = std::chrono::steady_clock::now();
+  const std::int64_t start_ns = clock_ns();
 
   // UNSAFE hint: only this thread ever touches the io_context, so the scheduler and the
   // reactor need no mutex (the documented single-threaded fast path).
   asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  Tally tally;
+  Tally tally{.lateness = &lateness};
   Result result;
   asio::co_spawn(context, spawn_all(params, &tally, &result, rss_before),
                  [](std::exception_ptr error) {
@@ -69,9 +80,10 @@ Result asio(const Params& params) {
                  });
   context.run();  // returns once the last timer fired and its coroutine ended
 
-  result.elapsed = std::chrono::steady_clock::now() - start;
+  result.elapsed = std::chrono::nanoseconds(tally.last_wake_ns - start_ns);
   result.fired = tally.fired;
   result.fired_id_sum = tally.fired_id_sum;
+  result.lateness_ns = lateness.take();
   return result;
 }
 

@@ -4,6 +4,10 @@
 // spawns lets every task run until it sleeps (the ready queue is FIFO), and then RSS is
 // sampled. The timer node lives in the sleeping frame, so a sleeping task is its frame plus
 // its spawn bookkeeping. One thread: the tasks count themselves in a plain struct.
+//
+// Lateness: a task takes its deadline (clock + D) right before co_await corio::sleep(D);
+// corio counts D from a clock reading taken when the batch of ready tasks that started the
+// sleep ends (runtime/include/corio/sleep.hpp), never earlier, so no task may wake early.
 
 #include <chrono>
 #include <cstddef>
@@ -17,14 +21,18 @@ namespace workloads::runtime::timers {
 namespace {
 
 struct Tally {
+  LatenessSlots* lateness = nullptr;
   std::int64_t asleep = 0;
   std::int64_t fired = 0;
   std::int64_t fired_id_sum = 0;
+  std::int64_t last_wake_ns = 0;
 };
 
 corio::Task<> sleeper(std::int64_t id, std::chrono::milliseconds sleep, Tally* tally) {
   ++tally->asleep;
+  tally->lateness->arm(id, sleep);
   co_await corio::sleep(sleep);
+  tally->last_wake_ns = tally->lateness->wake(id);  // one thread: wakes come in clock order
   ++tally->fired;
   tally->fired_id_sum += id;
 }
@@ -47,17 +55,19 @@ corio::Task<> sleep_all(Params params, Tally* tally, Result* result, std::int64_
 }  // namespace
 
 Result corio(const Params& params) {
+  LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
   const std::size_t pool_free_before = corio::detail::frame_pool_free_bytes();
   const std::int64_t rss_before = settled_rss_bytes();
-  const auto start = std::chrono::steady_clock::now();
+  const std::int64_t start_ns = clock_ns();
 
-  Tally tally;
+  Tally tally{.lateness = &lateness};
   Result result;
   corio::run(sleep_all(params, &tally, &result, rss_before, pool_free_before));
 
-  result.elapsed = std::chrono::steady_clock::now() - start;
+  result.elapsed = std::chrono::nanoseconds(tally.last_wake_ns - start_ns);
   result.fired = tally.fired;
   result.fired_id_sum = tally.fired_id_sum;
+  result.lateness_ns = lateness.take();
   return result;
 }
 

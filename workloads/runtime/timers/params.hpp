@@ -1,27 +1,44 @@
 #pragma once
 // runtime/timers: N tasks each sleep D ms, all at once: every task is created (and starts
 // sleeping) before the first wakes, then all wake. What one sleeping task costs in memory, and
-// how long after D the last of them is done.
+// how late each timer fires.
 //
-//   Params          tasks, sleep
-//   Result          how many fired (and which), memory and time the model observed
-//   Workload        points, label, check, items, counters for harness::register_model
-//   ThreadsWorkload the same with the thread counts this machine can hold
+//   Params           tasks, sleep
+//   Result           how many fired (and which), each timer's lateness, memory and time
+//   LatenessSlots    one slot per task: its deadline while it sleeps, its lateness once woken
+//   LatenessSummary  exact p50, p99, min and max of the lateness, and how many fired early
+//   Workload         points, label, check, items, counters for harness::register_model
+//   ThreadsWorkload  the same with the thread counts this machine can hold
 //
-// Counters: bytes_per_task (RSS while all sleep minus RSS before the first was created, over
-// N; includes the loop's own set-up, which is noise at N >= 1,000), overshoot_ms (from the
-// model's entry until the last task woke, minus D: creating N tasks, firing N timers, and
-// the timer's lateness). Only the model knows when "all are asleep" and "the last woke", so
-// it records both moments in its Result; the harness's own time also covers teardown.
+// One deadline for every model: a task reads steady_clock (CLOCK_MONOTONIC) right before it
+// arms its timer and adds D; it reads the clock again first thing when it wakes, and its
+// lateness is that reading minus its deadline. Each model's own timer may count D from
+// another moment (libuv from the loop's cached time, which is earlier), so a timer can fire
+// before this deadline: that shows as a negative lateness, reported as it is.
+//
+// Counters: timer_lateness_p50_us, _p99_us, _max_us and _min_us (exact, over all N timers:
+// every sample is kept), timers_fired_early (how many fired before their deadline by more
+// than the clock's resolution), bytes_per_task (RSS while all sleep minus RSS before the
+// first was created, over N; includes the loop's own set-up, which is noise at N >= 1,000;
+// the lateness slots are allocated and touched before that first RSS reading, so they are
+// not in it), overshoot_ms (from the model's start until the last task woke, minus D: not a
+// timer's lateness but creating N tasks, the last timer's lateness and resuming the tasks
+// woken before it). Only the model knows when "all are asleep" and when each task woke, so it
+// records them in its Result; the harness's own time also covers teardown.
 //
 // Each call builds its own loop; beside N >= 1,000 sleeps of D >= 1 s that set-up is noise.
 
-#include <malloc.h>
-
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <malloc.h>
 #include <string>
 #include <string_view>
+#include <time.h>
+#include <utility>
 #include <vector>
 
 #include "harness/rusage.hpp"
@@ -34,6 +51,56 @@ struct Params {
   std::chrono::milliseconds sleep{0};
 };
 
+// steady_clock now, in nanoseconds: CLOCK_MONOTONIC, the clock of corio's timers, Asio's
+// steady_timer, the kernel's nanosleep and libuv's uv_hrtime alike.
+inline std::int64_t clock_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The clock's resolution (clock_getres; 1 ns on Linux with a TSC): a lateness within it of
+// zero is not "early".
+inline std::int64_t clock_resolution_ns() noexcept {
+  timespec resolution{};
+  if (::clock_getres(CLOCK_MONOTONIC, &resolution) != 0) return 1;
+  return std::int64_t{resolution.tv_sec} * 1'000'000'000 + resolution.tv_nsec;
+}
+
+// One slot per task, indexed by the task's id, allocated and written in full by the model
+// before its first RSS reading (so the samples are not in bytes_per_task, and no page of them
+// is first touched while the tasks sleep). A slot holds kNotArmed until its task arms its
+// timer, then the task's deadline (clock_ns() + D), then, from the moment the task wakes, its
+// lateness (the wake's clock_ns() minus that deadline). Keeping the deadline in the slot
+// rather than in the task keeps every sleeping task exactly as large as without the
+// measurement. A task touches only its own slot.
+class LatenessSlots {
+ public:
+  static constexpr std::int64_t kNotArmed = std::numeric_limits<std::int64_t>::min();
+
+  explicit LatenessSlots(std::int64_t tasks) : slots_(static_cast<std::size_t>(tasks), kNotArmed) {}
+
+  // Right before task `id` arms its timer for `sleep`.
+  void arm(std::int64_t id, std::chrono::milliseconds sleep) noexcept {
+    slots_[static_cast<std::size_t>(id)] =
+        clock_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(sleep).count();
+  }
+
+  // First thing when task `id` wakes; returns the wake's clock_ns().
+  std::int64_t wake(std::int64_t id) noexcept {
+    const std::int64_t now = clock_ns();
+    std::int64_t& slot = slots_[static_cast<std::size_t>(id)];
+    slot = now - slot;
+    return now;
+  }
+
+  // The samples, for the Result, once every task has woken.
+  std::vector<std::int64_t> take() noexcept { return std::move(slots_); }
+
+ private:
+  std::vector<std::int64_t> slots_;
+};
+
 struct Result {
   std::int64_t fired = 0;  // tasks whose sleep ended
   // Sum of the ids (0 .. tasks-1) of the tasks that fired: with `fired`, catches a task that
@@ -42,7 +109,15 @@ struct Result {
   std::int64_t asleep_at_sample = 0;  // tasks that had started sleeping when RSS was sampled
   std::int64_t awake_at_sample = 0;   // tasks that had already woken by then (must be 0)
   std::int64_t rss_delta_bytes = 0;
-  std::chrono::nanoseconds elapsed{0};  // model entry -> the last task woke
+  // Each task's lateness in ns (LatenessSlots), indexed by task id; negative when it woke
+  // before its deadline.
+  std::vector<std::int64_t> lateness_ns;
+  // Whether this model's timers may fire before the deadline defined above by design: libuv
+  // counts a timeout from the loop's cached time, taken before the task armed its timer.
+  // corio, Asio and nanosleep count from a clock reading taken at or after the task's own, so
+  // check() fails any of their timers that woke early.
+  bool may_fire_early = false;
+  std::chrono::nanoseconds elapsed{0};  // model start -> the last task woke (its clock_ns())
   // Set when the model could not create every task (threads: the OS refused one).
   std::string error;
 };
@@ -51,6 +126,40 @@ Result corio(const Params& params);
 Result asio(const Params& params);
 Result libuv(const Params& params);
 Result threads(const Params& params);
+
+// Exact order statistics of the lateness samples (nearest rank: p50 is the smallest sample
+// that at least half of them do not exceed), in ns.
+struct LatenessSummary {
+  std::int64_t p50_ns = 0;
+  std::int64_t p99_ns = 0;
+  std::int64_t min_ns = 0;
+  std::int64_t max_ns = 0;
+  std::int64_t early = 0;  // samples below -early_tolerance_ns
+};
+
+// Takes the samples by value: it reorders them. Empty samples give all zeros.
+inline LatenessSummary summarize(std::vector<std::int64_t> samples,
+                                 std::int64_t early_tolerance_ns) {
+  LatenessSummary summary;
+  if (samples.empty()) return summary;
+  const auto nearest_rank = [&samples](double percent) {
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(percent / 100.0 * static_cast<double>(samples.size())));
+    const auto index =
+        samples.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(rank, 1) - 1);
+    std::nth_element(samples.begin(), index, samples.end());
+    return *index;
+  };
+  summary.p50_ns = nearest_rank(50);
+  summary.p99_ns = nearest_rank(99);
+  const auto [min, max] = std::minmax_element(samples.begin(), samples.end());
+  summary.min_ns = *min;
+  summary.max_ns = *max;
+  summary.early =
+      std::count_if(samples.begin(), samples.end(),
+                    [early_tolerance_ns](std::int64_t ns) { return ns < -early_tolerance_ns; });
+  return summary;
+}
 
 // RSS after handing free heap memory back to the kernel: what a previous call (or model)
 // freed would otherwise be reused without RSS growing, and hide this call's cost.
@@ -101,11 +210,42 @@ struct Workload {
              " had woken: creating them took longer than the sleep";
     }
     // libuv counts timeouts from its loop time, truncated to whole milliseconds: a timer
-    // may end up to 1 ms before D measured from the model's entry.
+    // may end up to 1 ms before D measured from the model's start.
     if (result.elapsed < params.sleep - std::chrono::milliseconds(2)) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.elapsed);
       return "all tasks were done after " + std::to_string(ms.count()) + " ms, before the " +
              std::to_string(params.sleep.count()) + " ms sleep could end";
+    }
+    return check_lateness(params, result);
+  }
+
+  // Every task left one lateness sample, each within what the run's own times allow, and, for
+  // a model whose timers promise not to, none woke before its deadline.
+  static std::string check_lateness(const Params& params, const Result& result) {
+    const std::vector<std::int64_t>& lateness = result.lateness_ns;
+    if (static_cast<std::int64_t>(lateness.size()) != params.tasks) {
+      return std::to_string(lateness.size()) + " lateness samples for " +
+             std::to_string(params.tasks) + " tasks";
+    }
+    // Every deadline is at least start + D and every wake at most the last one, so no
+    // lateness exceeds (last wake - start) - D: a slot still holding a deadline (a wake not
+    // recorded) or holding garbage (a task recorded twice) is far beyond it.
+    const std::int64_t latest_ns = std::chrono::nanoseconds(result.elapsed - params.sleep).count();
+    const std::int64_t tolerance_ns = clock_resolution_ns();
+    for (std::size_t id = 0; id < lateness.size(); ++id) {
+      if (lateness[id] == LatenessSlots::kNotArmed) {
+        return "task " + std::to_string(id) + " never armed its timer";
+      }
+      if (lateness[id] > latest_ns + tolerance_ns) {
+        return "task " + std::to_string(id) + "'s lateness is " + std::to_string(lateness[id]) +
+               " ns, more than the run's last wake allows (" + std::to_string(latest_ns) +
+               " ns): its wake was not recorded, or recorded twice";
+      }
+      if (!result.may_fire_early && lateness[id] < -tolerance_ns) {
+        return "task " + std::to_string(id) + " woke " + std::to_string(-lateness[id]) +
+               " ns before its deadline (clock resolution " + std::to_string(tolerance_ns) +
+               " ns), and this model's timers promise never to fire early";
+      }
     }
     return "";
   }
@@ -115,11 +255,21 @@ struct Workload {
   // frame pool keeps its chunks), so its RSS delta would understate the cost.
   static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
 
-  static double items(const Params& params) { return static_cast<double>(params.tasks); }
+  // No items_per_second: a call waits out D, so N / (wall time) is no rate of anything a
+  // timer costs. The figures are the lateness, overshoot_ms and bytes_per_task.
+  static double items(const Params& /*params*/) { return 0; }
 
   static void counters(const Params& params, const Result& result, harness::Counters& counters) {
     counters.set("bytes_per_task",
                  static_cast<double>(result.rss_delta_bytes) / static_cast<double>(params.tasks));
+    const LatenessSummary lateness = summarize(result.lateness_ns, clock_resolution_ns());
+    counters.set("timer_lateness_p50_us", static_cast<double>(lateness.p50_ns) / 1e3);
+    counters.set("timer_lateness_p99_us", static_cast<double>(lateness.p99_ns) / 1e3);
+    counters.set("timer_lateness_max_us", static_cast<double>(lateness.max_ns) / 1e3);
+    counters.set("timer_lateness_min_us", static_cast<double>(lateness.min_ns) / 1e3);
+    counters.set("timers_fired_early", static_cast<double>(lateness.early));
+    // Not a timer's lateness: the model's start until its last task woke, minus D, which
+    // holds creating the N tasks, the last timer's lateness and resuming the tasks before it.
     const std::chrono::duration<double, std::milli> overshoot = result.elapsed - params.sleep;
     counters.set("overshoot_ms", overshoot.count());
   }

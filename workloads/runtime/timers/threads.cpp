@@ -5,6 +5,11 @@
 // tells this thread when all have started, so RSS is sampled while all sleep. Threads are
 // capped at ThreadsWorkload::kMaxThreads; if the OS refuses one anyway, the threads already
 // made finish and the Result says how many were made.
+//
+// Lateness: a thread takes its deadline (clock + D) right before sleep_for(D); nanosleep
+// counts D from when it is called, on the same monotonic clock, and never returns early, so
+// no thread may wake early. The lateness includes the wait for a core once the timer expired
+// (with thousands of threads waking on 2 cores, most of it).
 
 #include <atomic>
 #include <chrono>
@@ -21,24 +26,34 @@
 namespace workloads::runtime::timers {
 
 Result threads(const Params& params) {
+  LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
   const std::int64_t rss_before = settled_rss_bytes();
-  const auto start = std::chrono::steady_clock::now();
+  const std::int64_t start_ns = clock_ns();
 
   std::latch asleep(params.tasks);
   std::atomic<std::int64_t> fired{0};
   std::atomic<std::int64_t> fired_id_sum{0};
+  std::atomic<std::int64_t> last_wake_ns{0};
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(params.tasks));
 
   Result result;
   try {
     for (std::int64_t id = 0; id < params.tasks; ++id) {
-      workers.emplace_back([&asleep, &fired, &fired_id_sum, id, sleep = params.sleep] {
+      // Each thread writes only its own lateness slot; join() publishes them all.
+      workers.emplace_back([&asleep, &fired, &fired_id_sum, &last_wake_ns, &lateness, id,
+                            sleep = params.sleep] {
         asleep.count_down();
+        lateness.arm(id, sleep);
         std::this_thread::sleep_for(sleep);
+        const std::int64_t woke_ns = lateness.wake(id);
         // Relaxed: join() below makes every count visible to this thread.
         fired.fetch_add(1, std::memory_order_relaxed);
         fired_id_sum.fetch_add(id, std::memory_order_relaxed);
+        std::int64_t latest = last_wake_ns.load(std::memory_order_relaxed);
+        while (latest < woke_ns &&
+               !last_wake_ns.compare_exchange_weak(latest, woke_ns, std::memory_order_relaxed)) {
+        }
       });
     }
   } catch (const std::system_error& error) {
@@ -54,10 +69,12 @@ Result threads(const Params& params) {
     result.awake_at_sample = fired.load(std::memory_order_relaxed);
   }
   for (std::thread& worker : workers) worker.join();
-  result.elapsed = std::chrono::steady_clock::now() - start;
 
+  result.elapsed =
+      std::chrono::nanoseconds(last_wake_ns.load(std::memory_order_relaxed) - start_ns);
   result.fired = fired.load(std::memory_order_relaxed);
   result.fired_id_sum = fired_id_sum.load(std::memory_order_relaxed);
+  result.lateness_ns = lateness.take();
   return result;
 }
 
