@@ -6,6 +6,7 @@
 // coroutine starts all N: co_spawn from the io_context's own thread dispatches, so each task
 // runs at once until it waits, and RSS is sampled when the last has started waiting.
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 
@@ -44,9 +45,11 @@ asio::awaitable<void> idle_task(asio::steady_timer* release, Tally* tally) {
 asio::awaitable<void> spawn_all(std::int64_t tasks, asio::steady_timer* release, Tally* tally,
                                 Result* result, std::int64_t rss_before) {
   const auto executor = co_await asio::this_coro::executor;
+  const auto creating = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < tasks; ++i) {
     asio::co_spawn(executor, idle_task(release, tally), asio::detached);
   }
+  result->creation = std::chrono::steady_clock::now() - creating;  // each ran up to its wait
   result->rss_delta_bytes = harness::current_rss_bytes() - rss_before;
   result->waiting_at_sample = tally->waiting;
   result->finished_at_sample = tally->finished;

@@ -5,6 +5,7 @@
 // wait node lives in the waiting frame, so an idle task is its frame plus its spawn
 // bookkeeping. The Event lives in the spawning frame, which outlives every child (join).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -30,8 +31,10 @@ corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result, std::in
                        std::size_t pool_free_before) {
   corio::Event release;
   corio::TaskGroup group;
+  const auto creating = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < tasks; ++i) group.spawn(idle_task(&release, tally));
   co_await corio::yield_now();  // every spawned task runs first, up to its wait
+  result->creation = std::chrono::steady_clock::now() - creating;
   // Frames recycled from the pool (left by an earlier run in this process) do not grow RSS; a
   // fresh process would have had to get them from the OS, so they count too.
   const auto pool_taken = static_cast<std::int64_t>(pool_free_before) -

@@ -5,13 +5,13 @@
 // handle. libuv has no event that N callbacks can wait on, and a uv_idle_t would not be
 // idle: it runs on every iteration and keeps the loop from blocking.
 
-#include <uv.h>
-
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <uv.h>
 
 #include "workloads/runtime/task_memory/params.hpp"
 
@@ -39,6 +39,8 @@ Result libuv(const Params& params) {
   check_uv(uv_loop_init(&loop), "uv_loop_init");
   std::int64_t finished = 0;
   loop.data = &finished;
+  Result result;
+  const auto creating = std::chrono::steady_clock::now();
   // uv_timer_init fills in every field: no need to zero the array first.
   const auto count = static_cast<std::size_t>(params.tasks);
   auto timers = std::make_unique_for_overwrite<uv_timer_t[]>(count);
@@ -46,8 +48,8 @@ Result libuv(const Params& params) {
     uv_timer_init(&loop, &timers[i]);
     check_uv(uv_timer_start(&timers[i], on_timeout, kNeverMs, 0), "uv_timer_start");
   }
+  result.creation = std::chrono::steady_clock::now() - creating;
 
-  Result result;
   result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
   result.waiting_at_sample = params.tasks;  // every timer started above is pending
   result.finished_at_sample = finished;     // the loop has not run yet: 0

@@ -4,17 +4,22 @@
 // released and every one must finish.
 //
 //   Params           tasks
-//   Result           how many waited and finished, the RSS growth while all waited
+//   Result           how many waited and finished, the RSS growth while all waited, how long
+//                    creating them took
 //   Workload         points, label, check, items, counters for harness::register_model
 //   ThreadsWorkload  the same with 1,000 tasks: each is a thread
 //
-// Counter: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N. It
+// Counters: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N. It
 // includes the loop's own set-up, which is noise at N = 100,000. A thread's kernel-side cost
 // (its kernel stack and task struct) is not in RSS, so threads look cheaper than they are.
+// creation_ns_per_task = the time from just before the first task's memory was allocated
+// until all N were waiting, over N: creating an idle task and running it to its wait. No
+// items_per_second: the harness times the whole call, which also holds the heap trim, two
+// /proc reads, the release, the join and the teardown, so N over it is no rate of creation.
 
-#include <malloc.h>
-
+#include <chrono>
 #include <cstdint>
+#include <malloc.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +38,9 @@ struct Result {
   std::int64_t finished_at_sample = 0;  // tasks already finished by then (must be 0)
   std::int64_t finished = 0;            // tasks that finished after the release
   std::int64_t rss_delta_bytes = 0;
+  // From just before the first task's memory was allocated (frames, handles, thread
+  // objects) until all N were waiting; the loop's own set-up and the RSS readings excluded.
+  std::chrono::nanoseconds creation{0};
   std::string error;  // set when the model could not create every task (threads)
 };
 
@@ -67,6 +75,10 @@ struct Workload {
              std::to_string(params.tasks) + " tasks were waiting and " +
              std::to_string(result.finished_at_sample) + " had finished";
     }
+    if (result.creation <= std::chrono::nanoseconds::zero()) {
+      return "creating the tasks took " + std::to_string(result.creation.count()) +
+             " ns: the model did not time it";
+    }
     if (result.finished != params.tasks) {
       return std::to_string(result.finished) + " of " + std::to_string(params.tasks) +
              " tasks finished after the release";
@@ -79,11 +91,13 @@ struct Workload {
   // frame pool keeps its chunks), so its RSS delta would understate the cost.
   static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
 
-  static double items(const Params& params) { return static_cast<double>(params.tasks); }
+  // No items_per_second: see creation_ns_per_task in the comment at the top.
+  static double items(const Params& /*params*/) { return 0; }
 
   static void counters(const Params& params, const Result& result, harness::Counters& counters) {
-    counters.set("bytes_per_task",
-                 static_cast<double>(result.rss_delta_bytes) / static_cast<double>(params.tasks));
+    const auto tasks = static_cast<double>(params.tasks);
+    counters.set("bytes_per_task", static_cast<double>(result.rss_delta_bytes) / tasks);
+    counters.set("creation_ns_per_task", static_cast<double>(result.creation.count()) / tasks);
   }
 };
 

@@ -6,6 +6,7 @@
 // made are released and joined, and the Result says how many were made.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <latch>
@@ -24,10 +25,11 @@ Result threads(const Params& params) {
   std::latch waiting(params.tasks);
   std::latch release(1);
   std::atomic<std::int64_t> finished{0};
+  Result result;
+  const auto creating = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(params.tasks));
 
-  Result result;
   try {
     for (std::int64_t i = 0; i < params.tasks; ++i) {
       workers.emplace_back([&waiting, &release, &finished] {
@@ -44,6 +46,7 @@ Result threads(const Params& params) {
 
   if (result.error.empty()) {
     waiting.wait();
+    result.creation = std::chrono::steady_clock::now() - creating;
     result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
     result.waiting_at_sample = params.tasks;
     result.finished_at_sample = finished.load(std::memory_order_relaxed);
