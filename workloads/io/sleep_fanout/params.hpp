@@ -11,8 +11,11 @@
 //                       the same, with the task counts each of those models can hold here
 //
 // Counters: overlap (N·D / wall: how many waits were in progress at once, on average),
-// bytes_per_task (memory the model took to hold all N waiting, over N; see MemoryProbe), and
-// the harness's peak_rss_bytes. The real time is the wall time of N waits.
+// bytes_per_task (memory the model took to hold its N tasks once every one had begun its
+// wait, over N; see MemoryProbe, and the README for what each model's figure covers; not
+// reported by a model with tasks still queued, sequential and corio_mt),
+// bytes_per_queued_task (thread_pool only: malloc growth for its N submitted closures, over
+// N), and the harness's peak_rss_bytes. The real time is the wall time of N waits.
 
 #include <algorithm>
 #include <chrono>
@@ -39,8 +42,17 @@ struct Result {
   std::int64_t completed_id_sum = 0;
   // Memory taken to hold the waiting tasks (MemoryProbe::grown_bytes at the moment the last
   // task started waiting); -1 when the model has no moment when all N wait (sequential, or
-  // the first tasks had ended before the last one started) or cannot tell (corio_mt).
+  // the first tasks had ended before the last one started), keeps tasks queued rather than
+  // waiting (thread_pool), or cannot tell (corio_mt).
   std::int64_t memory_bytes = -1;
+  // Tasks submitted but not yet in their wait when memory was sampled (closures in a pool's
+  // queue). bytes_per_task divides by N waiting tasks, so check() refuses a memory_bytes
+  // sampled while any was queued.
+  std::int64_t queued_at_sample = 0;
+  // thread_pool: growth of malloc's bytes in use while its N closures were submitted (queued
+  // or taken by a worker), sampled before any finished; -1 for every other model, or when one
+  // had finished.
+  std::int64_t queued_closure_bytes = -1;
   std::chrono::nanoseconds elapsed{0};  // model entry -> every task done and cleaned up
   // Set when the model could not run every task: the OS refused a thread or a process, a
   // child process crashed.
@@ -73,7 +85,13 @@ class MemoryProbe {
   MemoryProbe() noexcept : rss_(harness::current_rss_bytes()), heap_(heap_in_use_bytes()) {}
 
   [[nodiscard]] std::int64_t grown_bytes() const noexcept {
-    return std::max(harness::current_rss_bytes() - rss_, heap_in_use_bytes() - heap_);
+    return std::max(harness::current_rss_bytes() - rss_, heap_grown_bytes());
+  }
+
+  // The growth of malloc's bytes in use alone: exact for what only malloc holds (closures in
+  // a queue), blind to thread stacks.
+  [[nodiscard]] std::int64_t heap_grown_bytes() const noexcept {
+    return heap_in_use_bytes() - heap_;
   }
 
  private:
@@ -116,6 +134,12 @@ struct Workload {
       return "ids of completed tasks summed to " + std::to_string(result.completed_id_sum) +
              ", expected " + std::to_string(expected_ids) + " (a task completed twice or never)";
     }
+    if (result.memory_bytes >= 0 && result.queued_at_sample != 0) {
+      return "memory was sampled with " + std::to_string(result.queued_at_sample) + " of " +
+             std::to_string(params.tasks) +
+             " tasks still queued, not waiting: bytes_per_task would spread the memory of the "
+             "waiting few over all N";
+    }
     // libuv counts timeouts from its loop time, whole milliseconds truncated from the clock
     // when the loop started: a timer may end up to 1 ms before D measured from the model's
     // entry. Every other model waits at least D.
@@ -133,9 +157,13 @@ struct Workload {
     const std::chrono::duration<double, std::milli> wall = result.elapsed;
     counters.set("overlap", static_cast<double>(params.tasks) *
                                 static_cast<double>(params.delay.count()) / wall.count());
+    const auto tasks = static_cast<double>(params.tasks);
     if (result.memory_bytes >= 0) {
-      counters.set("bytes_per_task",
-                   static_cast<double>(result.memory_bytes) / static_cast<double>(params.tasks));
+      counters.set("bytes_per_task", static_cast<double>(result.memory_bytes) / tasks);
+    }
+    if (result.queued_closure_bytes >= 0) {
+      counters.set("bytes_per_queued_task",
+                   static_cast<double>(result.queued_closure_bytes) / tasks);
     }
   }
 

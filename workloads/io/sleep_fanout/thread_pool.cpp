@@ -3,9 +3,14 @@
 // closure that blocks its worker in std::this_thread::sleep_for(D). All N are submitted, then
 // the pool is shut down and joined (`with ThreadPoolExecutor() as pool: pool.map(...)`). At
 // most P waits overlap, so the wall time is ceil(N / P)·D: that is what a pool of blocking
-// workers does with waits, and the point of this model. Memory is sampled once all N are
-// queued: P threads and N queued closures.
-
+// workers does with waits, and the point of this model.
+//
+// Memory: no bytes_per_task. Once all N are submitted, only min(P, N) tasks wait (each on its
+// worker thread) and the rest sit in the queue as closures, so no figure here is "memory per
+// waiting task". What the model reports instead is bytes_per_queued_task: how much malloc's
+// bytes in use grew while the N closures were submitted (each closure's heap block and its
+// std::function slot in the deque), over N, sampled once all N are submitted and before any
+// finished, with the P threads already started (their stacks are not in it).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <latch>
 #include <mutex>
 #include <string>
 #include <system_error>
@@ -27,10 +33,12 @@ namespace workloads::io::sleep_fanout {
 namespace {
 
 // A fixed set of workers serving one FIFO queue of closures; the destructor runs what is
-// queued, then joins the workers (ThreadPoolExecutor.shutdown(wait=True)).
+// queued, then joins the workers (ThreadPoolExecutor.shutdown(wait=True)). The constructor
+// returns once every worker has started, so that what a worker's start costs (its stack's
+// first pages) is not in a memory figure sampled afterwards.
 class BlockingPool {
  public:
-  explicit BlockingPool(std::size_t threads) {
+  explicit BlockingPool(std::size_t threads) : started_(static_cast<std::ptrdiff_t>(threads)) {
     workers_.reserve(threads);
     try {
       for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
@@ -38,6 +46,7 @@ class BlockingPool {
       shut_down();
       throw;
     }
+    started_.wait();
   }
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
@@ -51,8 +60,15 @@ class BlockingPool {
     job_ready_.notify_one();
   }
 
+  // Closures submitted and not yet taken by a worker.
+  std::size_t queued() {
+    const std::lock_guard lock(mutex_);
+    return jobs_.size();
+  }
+
  private:
   void work() {
+    started_.count_down();
     for (;;) {
       std::function<void()> job;
       {
@@ -76,6 +92,7 @@ class BlockingPool {
     workers_.clear();
   }
 
+  std::latch started_;
   std::mutex mutex_;
   std::condition_variable job_ready_;
   std::deque<std::function<void()>> jobs_;
@@ -94,13 +111,13 @@ std::size_t default_pool_size() {
 
 Result thread_pool(const Params& params) {
   const auto start = std::chrono::steady_clock::now();
-  const MemoryProbe probe;
 
   std::atomic<std::int64_t> completed{0};
   std::atomic<std::int64_t> completed_id_sum{0};
   Result result;
   try {
     BlockingPool pool(default_pool_size());
+    const MemoryProbe probe;  // after the workers started: the figure is the closures'
     for (std::int64_t id = 0; id < params.tasks; ++id) {
       pool.submit([&completed, &completed_id_sum, id, delay = params.delay] {
         std::this_thread::sleep_for(delay);
@@ -109,7 +126,13 @@ Result thread_pool(const Params& params) {
         completed_id_sum.fetch_add(id, std::memory_order_relaxed);
       });
     }
-    result.memory_bytes = probe.grown_bytes();
+    const std::int64_t closure_bytes = probe.heap_grown_bytes();
+    result.queued_at_sample = static_cast<std::int64_t>(pool.queued());
+    // A closure that finished was freed, and its block may hold a later one: the growth
+    // then no longer covers N closures. (Submitting 1,000 takes far less than D.)
+    if (completed.load(std::memory_order_relaxed) == 0) {
+      result.queued_closure_bytes = closure_bytes;
+    }
   } catch (const std::system_error& error) {
     result.error = std::string("the OS refused a pool thread (") + error.what() + ")";
   }
