@@ -14,7 +14,8 @@ from pathlib import Path
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
-from corio_plots.table import Table, dash
+from corio_plots.stats import Stat, errorbar, fmt_value, within_noise
+from corio_plots.table import Table, stat_cell
 from corio_plots.units import REQ, fmt_rate, fmt_ratio, fmt_us
 
 KEY = "mixed/blocking_in_loop"
@@ -22,6 +23,8 @@ STEM = "blocking_in_loop_cdf"
 INLINE = "inline"
 _LINESTYLES = {"inline": "-", "offload": "--", "pool": ":"}
 MAX_PANELS = 3
+# Two p99s whose ratio is within this of 1 are "about the same": offloading changed nothing.
+LATENCY_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,15 @@ class Curve:
     model: str
     variant: str
     point: str  # the other parameters
-    cdf: tuple[tuple[float, float], ...]  # (percentile, latency µs), ascending
-    rps: float | None
-    p50_us: float | None
-    p99_us: float | None
-    p999_us: float | None
+    cdf_stats: tuple[tuple[float, Stat], ...]  # (percentile, latency µs), ascending
+    rps_stat: Stat | None
+    p50: Stat | None
+    p99_stat: Stat | None
+    p999: Stat | None
+
+    @property
+    def cdf(self) -> tuple[tuple[float, float], ...]:
+        return tuple((p, s.median) for p, s in self.cdf_stats)
 
 
 @dataclass
@@ -56,24 +63,40 @@ def compute(results: Results) -> BlockingCdf | None:
     notes: list[str] = []
     for m in results.ok_measurements(KEY):
         variant = m.name.param("variant") or "default"
-        values = {c: v for c in schema.CDF_COUNTERS if (v := m.value(c)) is not None}
-        cdf = cdf_points(values)
+        stats = {c: v for c in schema.CDF_COUNTERS if (v := m.stat(c)) is not None}
+        cdf = tuple((p, stats[schema.cdf_counter(p)]) for p in schema.CDF_PERCENTILES
+                    if schema.cdf_counter(p) in stats)
         if len(cdf) < 2:
             notes.append(f"{m.name.base}: fewer than 2 cdf_p*_us counters; no CDF drawn")
         curves.append(Curve(
             model=m.model, variant=variant,
-            point=" ".join(f"{k}:{v}" for k, v in m.name.without("variant")), cdf=cdf,
-            rps=m.value(schema.REQUESTS_PER_SECOND), p50_us=m.value(schema.LATENCY_P50_US),
-            p99_us=m.value(schema.LATENCY_P99_US), p999_us=m.value(schema.LATENCY_P999_US)))
+            point=" ".join(f"{k}:{v}" for k, v in m.name.without("variant")), cdf_stats=cdf,
+            rps_stat=m.stat(schema.REQUESTS_PER_SECOND), p50=m.stat(schema.LATENCY_P50_US),
+            p99_stat=m.stat(schema.LATENCY_P99_US), p999=m.stat(schema.LATENCY_P999_US)))
     if not curves:
         return None
     return BlockingCdf(curves=curves, notes=notes)
 
 
-def _p99(c: Curve) -> float | None:
-    if c.p99_us is not None:
-        return c.p99_us
-    return dict(c.cdf).get(99)
+def _p99(c: Curve) -> Stat | None:
+    if c.p99_stat is not None:
+        return c.p99_stat
+    return dict(c.cdf_stats).get(99)
+
+
+def offload_verdict(inline: Stat, best: Stat, variant: str) -> str:
+    """What moving the work off the loop did to the cheap requests' p99, with its condition:
+    lower beyond noise and LATENCY_TOLERANCE, about the same, or higher."""
+    pct = f"{LATENCY_TOLERANCE * 100:.0f}%"
+    if within_noise(inline, best):
+        return ("within noise: offloading changed nothing beyond the repetitions' spread "
+                "(their min–max intervals overlap)")
+    ratio = best.median / inline.median if inline.median > 0 else float("inf")
+    if abs(ratio - 1) <= LATENCY_TOLERANCE:
+        return f"about the same (within {pct}): offloading did not lower it"
+    if ratio < 1:
+        return f"{fmt_ratio(1 / ratio)} lower with {variant}"
+    return f"higher with {variant} ({fmt_ratio(ratio)} the inline p99): offloading raised it"
 
 
 def findings(data: BlockingCdf) -> list[str]:
@@ -84,18 +107,25 @@ def findings(data: BlockingCdf) -> list[str]:
             mine = [c for c in data.curves if c.model == model and c.point == setting]
             inline = next((c for c in mine if c.variant == INLINE and _p99(c) is not None),
                           None)
-            others = [c for c in mine if c.variant != INLINE and _p99(c) is not None]
-            if inline and others:
-                best = min(others, key=lambda c: _p99(c) or 0.0)
-                a, b = _p99(inline) or 0.0, _p99(best) or 0.0
-                out.append(f"{model}{where}: p99 of the cheap requests is {fmt_us(a)} with the "
-                           f"work inline, {fmt_us(b)} with {best.variant} "
-                           f"({fmt_ratio(a / b)} lower).")
+            others = sorted(((c, p) for c in mine if c.variant != INLINE
+                             and (p := _p99(c)) is not None), key=lambda cp: cp[1].median)
+            a = _p99(inline) if inline else None
+            if a is not None and others:
+                best, b = others[0]
+                offloaded = ", ".join(f"{fmt_value(p, fmt_us)} with {c.variant}"
+                                      for c, p in others)
+                single = not (a.repeated and b.repeated)
+                out.append(f"{model}{where}: p99 of the cheap requests is {fmt_value(a, fmt_us)} "
+                           f"with the work inline, {offloaded}: "
+                           f"{offload_verdict(a, b, best.variant)}"
+                           + ("; single sample: not checked across repetitions" if single
+                              else "") + ".")
             elif mine:
-                listed = ", ".join(f"{c.variant} {fmt_us(_p99(c) or 0.0)}" for c in mine
-                                   if _p99(c) is not None)
+                listed = ", ".join(f"{c.variant} {fmt_value(p, fmt_us)}" for c in mine
+                                   if (p := _p99(c)) is not None)
                 if listed:
-                    out.append(f"{model}{where}: p99 of the cheap requests: {listed}.")
+                    out.append(f"{model}{where}: p99 of the cheap requests: {listed} (no inline "
+                               "run to compare with).")
     return out
 
 
@@ -103,10 +133,8 @@ def table(data: BlockingCdf) -> Table:
     t = Table(["model", "variant", "parameters", "requests/s", "p50", "p99", "p99.9"])
     for c in sorted(data.curves, key=lambda c: (schema.model_order(c.model), c.variant)):
         t.add(c.model, c.variant, c.point or "–",
-              fmt_rate(c.rps, REQ) if c.rps is not None else dash(None),
-              fmt_us(c.p50_us) if c.p50_us is not None else dash(None),
-              fmt_us(c.p99_us) if c.p99_us is not None else dash(None),
-              fmt_us(c.p999_us) if c.p999_us is not None else dash(None))
+              stat_cell(c.rps_stat, lambda v: fmt_rate(v, REQ)), stat_cell(c.p50, fmt_us),
+              stat_cell(c.p99_stat, fmt_us, primary=True), stat_cell(c.p999, fmt_us))
     return t
 
 
@@ -120,15 +148,19 @@ def draw(data: BlockingCdf, out_dir: Path) -> list[Path]:
                 continue
             kwargs = colors.line_kwargs(c.model)
             kwargs["label"] = f"{kwargs['label']}, {c.variant}"
-            ax.plot([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf],
-                    linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4, **kwargs)
+            xerr = errorbar([s.scaled(1e-3) for _, s in c.cdf_stats])
+            ax.errorbar([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf], xerr=xerr,
+                        capsize=2, linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4,
+                        **kwargs)
         ax.set_xscale("log")
         figure.plain_log_ticks(ax, "x")
         ax.set_xlabel("latency of a cheap request (ms, log)")
         ax.set_title(setting or "all runs")
     axes[0].set_ylabel("requests answered within (%)")
     axes[0].set_ylim(0, 100.5)
+    caption = figure.bars_caption(s for c in data.curves for _, s in c.cdf_stats)
     fig.suptitle("blocking_in_loop: latency CDF of the cheap requests\n"
-                 "(solid = work inline on the loop, dashed = offload, dotted = pool)")
+                 "(solid = work inline on the loop, dashed = offload, dotted = pool)\n"
+                 f"({caption})")
     figure.legend_outside(axes[-1], handles_from=axes)
     return figure.save(fig, out_dir, STEM)

@@ -2,8 +2,11 @@
 
     /usr/bin/python3 plots/make_report.py results/20250101T120000Z-host
 
-Exit status: 0 written; 2 bad input (no such folder, no results.json, corrupt or truncated
-results.json), with one line on stderr saying what and how to fix it. Charts are drawn into a
+Exit status: 0 written; 2 bad input, with one line on stderr saying what and how to fix it:
+no such folder, no results.json, a corrupt or truncated one, or one that parses but no
+corio-bench run can produce (no corio benchmark, a real time or a rate of 0 or less, a
+negative counter, a duplicated row: see load.py). Bad input is refused before anything is
+written, so an existing charts/ and REPORT.md stay byte-identical. Charts are drawn into a
 temporary folder and swapped in whole, so a failure never leaves half of them behind.
 """
 

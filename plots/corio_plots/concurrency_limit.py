@@ -1,9 +1,10 @@
 """limit/concurrency_limit: throughput and p99 latency vs the client's concurrency limit L.
 
-R requests go to a server that serves at most C at once, each taking D ms. Little's law says
-throughput = in-flight / latency, so it grows as L / D until L reaches C and stays at C / D
-beyond: past the knee, a higher limit only queues requests, p99 grows with L and memory with
-the queue. ``limit:unlimited`` is drawn right of the largest finite L.
+R requests go to a server that serves at most C at once, each taking D ms. Little's law
+predicts throughput = in-flight / latency: L / D below the knee at L = C and C / D beyond,
+where a higher limit only queues requests. Each finding computes whether the run met that
+prediction within LITTLES_LAW_TOLERANCE and, where it did not, says by how much it missed.
+``limit:unlimited`` is drawn right of the largest finite L.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from pathlib import Path
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
-from corio_plots.table import Table, dash
-from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_ms, fmt_rate, fmt_us
+from corio_plots.stats import Stat, errorbar, fmt_value, within_noise
+from corio_plots.table import Table, stat_cell
+from corio_plots.units import (REQ, fmt_bytes, fmt_count, fmt_ms, fmt_percent, fmt_rate,
+                               fmt_ratio, fmt_us)
 
 KEY = "limit/concurrency_limit"
 STEM = "concurrency_limit"
 UNLIMITED = "unlimited"
+# Throughput within this fraction of Little's law's prediction "follows" it.
+LITTLES_LAW_TOLERANCE = 0.10
+# A p99 that moved by less than this fraction (or within noise) "stays about the same".
+P99_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,11 @@ class Point:
     limit: float | None  # None for "unlimited"
     capacity: float
     delay_ms: float
-    rps: float
-    rps_sd: float | None
-    p50_us: float | None
-    p99_us: float | None
-    errors: float | None
-    client_rss_bytes: float | None
+    rps_stat: Stat
+    p50: Stat | None
+    p99: Stat | None
+    errors_stat: Stat | None
+    client_rss: Stat | None
     littles_rps: float
     # The server's 503 mode (answers 503 beyond this many waiting); None: an unbounded queue.
     queue_bound: float | None = None
@@ -40,6 +46,23 @@ class Point:
     @property
     def limit_label(self) -> str:
         return UNLIMITED if self.limit is None else fmt_count(self.limit)
+
+    @property
+    def rps(self) -> float:
+        return self.rps_stat.median
+
+    @property
+    def p99_us(self) -> float | None:
+        return None if self.p99 is None else self.p99.median
+
+    @property
+    def errors(self) -> float | None:
+        return None if self.errors_stat is None else self.errors_stat.median
+
+    @property
+    def deviation(self) -> float:
+        """Measured over predicted, minus 1: -0.85 is 85% short of Little's law."""
+        return self.rps / self.littles_rps - 1
 
 
 @dataclass
@@ -64,18 +87,21 @@ def compute(results: Results) -> ConcurrencyLimit | None:
         cap, delay = m.name.param_float("capacity"), m.name.param_float("delay_ms")
         raw_limit = m.name.param("limit")
         limit = m.name.param_float("limit")
-        rps = m.value(schema.REQUESTS_PER_SECOND)
+        rps = m.stat(schema.REQUESTS_PER_SECOND)
         if cap is None or delay is None or raw_limit is None or rps is None or (
                 limit is None and raw_limit != UNLIMITED):
             notes.append(f"{m.name.base}: lacks limit/capacity/delay_ms or requests_per_second;"
                          " not drawn")
             continue
+        if cap <= 0 or delay <= 0 or (limit is not None and limit <= 0):
+            notes.append(f"{m.name.base}: limit, capacity and delay_ms must be above 0; not "
+                         "drawn")
+            continue
         littles = m.value(schema.LITTLES_LAW_RPS) or littles_law_rps(limit, cap, delay)
         points.append(Point(
-            model=m.model, limit=limit, capacity=cap, delay_ms=delay, rps=rps,
-            rps_sd=m.spread(schema.REQUESTS_PER_SECOND),
-            p50_us=m.value(schema.LATENCY_P50_US), p99_us=m.value(schema.LATENCY_P99_US),
-            errors=m.value(schema.ERRORS), client_rss_bytes=m.value(schema.CLIENT_RSS_BYTES),
+            model=m.model, limit=limit, capacity=cap, delay_ms=delay, rps_stat=rps,
+            p50=m.stat(schema.LATENCY_P50_US), p99=m.stat(schema.LATENCY_P99_US),
+            errors_stat=m.stat(schema.ERRORS), client_rss=m.stat(schema.CLIENT_RSS_BYTES),
             littles_rps=littles, queue_bound=m.name.param_float("queue_bound") or None))
     if not points:
         return None
@@ -99,61 +125,127 @@ def _sort_key(p: Point) -> float:
     return float("inf") if p.limit is None else p.limit
 
 
+def _rate(p: Point) -> str:
+    return fmt_value(p.rps_stat, lambda v: fmt_rate(v, REQ))
+
+
+def _labels(points: list[Point]) -> str:
+    return ", ".join(p.limit_label for p in points)
+
+
+def _every(points: list[Point]) -> str:
+    return f"at L = {points[0].limit_label}" if len(points) == 1 else \
+        f"at every L ({_labels(points)})"
+
+
+def _miss(p: Point) -> str:
+    """'85% short of' / '12% above' the prediction."""
+    d = p.deviation
+    return f"{fmt_percent(-d)} short of" if d < 0 else f"{fmt_percent(d)} above"
+
+
+def _below_knee(model: str, below: list[Point], cap: float) -> str:
+    pct = f"{LITTLES_LAW_TOLERANCE * 100:.0f}%"
+    held = [p for p in below if abs(p.deviation) <= LITTLES_LAW_TOLERANCE]
+    if len(held) == len(below):
+        p = below[-1]
+        return (f"{model}: below the knee (L < C = {fmt_count(cap)}) throughput follows "
+                f"Little's law within {pct} {_every(below)}: {_rate(p)} at "
+                f"L = {p.limit_label} (predicted {fmt_rate(p.littles_rps, REQ)} = L / D).")
+    worst = max(below, key=lambda p: abs(p.deviation))
+    where = f"; within {pct} at L = {_labels(held)}" if held else f"; at no L within {pct}"
+    return (f"{model}: below the knee (L < C = {fmt_count(cap)}) throughput does not follow "
+            f"Little's law: {_rate(worst)} at L = {worst.limit_label}, {_miss(worst)} the "
+            f"predicted {fmt_rate(worst.littles_rps, REQ)} = L / D (more than {pct} off)"
+            f"{where}.")
+
+
+def _past_knee(model: str, past: list[Point], cap: float, ceiling: float) -> str:
+    pct = f"{LITTLES_LAW_TOLERANCE * 100:.0f}%"
+    head = f"{model}: from L = C = {fmt_count(cap)} on"
+    held = [p for p in past if abs(p.deviation) <= LITTLES_LAW_TOLERANCE]
+    if len(held) == len(past):
+        last = past[-1]
+        return (f"{head} throughput stays within {pct} of C / D = {fmt_rate(ceiling, REQ)} "
+                f"{_every(past)}: {_rate(last)} at L = {last.limit_label}.")
+    worst = max(past, key=lambda p: abs(p.deviation))
+    verb = "fell" if worst.deviation < 0 else "rose"
+    where = f"; within {pct} at L = {_labels(held)}" if held else f"; at no L within {pct}"
+    return (f"{head} throughput {verb} {_miss(worst)} C / D = {fmt_rate(ceiling, REQ)}: "
+            f"{_rate(worst)} at L = {worst.limit_label} (more than {pct} off){where}.")
+
+
+def _p99_trend(model: str, knee: Point, last: Point) -> str | None:
+    if knee.p99 is None or last.p99 is None or knee is last:
+        return None
+    a, b = knee.p99, last.p99
+    span = (f"{fmt_value(a, fmt_us)} at L = {knee.limit_label}, {fmt_value(b, fmt_us)} at "
+            f"L = {last.limit_label}")
+    pct = f"{P99_TOLERANCE * 100:.0f}%"
+    if within_noise(a, b):
+        return f"{model}: past the knee p99 stays the same within noise ({span})."
+    ratio = b.median / a.median if a.median > 0 else float("inf")
+    if abs(ratio - 1) <= P99_TOLERANCE:
+        return f"{model}: past the knee p99 stays within {pct} ({span})."
+    if ratio > 1:
+        return (f"{model}: past the knee p99 grows {fmt_ratio(ratio)}, from "
+                f"{fmt_value(a, fmt_us)} at L = {knee.limit_label} to {fmt_value(b, fmt_us)} at "
+                f"L = {last.limit_label}: the extra requests queue.")
+    return (f"{model}: past the knee p99 falls, from {fmt_value(a, fmt_us)} at L = "
+            f"{knee.limit_label} to {fmt_value(b, fmt_us)} at L = {last.limit_label} "
+            f"({fmt_ratio(1 / ratio)} lower, more than {pct}).")
+
+
 def findings(data: ConcurrencyLimit) -> list[str]:
     out: list[str] = []
     cap, delay = data.capacity, data.delay_ms
     ceiling = littles_law_rps(None, cap, delay)
+    single = any(not p.rps_stat.repeated for p in data.points)
     for model in sorted({p.model for p in data.points}, key=schema.model_order):
         mine = sorted((p for p in data.points if p.model == model), key=_sort_key)
         below = [p for p in mine if p.limit is not None and p.limit < cap]
-        at_knee = [p for p in mine if p.limit is not None and p.limit >= cap]
-        above = [p for p in mine if p.limit is None or p.limit > cap]
+        past = [p for p in mine if p.limit is None or p.limit >= cap]
         if below:
-            p = below[-1]
-            out.append(f"{model}: below the knee throughput follows Little's law: "
-                       f"{fmt_rate(p.rps, REQ)} at L = {p.limit_label} (predicted "
-                       f"{fmt_rate(p.littles_rps, REQ)} = L / D).")
-        if at_knee and above:
-            knee, last = at_knee[0], above[-1]
-            p99_growth = ""
-            if knee.p99_us is not None and last.p99_us is not None:
-                p99_growth = (f" while p99 grows from {fmt_us(knee.p99_us)} at L = "
-                              f"{knee.limit_label} to {fmt_us(last.p99_us)} at L = "
-                              f"{last.limit_label}")
-            out.append(f"{model}: above L = C = {fmt_count(cap)} the throughput stays near "
-                       f"C / D = {fmt_rate(ceiling, REQ)} ({fmt_rate(last.rps, REQ)} at L = "
-                       f"{last.limit_label}){p99_growth}.")
-        failing = [p for p in mine if p.errors]
+            out.append(_below_knee(model, below, cap))
+        if past:
+            out.append(_past_knee(model, past, cap, ceiling))
+            trend = _p99_trend(model, past[0], past[-1])
+            if trend:
+                out.append(trend)
+        failing = [p for p in mine if p.errors_stat is not None and p.errors_stat.hi > 0]
         if failing:
             worst = max(failing, key=lambda p: p.errors or 0.0)
             first_fail = min(_sort_key(p) for p in failing)
-            clean = [p.limit for p in mine
-                     if not p.errors and p.limit is not None and p.limit < first_fail]
+            clean = [p.limit for p in mine if p not in failing and p.limit is not None
+                     and p.limit < first_fail]
             tail = f"; none at L ≤ {fmt_count(max(clean))}" if clean else ""
             out.append(f"{model}: {fmt_count(worst.errors or 0.0)} failed requests at L = "
                        f"{worst.limit_label}{tail}.")
-        rss = [p for p in mine if p.client_rss_bytes is not None]
-        if len(rss) >= 2 and rss[-1].client_rss_bytes and rss[0].client_rss_bytes:
-            out.append(f"{model}: client memory {fmt_bytes(rss[0].client_rss_bytes)} at L = "
-                       f"{rss[0].limit_label}, {fmt_bytes(rss[-1].client_rss_bytes)} at L = "
-                       f"{rss[-1].limit_label}.")
+        rss = [p for p in mine if p.client_rss is not None]
+        if len(rss) >= 2:
+            first, last = rss[0], rss[-1]
+            assert first.client_rss is not None and last.client_rss is not None
+            out.append(f"{model}: client memory {fmt_value(first.client_rss, fmt_bytes)} at L = "
+                       f"{first.limit_label}, {fmt_value(last.client_rss, fmt_bytes)} at L = "
+                       f"{last.limit_label}.")
+    if single and out:
+        out.append("Single samples: each throughput above is one repetition, not checked "
+                   "across repetitions.")
     return out
 
 
 def table(data: ConcurrencyLimit) -> Table:
     t = Table(["model", "limit L", "capacity C", "delay D", "queue bound", "requests/s",
-               "Little's law", "p50", "p99", "errors", "client RSS"])
+               "Little's law", "vs Little's law", "p50", "p99", "errors", "client RSS"])
     for p in sorted(data.points + data.other_settings,
                     key=lambda p: (p.capacity, p.delay_ms, p.queue_bound or 0.0,
                                    schema.model_order(p.model), _sort_key(p))):
-        rate = fmt_rate(p.rps, REQ) + (f" ± {fmt_rate(p.rps_sd, REQ)}" if p.rps_sd else "")
         bound = "none" if p.queue_bound is None else f"{fmt_count(p.queue_bound)} (then 503)"
-        t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), bound, rate,
-              fmt_rate(p.littles_rps, REQ),
-              fmt_us(p.p50_us) if p.p50_us is not None else dash(None),
-              fmt_us(p.p99_us) if p.p99_us is not None else dash(None),
-              fmt_count(p.errors) if p.errors is not None else dash(None),
-              fmt_bytes(p.client_rss_bytes) if p.client_rss_bytes is not None else dash(None))
+        t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), bound,
+              stat_cell(p.rps_stat, lambda v: fmt_rate(v, REQ), primary=True),
+              fmt_rate(p.littles_rps, REQ), f"{p.deviation * 100:+.0f}%",
+              stat_cell(p.p50, fmt_us), stat_cell(p.p99, fmt_us),
+              stat_cell(p.errors_stat, fmt_count), stat_cell(p.client_rss, fmt_bytes))
     return t
 
 
@@ -181,13 +273,13 @@ def draw(data: ConcurrencyLimit, out_dir: Path) -> list[Path]:
     for model in sorted({p.model for p in data.points}, key=schema.model_order):
         mine = sorted((p for p in data.points if p.model == model), key=_sort_key)
         x = [xs[p.limit_label] for p in mine]
-        yerr = [p.rps_sd or 0.0 for p in mine]
-        ax_rps.errorbar(x, [p.rps for p in mine], yerr=yerr if any(yerr) else None, capsize=3,
-                        markersize=5, **colors.line_kwargs(model))
-        with_p99 = [(xx, p.p99_us / 1e3) for xx, p in zip(x, mine) if p.p99_us is not None]
+        ax_rps.errorbar(x, [p.rps for p in mine], yerr=errorbar([p.rps_stat for p in mine]),
+                        capsize=3, markersize=5, **colors.line_kwargs(model))
+        with_p99 = [(xx, p.p99.scaled(1e-3)) for xx, p in zip(x, mine) if p.p99 is not None]
         if with_p99:
-            ax_p99.plot([a for a, _ in with_p99], [b for _, b in with_p99], markersize=5,
-                        **colors.line_kwargs(model))
+            ax_p99.errorbar([a for a, _ in with_p99], [b.median for _, b in with_p99],
+                            yerr=errorbar([b for _, b in with_p99]), capsize=3, markersize=5,
+                            **colors.line_kwargs(model))
     for ax in (ax_rps, ax_p99):
         ax.set_xscale("log")
         ax.set_xticks(ticks, labels)
@@ -201,5 +293,6 @@ def draw(data: ConcurrencyLimit, out_dir: Path) -> list[Path]:
     ax_p99.set_title("p99 latency vs L")
     ax_rps.legend(loc="lower right")
     fig.suptitle(f"concurrency_limit: server capacity C = {fmt_count(data.capacity)}, "
-                 f"D = {fmt_ms(data.delay_ms)} per request")
+                 f"D = {fmt_ms(data.delay_ms)} per request\n"
+                 f"({figure.bars_caption(p.rps_stat for p in data.points)})")
     return figure.save(fig, out_dir, STEM)

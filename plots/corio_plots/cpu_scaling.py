@@ -2,13 +2,14 @@
 
 A fixed amount of CPU work is split over W workers. Speed-up = the sequential model's real
 time for the same kernel / the model's real time; efficiency = speed-up / cores (cores from
-the context's num_cpus). Threads and processes scale up to the core count and no further;
-one thread interleaving coroutines does not scale at all.
+the context's num_cpus). The ideal is min(W, cores); each finding says whether a speed-up
+came within SCALING_TOLERANCE of it, and by how much it missed otherwise.
 
 CPU time (the cpu_time_ms counter: every thread of the process, and a processes model's
-children) against the sequential run's tells why a speed-up falls short: about 1x with a
-short speed-up means cores stood idle; well above 1x means the same work cost more CPU,
-either the model's own overhead or cores running slower (on a shared host, another tenant).
+children) against the sequential run's tells why a speed-up falls short: within
+CPU_TOLERANCE of 1x with a short speed-up means cores stood idle; above it, the same work
+cost more CPU, either the model's own overhead or cores running slower (on a shared host,
+another tenant).
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from pathlib import Path
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Measurement, Results
-from corio_plots.table import Table, dash
+from corio_plots.stats import Stat, errorbar, fmt_value, ranking_verdict, within_noise
+from corio_plots.table import Table, stat_cell
 from corio_plots.units import fmt_count, fmt_ms, fmt_percent, fmt_speedup
 
 KEY = "cpu/cpu_scaling"
 CPU_TIME_MS = "cpu_time_ms"
 STEM = "cpu_scaling"
 MAX_PANELS = 3
+# A speed-up within this fraction of its ideal (min(W, cores)) meets it; beyond the cores, a
+# speed-up more than this above the core count is called out.
+SCALING_TOLERANCE = 0.10
+# A CPU time within this fraction of the sequential run's is "the same CPU for the same work".
+CPU_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True)
@@ -32,12 +39,24 @@ class Point:
     kernel: str
     model: str
     workers: int
-    time_ms: float
-    speedup: float
-    efficiency: float | None  # speed-up / cores
-    ctx_voluntary: float | None
-    ctx_involuntary: float | None
-    cpu_ms: float | None = None  # CPU time of the call, every thread (and child) included
+    time: Stat  # ms
+    speedup_stat: Stat  # the sequential run's median / this run's time, per repetition
+    efficiency: float | None  # median speed-up / cores
+    ctx_voluntary: Stat | None = None
+    ctx_involuntary: Stat | None = None
+    cpu: Stat | None = None  # CPU time of the call in ms, every thread (and child) included
+
+    @property
+    def time_ms(self) -> float:
+        return self.time.median
+
+    @property
+    def speedup(self) -> float:
+        return self.speedup_stat.median
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return None if self.cpu is None else self.cpu.median
 
 
 @dataclass
@@ -66,6 +85,11 @@ def efficiency(speedup_value: float, cores: int | None) -> float | None:
     return speedup_value / cores if cores else None
 
 
+def ideal(workers: int, cores: int | None) -> float:
+    """The best speed-up W workers can reach: W, but no more than the cores."""
+    return float(min(workers, cores) if cores else workers)
+
+
 def _baseline(ms: list[Measurement]) -> Measurement | None:
     seq = [m for m in ms if m.model == schema.SEQUENTIAL]
     if not seq:
@@ -77,7 +101,7 @@ def _baseline(ms: list[Measurement]) -> Measurement | None:
 
 def compute(results: Results) -> CpuScaling | None:
     measurements = [m for m in results.ok_measurements(KEY)
-                    if m.name.param("kernel") and m.name.param_float("workers") is not None]
+                    if m.name.param("kernel") and (m.name.param_float("workers") or 0) > 0]
     if not measurements:
         return None
     cores = results.num_cpus
@@ -102,15 +126,15 @@ def compute(results: Results) -> CpuScaling | None:
         if base_cpu:
             baseline_cpus[kernel] = base_cpu
         for m in ms:
-            time = m.value(REAL_TIME_NS)
+            time = m.stat(REAL_TIME_NS)
             assert time is not None
-            s = speedup(base, time)
+            s = time.map(lambda t, b=base: speedup(b, t))
             points.append(Point(
                 kernel=kernel, model=m.model, workers=int(m.name.param_float("workers") or 0),
-                time_ms=time / 1e6, speedup=s, efficiency=efficiency(s, cores),
-                ctx_voluntary=m.value(schema.CTX_VOLUNTARY),
-                ctx_involuntary=m.value(schema.CTX_INVOLUNTARY),
-                cpu_ms=m.value(CPU_TIME_MS)))
+                time=time.scaled(1e-6), speedup_stat=s, efficiency=efficiency(s.median, cores),
+                ctx_voluntary=m.stat(schema.CTX_VOLUNTARY),
+                ctx_involuntary=m.stat(schema.CTX_INVOLUNTARY),
+                cpu=m.stat(CPU_TIME_MS)))
     return CpuScaling(points=points, cores=cores, baseline_ms=baselines,
                       baseline_cpu_ms=baseline_cpus, notes=notes)
 
@@ -139,6 +163,44 @@ def oversubscription(data: CpuScaling, kernel: str) -> list[tuple[str, Point, Po
     return out
 
 
+def _ideal_check(p: Point, cores: int | None) -> str:
+    best = ideal(p.workers, cores)
+    short = 1 - p.speedup / best
+    pct = f"{SCALING_TOLERANCE * 100:.0f}%"
+    if abs(short) <= SCALING_TOLERANCE:
+        return f"within {pct} of the ideal {fmt_speedup(best)}"
+    if short > 0:
+        return f"{fmt_percent(short)} short of the ideal {fmt_speedup(best)} (more than {pct})"
+    return f"{fmt_percent(-short)} above the ideal {fmt_speedup(best)} (more than {pct})"
+
+
+def _cpu_finding(data: CpuScaling, kernel: str, target: int, at: list[Point]) -> str | None:
+    ratios = [(p, r) for p in at if (r := cpu_ratio(data, p)) is not None]
+    if not ratios:
+        return None
+    listed = ", ".join(f"{p.model} {r:.2f}x" for p, r in ratios)
+    pct = f"{CPU_TOLERANCE * 100:.0f}%"
+    same = [p for p, r in ratios if abs(r - 1) <= CPU_TOLERANCE]
+    more = [p.model for p, r in ratios if r > 1 + CPU_TOLERANCE]
+    less = [p.model for p, r in ratios if r < 1 - CPU_TOLERANCE]
+    parts = []
+    if same:
+        idle = [p.model for p in same
+                if p.model != schema.SEQUENTIAL
+                and p.speedup < ideal(p.workers, data.cores) * (1 - SCALING_TOLERANCE)]
+        parts.append(f"within {pct} of it: {', '.join(p.model for p in same)} (the same CPU for "
+                     "the same work" + (f"; so {', '.join(idle)} lost its speed-up to idle "
+                                        "cores" if idle else "") + ")")
+    if more:
+        parts.append(f"more than {pct} above it: {', '.join(more)} (the same work cost more "
+                     "CPU: the model's overhead or slower cores)")
+    if less:
+        parts.append(f"more than {pct} below it: {', '.join(less)} (the same work cost less "
+                     "CPU than in the sequential run)")
+    return (f"{kernel}: CPU time at W = {target} against the sequential run's "
+            f"({fmt_ms(data.baseline_cpu_ms[kernel])}): {listed}; " + "; ".join(parts) + ".")
+
+
 def findings(data: CpuScaling) -> list[str]:
     out: list[str] = []
     for kernel in data.kernels():
@@ -155,31 +217,48 @@ def findings(data: CpuScaling) -> list[str]:
             cores = f" ({data.cores} cores)" if data.cores else ""
             eff = (f", {fmt_percent(best.efficiency)} efficiency" if best.efficiency is not None
                    else "")
-            others = "; " + ", ".join(f"{p.model} {fmt_speedup(p.speedup)}" for p in rest) \
-                if rest else ""
+            others = "; " + ", ".join(f"{p.model} {fmt_value(p.speedup_stat, fmt_speedup)}"
+                                      for p in rest) if rest else ""
+            verdict = ranking_verdict([(p.model, p.speedup_stat) for p in at])
             out.append(f"{kernel}: at W = {target}{cores}, {best.model} reached "
-                       f"{fmt_speedup(best.speedup)} over sequential "
-                       f"({fmt_ms(data.baseline_ms[kernel])}){eff}{others}.")
-            ratios = [(p.model, r) for p in at if (r := cpu_ratio(data, p)) is not None]
-            if ratios:
-                listed = ", ".join(f"{model} {r:.2f}x" for model, r in ratios)
-                out.append(f"{kernel}: CPU time at W = {target} against the sequential run's "
-                           f"({fmt_ms(data.baseline_cpu_ms[kernel])}): {listed} (near 1x, a "
-                           "short speed-up means idle cores; well above, the same work cost "
-                           "more CPU: model overhead or slower cores).")
+                       f"{fmt_value(best.speedup_stat, fmt_speedup)} over sequential "
+                       f"({fmt_ms(data.baseline_ms[kernel])}){eff}, "
+                       f"{_ideal_check(best, data.cores)}{others}"
+                       + (f"; {verdict}" if verdict else "") + ".")
+            cpu = _cpu_finding(data, kernel, target, at)
+            if cpu:
+                out.append(cpu)
         w_max = all_w[-1]
         if data.cores and w_max > data.cores:
             top = max((p for p in points if p.workers == w_max), key=lambda p: p.speedup)
-            out.append(f"{kernel}: beyond {data.cores} cores nothing scales further: the best "
-                       f"at W = {w_max} is {top.model} with {fmt_speedup(top.speedup)}.")
+            limit = float(data.cores)
+            pct = f"{SCALING_TOLERANCE * 100:.0f}%"
+            if top.speedup <= limit * (1 + SCALING_TOLERANCE):
+                out.append(f"{kernel}: beyond {data.cores} cores no model passes the "
+                           f"{data.cores}-core ideal of {fmt_speedup(limit)} by more than {pct}: "
+                           f"the best at W = {w_max} is {top.model} with "
+                           f"{fmt_value(top.speedup_stat, fmt_speedup)}.")
+            else:
+                out.append(f"{kernel}: at W = {w_max}, {top.model} reached "
+                           f"{fmt_value(top.speedup_stat, fmt_speedup)}, more than {pct} above "
+                           f"the {data.cores}-core ideal of {fmt_speedup(limit)}: faster than "
+                           "the cores allow against the sequential run's time, so that "
+                           "baseline ran slower per core than this run.")
         costs = oversubscription(data, kernel)
         if costs:
+            def cost(few: Point, many: Point) -> str:
+                if within_noise(few.time, many.time):
+                    return "within noise"
+                return f"{per_extra_part_ms(few, many) * 1e3:+.0f} µs per extra part"
             parts = ", ".join(
-                f"{model} {fmt_ms(few.time_ms)} -> {fmt_ms(many.time_ms)} "
-                f"({per_extra_part_ms(few, many) * 1e3:+.0f} µs per extra part)"
-                for model, few, many in costs)
+                f"{model} {fmt_value(few.time, fmt_ms)} -> {fmt_value(many.time, fmt_ms)} "
+                f"({cost(few, many)})" for model, few, many in costs)
+            single = any(not (few.time.repeated and many.time.repeated)
+                         for _, few, many in costs)
             out.append(f"{kernel}: oversubscription, wall at W = {data.cores} -> W = "
-                       f"{costs[0][2].workers}: {parts}.")
+                       f"{costs[0][2].workers}: {parts}"
+                       + ("; single samples: not checked across repetitions" if single
+                          else "") + ".")
     return out
 
 
@@ -188,12 +267,12 @@ def table(data: CpuScaling) -> Table:
                "CPU / sequential's", "voluntary ctx sw", "involuntary ctx sw"])
     for p in sorted(data.points, key=lambda p: (p.kernel, schema.model_order(p.model),
                                                  p.workers)):
-        t.add(p.model, p.kernel, str(p.workers), fmt_ms(p.time_ms), fmt_speedup(p.speedup),
-              fmt_percent(p.efficiency) if p.efficiency is not None else dash(None),
-              fmt_ms(p.cpu_ms) if p.cpu_ms is not None else dash(None),
-              f"{r:.2f}x" if (r := cpu_ratio(data, p)) is not None else dash(None),
-              fmt_count(p.ctx_voluntary) if p.ctx_voluntary is not None else dash(None),
-              fmt_count(p.ctx_involuntary) if p.ctx_involuntary is not None else dash(None))
+        r = cpu_ratio(data, p)
+        t.add(p.model, p.kernel, str(p.workers), stat_cell(p.time, fmt_ms, primary=True),
+              stat_cell(p.speedup_stat, fmt_speedup),
+              fmt_percent(p.efficiency) if p.efficiency is not None else "–",
+              stat_cell(p.cpu, fmt_ms), f"{r:.2f}x" if r is not None else "–",
+              stat_cell(p.ctx_voluntary, fmt_count), stat_cell(p.ctx_involuntary, fmt_count))
     return t
 
 
@@ -214,18 +293,20 @@ def draw(data: CpuScaling, out_dir: Path) -> list[Path]:
                 ax.axhline(1.0, color=colors.style(model).color, linewidth=1,
                            label="sequential = 1x")
                 continue
-            ax.plot([p.workers for p in mine], [p.speedup for p in mine], markersize=5,
-                    **colors.line_kwargs(model))
+            ax.errorbar([p.workers for p in mine], [p.speedup for p in mine],
+                        yerr=errorbar([p.speedup_stat for p in mine]), capsize=3, markersize=5,
+                        **colors.line_kwargs(model))
         ax.set_xscale("log", base=2)
         ax.set_xticks(w_all, [str(w) for w in w_all])
         ax.set_xlabel("workers W (log2)")
         ax.set_title(f"kernel: {kernel}")
     # The ideal line runs to W; past the cores nothing follows it, so the axis stops a little
     # above what was reached (or the core count) and the line leaves the top of the panel.
-    top = max([p.speedup for p in data.points] + [float(data.cores or 1)])
+    top = max([p.speedup_stat.hi for p in data.points] + [float(data.cores or 1)])
     axes[0].set_ylim(0, top * 1.25)
     axes[0].set_ylabel("speed-up over sequential (x)")
     figure.legend_outside(axes[-1], handles_from=axes)
-    fig.suptitle("cpu_scaling: speed-up vs workers (same total CPU work)")
+    fig.suptitle("cpu_scaling: speed-up vs workers (same total CPU work)\n"
+                 f"({figure.bars_caption(p.speedup_stat for p in data.points)})")
     return figure.save(fig, out_dir, STEM)
 

@@ -7,6 +7,7 @@ GitHub, so they are shown at their own size and 10 pt text stays readable.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (must follow matplotlib.use)
 from matplotlib import ticker  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from corio_plots.stats import SPREAD_KIND, Stat  # noqa: E402
 
 WIDTH_IN = 8.0
 HEIGHT_IN = 4.8
@@ -101,10 +104,26 @@ def log_bar_floor(ax: Axes, values: list[float]) -> None:
         ax.set_ylim(bottom=10 ** math.floor(math.log10(min(positive))), top=max(positive) * 3)
 
 
-def label_bars(ax: Axes, bars: Any, texts: list[str]) -> None:
-    """Writes each bar's value above it, small, so the chart can be read without the table."""
-    for bar, text in zip(bars, texts):
+def label_bars(ax: Axes, bars: Any, texts: list[str],
+               above: list[float] | None = None) -> None:
+    """Writes each bar's value above it, small, so the chart can be read without the table;
+    ``above``: per bar, the height of its error bar's top over the bar, so the label clears
+    it."""
+    for i, (bar, text) in enumerate(zip(bars, texts)):
         if bar.get_height() > 0:
-            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            top = bar.get_height() + (above[i] if above else 0.0)
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, top),
                         xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
                         fontsize=7)
+
+
+def bars_caption(stats: Iterable[Stat | None]) -> str:
+    """What the error bars of a chart are: min–max over N repetitions, or none (single
+    samples)."""
+    present = [s for s in stats if s is not None]
+    counts = sorted({s.n for s in present if s.repeated})
+    if not counts:
+        return "single samples: no error bars"
+    reps = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    single = "; single samples have none" if any(not s.repeated for s in present) else ""
+    return f"error bars: {SPREAD_KIND} over {reps} repetitions{single}"

@@ -2,16 +2,22 @@
 
     results = load_results(Path("results/20250101T120000Z-host"))   # or .../results.json
     for m in results.measurements("io/sleep_fanout"):
-        print(m.name.model, m.name.param("tasks"), m.real_time_ns, m.value("overlap"))
+        print(m.name.model, m.name.param("tasks"), m.stat(REAL_TIME_NS), m.value("overlap"))
 
 A Measurement is one benchmark (one parameter point of one model) with its repetitions
-folded in: the value of a metric is the "median" aggregate row when Google Benchmark wrote
-one, otherwise the median of the iteration rows (one repetition disturbed by a busy machine
-moves a median less than a mean); its spread is the "stddev" aggregate, otherwise the sample
-standard deviation of the iteration rows (None with a single repetition).
+folded in: one "iteration" row per repetition (rows of different benchmarks may come in any
+order) plus Google Benchmark's mean/median/stddev/cv aggregate rows. The value of a metric is
+the median of its iteration rows (the "median" aggregate when only aggregates were written);
+its spread, ``stat()``, is the min–max of the iteration rows (corio_plots.stats).
 
-Anything that is not readable Google Benchmark JSON raises ResultsError with a one-line
-message saying what is wrong and how to fix it; the CLIs turn it into exit status 2.
+Anything that is not readable Google Benchmark JSON, or is but cannot be a corio-bench run,
+raises ResultsError with a one-line message saying what is wrong and how to fix it; the CLIs
+turn it into exit status 2. Parseable but impossible: no corio benchmark at all (an empty
+list, or only foreign names), a run that passed its check with a real time of 0 or less, a
+rate counter (``*_per_second``, ``*_rps``) of 0 or less, another contract counter below 0
+(but the growths and clock differences of schema.SIGNED_COUNTERS), and a duplicated row (the
+same name and repetition_index twice; without repetition fields, the same name twice among
+the iteration rows of a single-repetition run).
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corio_plots import schema
 from corio_plots.names import BenchName, BenchNameError, parse_name
 from corio_plots.schema import model_order
+from corio_plots.stats import Stat
 from corio_plots.units import GB_TIME_UNIT_NS
 
 RESULTS_FILE = "results.json"
@@ -55,6 +63,7 @@ class Row:
     iterations: int
     metrics: dict[str, float]  # real_time_ns, cpu_time_ns and every counter
     error: str | None
+    repetition_index: int | None = None  # None when the entry has no such field
 
 
 @dataclass
@@ -77,22 +86,37 @@ class Measurement:
         mean = self.aggregates.get("mean")
         return mean.repetitions if mean else 0
 
-    def value(self, metric: str) -> float | None:
-        """The metric's central value: the median aggregate, else the median of iteration
-        rows."""
+    def samples(self, metric: str) -> list[float]:
+        """The metric in each repetition (iteration row) that reported it, in file order."""
+        return [r.metrics[metric] for r in self.iterations if metric in r.metrics]
+
+    def stat(self, metric: str) -> Stat | None:
+        """Median and min–max over the repetitions; with aggregate rows only, the median
+        aggregate as a single sample (no spread known). None when no row reports it."""
+        values = self.samples(metric)
+        if values:
+            return Stat.of(values)
         median = self.aggregates.get("median")
         if median is not None and metric in median.metrics:
-            return median.metrics[metric]
-        values = [r.metrics[metric] for r in self.iterations if metric in r.metrics]
-        return statistics.median(values) if values else None
+            return Stat.single(median.metrics[metric])
+        return None
+
+    def value(self, metric: str) -> float | None:
+        """The metric's central value: the median of the iteration rows, else the median
+        aggregate."""
+        s = self.stat(metric)
+        return None if s is None else s.median
 
     def spread(self, metric: str) -> float | None:
-        """Standard deviation over repetitions; None when there was only one."""
+        """Standard deviation over repetitions; None when there was only one. (The report
+        uses stat()'s min–max; this stays for callers that want a standard deviation.)"""
+        values = self.samples(metric)
+        if len(values) >= 2:
+            return statistics.stdev(values)
         stddev = self.aggregates.get("stddev")
         if stddev is not None and metric in stddev.metrics:
             return stddev.metrics[metric]
-        values = [r.metrics[metric] for r in self.iterations if metric in r.metrics]
-        return statistics.stdev(values) if len(values) >= 2 else None
+        return None
 
     @property
     def real_time_ns(self) -> float | None:
@@ -149,6 +173,16 @@ class Results:
     def failures(self) -> list[Measurement]:
         return [m for m in self.measurements() if m.error is not None]
 
+    def repetition_counts(self) -> dict[int, int]:
+        """How many measurements that passed their check have N repetitions, per N
+        (0: aggregate rows only, no spread known)."""
+        counts: dict[int, int] = {}
+        for m in self.measurements():
+            if m.error is None:
+                n = len(m.iterations)
+                counts[n] = counts.get(n, 0) + 1
+        return dict(sorted(counts.items()))
+
 
 def _fail(path: Path, what: str) -> ResultsError:
     return ResultsError(f"{path}: {what}")
@@ -196,6 +230,11 @@ def _parse_row(path: Path, index: int, entry: Any) -> Row | str:
         value = _number(raw)
         if value is not None:
             metrics[key] = value
+    # stddev and cv rows hold spreads and ratios: 0 is right there. Every other row of a run
+    # that passed its check holds measured values.
+    if error is None and aggregate not in ("stddev", "cv"):
+        _check_values(path, raw_name, metrics)
+    index = _number(entry.get("repetition_index"))
     return Row(
         name=name,
         raw_name=raw_name,
@@ -205,7 +244,49 @@ def _parse_row(path: Path, index: int, entry: Any) -> Row | str:
         iterations=int(_number(entry.get("iterations")) or 0),
         metrics=metrics if error is None else {},
         error=error,
+        repetition_index=None if index is None else int(index),
     )
+
+
+_RERUN = "the file is damaged or the workload is broken: fix it and re-run corio-bench"
+
+
+def _check_values(path: Path, raw_name: str, metrics: dict[str, float]) -> None:
+    """Refuses values no run that passed its check can have (see the module docstring)."""
+    real = metrics.get(REAL_TIME_NS)
+    if real is not None and real <= 0:
+        raise _fail(path, f"benchmark {raw_name!r} passed its check with a real_time of "
+                          f"{real:g} ns; a run takes time: {_RERUN}")
+    for key, value in metrics.items():
+        if schema.is_rate(key) and value <= 0:
+            raise _fail(path, f"benchmark {raw_name!r} has {key} = {value:g}; a rate of a run "
+                              f"that passed its check is above 0: {_RERUN}")
+        if (key in schema.COUNTERS and key not in schema.SIGNED_COUNTERS and value < 0):
+            raise _fail(path, f"benchmark {raw_name!r} has {key} = {value:g}; it is never "
+                              f"negative: {_RERUN}")
+
+
+def _check_duplicates(path: Path, rows: list[Row]) -> None:
+    """Refuses a row that is already in the file: it would count as one more repetition."""
+    seen: set[tuple[str, str, str | None, int | None]] = set()
+    per_name: dict[str, int] = {}
+    for row in rows:
+        key = (row.raw_name, row.run_type, row.aggregate, row.repetition_index)
+        if key in seen:
+            which = (f"repetition_index {row.repetition_index}"
+                     if row.repetition_index is not None else "no repetition fields")
+            kind = f"{row.aggregate} aggregate" if row.aggregate else f"{row.run_type} row"
+            raise _fail(path, f"benchmark {row.raw_name!r} has its {kind} ({which}) twice; a "
+                              "duplicated row would count as a repetition: remove the copy "
+                              "(results.json files are not to be concatenated) or re-run "
+                              "corio-bench")
+        seen.add(key)
+        if row.run_type != "aggregate":
+            per_name[row.raw_name] = per_name.get(row.raw_name, 0) + 1
+            if per_name[row.raw_name] > row.repetitions:
+                raise _fail(path, f"benchmark {row.raw_name!r} has more iteration rows than its "
+                                  f"{row.repetitions} repetitions; a duplicated row would count "
+                                  "as a repetition: remove the copy or re-run corio-bench")
 
 
 def load_results(path: str | Path) -> Results:
@@ -251,6 +332,16 @@ def load_results(path: str | Path) -> Results:
             ignored.append(parsed)
         else:
             rows.append(parsed)
+    if not rows:
+        if not ignored:
+            raise _fail(file, "its \"benchmarks\" list is empty: corio-bench ran nothing (a "
+                              "--filter that matches no benchmark?); re-run it")
+        names = ", ".join(repr(n) for n in list(dict.fromkeys(ignored))[:3])
+        raise _fail(file, f"holds no corio-bench benchmark, only {len(ignored)} rows whose names "
+                          f"do not read group/workload/model ({names}"
+                          f"{', ...' if len(set(ignored)) > 3 else ''}): pass a results "
+                          "folder written by ./run_all.sh")
+    _check_duplicates(file, rows)
     return Results(path=file, context=context, rows=rows, ignored=ignored)
 
 

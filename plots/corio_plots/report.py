@@ -15,7 +15,8 @@ from typing import Any
 
 from corio_plots import (blocking_cdf, bytes_per_task, concurrency_limit, cpu_scaling, generic,
                          runtime_cost, schema, sleep_fanout, throughput)
-from corio_plots.load import Results
+from corio_plots.load import REAL_TIME_NS, Results
+from corio_plots.stats import SPREAD_KIND, UNSTABLE_SPREAD
 from corio_plots.table import Table
 
 # Every chart the report can draw, by file stem (each written as .png and .svg).
@@ -76,15 +77,18 @@ def _charted(results: Results, charts_dir: Path, written: list[Path], key: str, 
     return part
 
 
-def _plain(results: Results, key: str, counter: str | None, what: str) -> Part | None:
-    """A workload without a chart: its table and, given a counter, a ranking."""
+def _plain(results: Results, key: str, what: str = "") -> Part | None:
+    """A workload without a chart: its table and, given what it moves, a ranking by the
+    counter generic.RANKED_BY names for it."""
     table = generic.table(results, key)
     if table is None:
         return None
     part = _workload_part(key)
     part.tables.append(table)
+    counter = generic.ranked_counter(results, key) if what else None
     if counter:
         part.findings += generic.ranking_findings(results, key, counter, what)
+        part.notes += generic.ranking_notes(results, key, counter)
     return part
 
 
@@ -104,8 +108,8 @@ def _parts(results: Results, charts_dir: Path, written: list[Path]) -> list[tupl
             *[charted(key, throughput, lambda key=key: throughput.compute(results, key),
                       "requests per second per model with error bars", throughput.STEMS[key])
               for key in throughput.KEYS],
-            _plain(results, "io/http_fanout", schema.ITEMS_PER_SECOND, "requests"),
-            _plain(results, "io/pipeline", schema.ITEMS_PER_SECOND, "items"),
+            _plain(results, "io/http_fanout", "requests"),
+            _plain(results, "io/pipeline", "items"),
         ]),
         ("Blocking the loop", [
             charted(blocking_cdf.KEY, blocking_cdf, lambda: blocking_cdf.compute(results),
@@ -130,7 +134,9 @@ def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> l
         written += drawn or []
         parts.append(Part(heading="Cost per operation",
                           what="what one operation costs, in ns (1e9 / items_per_second); "
-                               "skynet by its total time; timers by how late they fire",
+                               "skynet by its total time; timers by each timer's lateness past "
+                               "its own deadline and by the overshoot (entry to last wake-up, "
+                               "minus the sleep)",
                           charts=[(runtime_cost.STEM, "cost per operation per model, log scale")]
                           if drawn else [],
                           findings=runtime_cost.findings(cost), notes=cost.notes))
@@ -144,7 +150,7 @@ def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> l
                           findings=bytes_per_task.findings(memory), notes=memory.notes))
     for w in schema.WORKLOADS:
         if w.key.startswith("runtime/"):
-            parts.append(_plain(results, w.key, None, ""))
+            parts.append(_plain(results, w.key))
     return parts
 
 
@@ -195,6 +201,52 @@ def summary_table(results: Results, meta: dict[str, Any]) -> Table:
     return t
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def reading_guide(results: Results) -> list[str]:
+    """How to read the figures, computed from the run: repetitions, spread, unstable rows."""
+    counts = results.repetition_counts()
+    repeated = {n: c for n, c in counts.items() if n >= 2}
+    single = sum(c for n, c in counts.items() if n < 2)
+    aggregates_only = counts.get(0, 0)
+    pct = f"{UNSTABLE_SPREAD * 100:.0f}%"
+    lines: list[str] = []
+    if repeated:
+        reps = ", ".join(f"{_plural(c, 'measurement')} of {n} repetitions"
+                         for n, c in repeated.items())
+        lines.append(f"Every figure of a repeated measurement ({reps}) is the median over its "
+                     f"repetitions with its spread, the {SPREAD_KIND} of the repetitions (with "
+                     "so few repetitions an interquartile range would say no more); tables "
+                     f"write median ({SPREAD_KIND}), charts draw the {SPREAD_KIND} as error bars "
+                     "and findings quote the median. A value whose max - min exceeds "
+                     f"{pct} of its median is marked unstable. A finding ranks two models only "
+                     f"when their {SPREAD_KIND} intervals do not overlap; when they overlap it "
+                     "says they are within noise, and each ranking says whether its order "
+                     "holds across repetitions.")
+        unstable = [m for m in results.measurements() if m.error is None and
+                    (st := m.stat(REAL_TIME_NS)) is not None and st.unstable]
+        lines.append(f"{_plural(len(unstable), 'measurement')} of this run "
+                     + ("is" if len(unstable) == 1 else "are")
+                     + f" unstable by real time (max - min above {pct} of the median)"
+                     + (": " + ", ".join(f"`{m.name.base}`" for m in unstable[:5])
+                        + (", ..." if len(unstable) > 5 else "") if unstable else "") + ".")
+    if single:
+        what = ("Every figure" if not repeated else
+                f"The figures of the other {_plural(single, 'measurement')}")
+        lines.append(f"{what} {'is a single sample' if not repeated else 'are single samples'} "
+                     "(one repetition): there is no spread, nothing can be marked unstable and "
+                     "no ranking can be checked across repetitions; findings that rank say "
+                     "\"single sample\". The full profile repeats each network, CPU, mixed and "
+                     "limit benchmark.")
+    if aggregates_only:
+        lines.append(f"{_plural(aggregates_only, 'measurement')} came with aggregate rows only "
+                     "(no iteration row per repetition): their figure is Google Benchmark's "
+                     "median, counted above as a single sample since its spread is unknown.")
+    return lines
+
+
 def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
           meta_note: str | None = None) -> Report:
     """Draws every chart the results allow into charts_dir and returns REPORT.md's text.
@@ -214,9 +266,12 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
     lines += ["## Machine and run", "", summary_table(results, meta).to_markdown(), ""]
     lib_build = results.context.get("library_build_type")
     if lib_build == "debug":
-        lines += ["Google Benchmark reports `library_build_type: debug` because Debian built "
-                  "libbenchmark that way; that concerns its own timing loop, not the suite, "
-                  "whose build type and flags are in the table above.", ""]
+        lines += ["Google Benchmark reports `library_build_type: debug`: that is how "
+                  "libbenchmark itself was built, which concerns its own timing loop, not the "
+                  "suite, whose build type and flags are in the table above.", ""]
+    lines += ["## Reading the figures", ""]
+    for line in reading_guide(results):
+        lines += [line, ""]
 
     all_findings = [f for _, parts in groups for p in parts for f in p.findings]
     lines += ["## Findings", ""]

@@ -2,12 +2,15 @@
 
 ns per operation = 1e9 / items_per_second for spawn, switch, gather, sync and task_memory.
 skynet (a tree of tasks) is measured by its total real time, so it has its own panel in ms.
-timers wait out a sleep, so they are not a cost per operation; their finding is how late a
-timer fires (overshoot_ms). Their memory is in the bytes_per_task chart.
+timers wait out a sleep, so they are not a cost per operation; their finding is each timer's
+lateness past its own deadline (timer_lateness_*_us) and, named for what it is, the overshoot
+(overshoot_ms: from the model's entry until the last task woke, minus D). Their memory is in
+the bytes_per_task chart.
 
 A workload may run several points per model (switch via:yield and via:event; threads at a
 smaller N than coroutines). The chart and findings use each model's first point, the one the
-workload registers first as its headline; the report's tables hold every point.
+workload registers first as its headline; the report's tables hold every point. A ratio to
+the reference model is given only when their min–max intervals do not overlap.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from matplotlib import ticker
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Measurement, Results
-from corio_plots.units import fmt_duration_ns, fmt_ms, fmt_times
+from corio_plots.stats import Stat, errorbar, fmt_value, ranking_verdict, within_noise
+from corio_plots.units import fmt_duration_ns, fmt_ms, fmt_times, fmt_us
 
 STEM = "runtime_cost"
 
@@ -30,22 +34,30 @@ class Cost:
     workload: str  # "runtime/spawn"
     model: str
     point: str  # parameters
-    ns_per_op: float  # for skynet: total real time in ns
-    sd_ns: float | None
+    stat: Stat  # ns per operation; for skynet: total real time in ns
+
+    @property
+    def ns_per_op(self) -> float:
+        return self.stat.median
 
 
 @dataclass(frozen=True)
-class Overshoot:
+class Timer:
     model: str
     point: str
-    overshoot_ms: float
+    overshoot: Stat | None  # ms: entry to the last wake-up, minus D
+    lateness: dict[str, Stat] = field(default_factory=dict)  # p50/p99/max counter -> µs
+
+
+_LATENESS = ((schema.TIMER_LATENESS_P50_US, "p50"), (schema.TIMER_LATENESS_P99_US, "p99"),
+             (schema.TIMER_LATENESS_MAX_US, "max"))
 
 
 @dataclass
 class RuntimeCost:
     per_op: list[Cost]  # each model's first point of each per-op workload
     skynet: list[Cost]
-    timers: list[Overshoot] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def workloads(self) -> list[str]:
@@ -67,18 +79,13 @@ def first_per_model(ms: list[Measurement]) -> list[Measurement]:
 
 def _cost(key: str, m: Measurement) -> Cost | None:
     if key == schema.RUNTIME_TOTAL_TIME:
-        value, sd = m.value(REAL_TIME_NS), m.spread(REAL_TIME_NS)
+        stat = m.stat(REAL_TIME_NS)
     else:
-        ips = m.value(schema.ITEMS_PER_SECOND)
-        if not ips:
-            return None
-        value = ns_per_op(ips)
-        ips_sd = m.spread(schema.ITEMS_PER_SECOND)
-        # ns = 1e9/ips, so d(ns) ≈ ns * d(ips)/ips: the same relative spread.
-        sd = value * ips_sd / ips if ips_sd else None
-    if value is None:
+        ips = m.stat(schema.ITEMS_PER_SECOND)
+        stat = None if ips is None else ips.map(ns_per_op)
+    if stat is None:
         return None
-    return Cost(workload=key, model=m.model, point=m.name.label, ns_per_op=value, sd_ns=sd)
+    return Cost(workload=key, model=m.model, point=m.name.label, stat=stat)
 
 
 def compute(results: Results) -> RuntimeCost | None:
@@ -96,9 +103,13 @@ def compute(results: Results) -> RuntimeCost | None:
         if len({m.name.label for m in ms}) > len({m.model for m in ms}):
             notes.append(f"{key}: the chart shows each model's first point; the table below "
                          "has every point")
-    timers = [Overshoot(model=m.model, point=m.name.label, overshoot_ms=o)
-              for m in first_per_model(results.ok_measurements(schema.RUNTIME_TIMERS))
-              if (o := m.value(schema.OVERSHOOT_MS)) is not None]
+    timers = []
+    for m in first_per_model(results.ok_measurements(schema.RUNTIME_TIMERS)):
+        lateness = {c: v for c, _ in _LATENESS if (v := m.stat(c)) is not None}
+        overshoot = m.stat(schema.OVERSHOOT_MS)
+        if lateness or overshoot is not None:
+            timers.append(Timer(model=m.model, point=m.name.label, overshoot=overshoot,
+                                lateness=lateness))
     if not (per_op or skynet or timers):
         return None
     return RuntimeCost(per_op=per_op, skynet=skynet, timers=timers, notes=notes)
@@ -106,19 +117,63 @@ def compute(results: Results) -> RuntimeCost | None:
 
 def _compare(costs: list[Cost], what: str) -> str:
     """"spawn+join (tasks:100000): corio 31 ns, libuv 120 ns (3.9x), threads 14 µs at
-    tasks:1000 (452x)": corio (else the cheapest) first as the reference, the others from
-    cheapest to dearest with their ratio, and their point when it is not the reference's."""
+    tasks:1000 (452x); <verdict>": corio (else the cheapest) first as the reference, the
+    others from cheapest to dearest with their ratio (or "within noise of" it), and their
+    point when it is not the reference's."""
     ref = next((c for c in costs if c.model == schema.CORIO),
                min(costs, key=lambda c: c.ns_per_op))
     head = f"{what} ({ref.point})" if ref.point else what
-    parts = [f"{ref.model} {fmt_duration_ns(ref.ns_per_op)}"]
+    parts = [f"{ref.model} {fmt_value(ref.stat, fmt_duration_ns)}"]
     for c in sorted(costs, key=lambda c: c.ns_per_op):
         if c is ref:
             continue
         at = f" at {c.point}" if c.point != ref.point else ""
-        parts.append(f"{c.model} {fmt_duration_ns(c.ns_per_op)}{at} "
-                     f"({fmt_times(c.ns_per_op / ref.ns_per_op)})")
-    return f"{head}: " + ", ".join(parts) + "."
+        vs = (f"within noise of {ref.model}" if within_noise(c.stat, ref.stat)
+              else fmt_times(c.ns_per_op / ref.ns_per_op))
+        parts.append(f"{c.model} {fmt_value(c.stat, fmt_duration_ns)}{at} ({vs})"
+                     if at else f"{c.model} {fmt_value(c.stat, fmt_duration_ns, vs)}")
+    verdict = ranking_verdict([(c.model, c.stat) for c in costs])
+    return f"{head}: " + ", ".join(parts) + (f"; {verdict}" if verdict else "") + "."
+
+
+def _timer_findings(timers: list[Timer]) -> list[str]:
+    out: list[str] = []
+    late = [t for t in timers if schema.TIMER_LATENESS_P99_US in t.lateness]
+    if late:
+        ref = next((t for t in late if t.model == schema.CORIO), late[0])
+
+        def describe(t: Timer) -> str:
+            at = f" at {t.point}" if t.point != ref.point else ""
+            return f"{t.model} " + ", ".join(
+                f"{label} {fmt_value(t.lateness[c], fmt_us)}" for c, label in _LATENESS
+                if c in t.lateness) + at
+
+        rest = [describe(t) for t in sorted(late, key=lambda t: t.lateness[
+            schema.TIMER_LATENESS_P99_US].median) if t is not ref]
+        verdict = ranking_verdict([(t.model, t.lateness[schema.TIMER_LATENESS_P99_US])
+                                   for t in late])
+        missing = [t.model for t in timers if t not in late]
+        out.append(f"timers ({ref.point}): each timer fired after its own deadline by "
+                   f"{describe(ref)}" + (f"; {'; '.join(rest)}" if rest else "")
+                   + (f"; ranked by p99: {verdict}" if verdict else "")
+                   + (f"; no timer_lateness counters from {', '.join(missing)}" if missing
+                      else "") + ".")
+    over = [(t, t.overshoot) for t in timers if t.overshoot is not None]
+    if over:
+        ref_t, ref_o = next(((t, o) for t, o in over if t.model == schema.CORIO), over[0])
+        rest_o = ", ".join(f"{t.model} {fmt_value(o, fmt_ms)}"
+                           + (f" at {t.point}" if t.point != ref_t.point else "")
+                           for t, o in sorted(over, key=lambda to: to[1].median)
+                           if t is not ref_t)
+        verdict = ranking_verdict([(t.model, o) for t, o in over])
+        what = ("not a timer's lateness" if late else
+                "not a timer's lateness, which this run does not report")
+        out.append(f"timers ({ref_t.point}): overshoot, from the model's entry until the last "
+                   f"task woke minus the sleep (creating, firing and the lateness of all the "
+                   f"timers together; {what}): {ref_t.model} {fmt_value(ref_o, fmt_ms)}"
+                   + (f"; {rest_o}" if rest_o else "")
+                   + (f"; {verdict}" if verdict else "") + ".")
+    return out
 
 
 def findings(data: RuntimeCost) -> list[str]:
@@ -126,14 +181,7 @@ def findings(data: RuntimeCost) -> list[str]:
            for w in data.workloads()]
     if data.skynet:
         out.append(_compare(data.skynet, "skynet, total time"))
-    if data.timers:
-        ref = next((t for t in data.timers if t.model == schema.CORIO), data.timers[0])
-        rest = ", ".join(f"{t.model} {fmt_ms(t.overshoot_ms)}"
-                         + (f" at {t.point}" if t.point != ref.point else "")
-                         for t in sorted(data.timers, key=lambda t: t.overshoot_ms)
-                         if t is not ref)
-        out.append(f"timers ({ref.point}): a timer fired on average {fmt_ms(ref.overshoot_ms)} "
-                   f"after its deadline with {ref.model}" + (f"; {rest}" if rest else "") + ".")
+    out += _timer_findings(data.timers)
     return out
 
 
@@ -160,10 +208,11 @@ def draw(data: RuntimeCost, out_dir: Path) -> list[Path] | None:
             xs = [x[j] + (i - (len(present) - 1) / 2) * width
                   for j, w in enumerate(workloads) if w in by_w]
             ys = [by_w[w].ns_per_op for w in workloads if w in by_w]
-            ax.bar(xs, ys, width, **colors.bar_kwargs(model))
+            ax.bar(xs, ys, width, yerr=errorbar([by_w[w].stat for w in workloads if w in by_w]),
+                   capsize=2, error_kw={"linewidth": 1}, **colors.bar_kwargs(model))
         ax.set_xticks(x, [schema.RUNTIME_PER_OP[w] for w in workloads], rotation=20, ha="right")
         ax.set_yscale("log")
-        figure.log_bar_floor(ax, [c.ns_per_op for c in data.per_op])
+        figure.log_bar_floor(ax, [v for c in data.per_op for v in (c.stat.lo, c.stat.hi)])
         figure.plain_log_ticks(ax, "y")
         ax.set_ylabel("cost per operation (ns, log)")
         ax.set_title("cost of one operation")
@@ -171,15 +220,20 @@ def draw(data: RuntimeCost, out_dir: Path) -> list[Path] | None:
         ax = next(ax_iter)
         sky = sorted(data.skynet, key=lambda c: schema.model_order(c.model))
         for i, c in enumerate(sky):
-            bars = ax.bar([i], [c.ns_per_op / 1e6], 0.8, **colors.bar_kwargs(c.model))
-            figure.label_bars(ax, bars, [fmt_duration_ns(c.ns_per_op)])
+            ms = c.stat.scaled(1e-6)
+            yerr = errorbar([ms])
+            bars = ax.bar([i], [ms.median], 0.8, yerr=yerr, capsize=3,
+                          error_kw={"linewidth": 1}, **colors.bar_kwargs(c.model))
+            figure.label_bars(ax, bars, [fmt_duration_ns(c.ns_per_op)],
+                              above=yerr[1] if yerr else None)
         ax.set_xticks(range(len(sky)), [c.model for c in sky], rotation=30, ha="right")
         ax.set_yscale("log")
-        figure.log_bar_floor(ax, [c.ns_per_op / 1e6 for c in sky])
+        figure.log_bar_floor(ax, [v / 1e6 for c in sky for v in (c.stat.lo, c.stat.hi)])
         ax.yaxis.set_minor_formatter(ticker.NullFormatter())
         figure.plain_log_ticks(ax, "y")
         ax.set_ylabel("total time (ms, log)")
         ax.set_title(f"skynet {sky[0].point}".strip())
     figure.legend_outside(axes[-1], handles_from=axes)
-    fig.suptitle("runtime: cost per operation per model (lower is better)")
+    caption = figure.bars_caption(c.stat for c in data.per_op + data.skynet)
+    fig.suptitle(f"runtime: cost per operation per model (lower is better)\n({caption})")
     return figure.save(fig, out_dir, STEM)

@@ -24,14 +24,22 @@ PEAK_RSS_BYTES = "peak_rss_bytes"  # peak resident set size of the process measu
 # Google Benchmark's own counter from SetItemsProcessed(); ns per operation = 1e9 / this.
 ITEMS_PER_SECOND = "items_per_second"
 REQUESTS_PER_SECOND = "requests_per_second"  # completed requests per second of wall time
+# A counter whose name ends so is a rate: it must be above 0 in a run that passed its check.
+RATE_SUFFIXES: tuple[str, ...] = ("_per_second", "_rps")
 
 # --- Memory --------------------------------------------------------------------------------
 BYTES_PER_TASK = "bytes_per_task"  # RSS growth per live idle task (or thread), bytes
-SERVER_RSS_BYTES = "server_rss_bytes"  # peak RSS of the server process, bytes
+SERVER_RSS_BYTES = "server_rss_bytes"  # peak RSS of the server process itself, bytes
 CLIENT_RSS_BYTES = "client_rss_bytes"  # growth of the client process's peak RSS in the run, bytes
 
 # --- Time ----------------------------------------------------------------------------------
-OVERSHOOT_MS = "overshoot_ms"  # mean lateness of a timer past its deadline, ms
+# runtime/timers: from the model's entry until the last task woke, minus the sleep D, ms:
+# creating the timers, firing them and their lateness together (not a timer's lateness).
+OVERSHOOT_MS = "overshoot_ms"
+# runtime/timers: each timer's fire time minus its own deadline, percentiles over the timers.
+TIMER_LATENESS_P50_US = "timer_lateness_p50_us"
+TIMER_LATENESS_P99_US = "timer_lateness_p99_us"
+TIMER_LATENESS_MAX_US = "timer_lateness_max_us"
 OVERLAP = "overlap"  # sleep_fanout: N * D / wall; N for a perfectly concurrent model, 1 sequential
 
 # Latency percentiles, microseconds.
@@ -61,12 +69,20 @@ CDF_COUNTERS: tuple[str, ...] = tuple(cdf_counter(p) for p in CDF_PERCENTILES)
 # Every counter above with its unit and meaning (plots/README.md shows this table).
 COUNTERS: dict[str, tuple[str, str]] = {
     ITEMS_PER_SECOND: ("1/s", "operations per second (SetItemsProcessed); ns per op = 1e9 / value"),
-    REQUESTS_PER_SECOND: ("1/s", "completed requests per second of wall time"),
+    REQUESTS_PER_SECOND: ("1/s", "completed requests per second of wall time (http_fanout: "
+                                 "first request sent to last answer received, no set-up)"),
     BYTES_PER_TASK: ("bytes", "resident memory per live idle task (or thread)"),
     PEAK_RSS_BYTES: ("bytes", "peak resident set size of the measured process"),
-    SERVER_RSS_BYTES: ("bytes", "peak resident set size of the server process"),
-    CLIENT_RSS_BYTES: ("bytes", "peak resident set size of the client process"),
-    OVERSHOOT_MS: ("ms", "mean lateness of a timer past its deadline"),
+    SERVER_RSS_BYTES: ("bytes", "peak resident set size of the server process itself"),
+    CLIENT_RSS_BYTES: ("bytes", "growth of the client process's peak resident set size "
+                                "during the run"),
+    OVERSHOOT_MS: ("ms", "timers: from the model's entry until the last task woke, minus D "
+                         "(creation + firing + lateness), not a timer's lateness"),
+    TIMER_LATENESS_P50_US: ("µs", "timers: median of each timer's fire time minus its own "
+                                  "deadline"),
+    TIMER_LATENESS_P99_US: ("µs", "timers: 99th percentile of each timer's fire time minus its "
+                                  "own deadline"),
+    TIMER_LATENESS_MAX_US: ("µs", "timers: largest fire time minus own deadline"),
     OVERLAP: ("ratio", "N * D / wall time: how many sleeps overlapped"),
     LATENCY_P50_US: ("µs", "median request latency"),
     LATENCY_P90_US: ("µs", "90th percentile request latency"),
@@ -81,6 +97,19 @@ COUNTERS: dict[str, tuple[str, str]] = {
 }
 for _name in CDF_COUNTERS:
     COUNTERS[_name] = ("µs", "blocking_in_loop: latency of the cheap requests at this percentile")
+
+# Counters that may be 0 or negative in a good run: growths (memory can shrink) and
+# differences of two clocks. Every other counter above is never negative (a rate never 0 or
+# less); load.py refuses a file that breaks this.
+SIGNED_COUNTERS: frozenset[str] = frozenset({
+    BYTES_PER_TASK, CLIENT_RSS_BYTES, OVERSHOOT_MS, TIMER_LATENESS_P50_US,
+    TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US,
+})
+
+
+def is_rate(counter: str) -> bool:
+    """A rate counter (items_per_second, littles_law_rps, ...): above 0 in a good run."""
+    return counter.endswith(RATE_SUFFIXES)
 
 # --- Context keys corio-bench adds to Google Benchmark's "context" block --------------------
 CONTEXT_PROFILE = "corio_profile"
@@ -125,7 +154,8 @@ class Workload:
 
 WORKLOADS: tuple[Workload, ...] = (
     Workload("io/sleep_fanout", "Sleep fan-out",
-             "N tasks each wait D ms: wall time ~D for concurrent models, N·D sequential",
+             "N tasks each wait D ms; ideally the wall time is D when the waits overlap and "
+             "N·D when they run one after another",
              ("tasks", "delay_ms"), (OVERLAP, PEAK_RSS_BYTES, BYTES_PER_TASK)),
     Workload("cpu/cpu_scaling", "CPU scaling",
              "a fixed amount of CPU work split over W workers: speed-up vs W",
@@ -142,8 +172,11 @@ WORKLOADS: tuple[Workload, ...] = (
              (REQUESTS_PER_SECOND, LATENCY_P50_US, LATENCY_P90_US, LATENCY_P99_US,
               LATENCY_P999_US, LATENCY_MAX_US, ERRORS, SERVER_RSS_BYTES)),
     Workload("io/http_fanout", "HTTP fan-out",
-             "R requests to a slow local API (D ms each) with at most L in flight",
-             ("requests", "limit", "delay_ms"), (ITEMS_PER_SECOND, QUEUE_FULL_STALLS)),
+             "R requests to a slow local API (D ms each) with at most L in flight; ranked by "
+             "requests_per_second (first request to last answer) when the run reports it, "
+             "else items_per_second (set-up included)",
+             ("requests", "limit", "delay_ms"),
+             (REQUESTS_PER_SECOND, ITEMS_PER_SECOND, QUEUE_FULL_STALLS)),
     Workload("io/pipeline", "Pipeline",
              "producer -> bounded queue -> K consumers: items/s and back-pressure",
              ("consumers",), (ITEMS_PER_SECOND, QUEUE_FULL_STALLS)),
@@ -155,7 +188,7 @@ WORKLOADS: tuple[Workload, ...] = (
              + CDF_COUNTERS),
     Workload("limit/concurrency_limit", "Concurrency limit",
              "requests to a server of capacity C under client limit L: throughput, p99, errors "
-             "and memory vs L; the knee at L = C (Little's law)",
+             "and memory vs L; Little's law predicts min(L, C) / D, a knee at L = C",
              ("limit", "capacity", "delay_ms"),
              (REQUESTS_PER_SECOND, LATENCY_P50_US, LATENCY_P99_US, ERRORS, CLIENT_RSS_BYTES,
               LITTLES_LAW_RPS)),
@@ -167,8 +200,11 @@ WORKLOADS: tuple[Workload, ...] = (
              (), (ITEMS_PER_SECOND,)),
     Workload("runtime/sync", "Wake-up", "cost of one wake-up through an event/semaphore/queue",
              (), (ITEMS_PER_SECOND,)),
-    Workload("runtime/timers", "Timers", "cost of one timer, its lateness and its memory",
-             (), (ITEMS_PER_SECOND, BYTES_PER_TASK, OVERSHOOT_MS)),
+    Workload("runtime/timers", "Timers",
+             "N tasks sleep D: each timer's lateness past its own deadline, the overshoot "
+             "(entry to last wake-up, minus D) and the memory of a task on a timer",
+             (), (ITEMS_PER_SECOND, BYTES_PER_TASK, OVERSHOOT_MS, TIMER_LATENESS_P50_US,
+                  TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US)),
     Workload("runtime/skynet", "Skynet", "1M tasks in a tree of 10 children each: total time",
              (), ()),
     Workload("runtime/task_memory", "Task memory", "resident bytes per idle task",
@@ -180,8 +216,8 @@ WORKLOAD_BY_KEY: dict[str, Workload] = {w.key: w for w in WORKLOADS}
 # Runtime workloads whose cost is ns per operation (1e9 / items_per_second), and the phrase
 # a finding uses for one operation. skynet is measured by its total real time instead.
 # runtime/timers is not among them: its runs wait out a sleep (sleep_ms), so its
-# items_per_second is N / (sleep + overhead), not a cost; its figures are overshoot_ms and
-# bytes_per_task.
+# items_per_second is N / (sleep + overhead), not a cost; its figures are the timer_lateness_*
+# counters (else overshoot_ms) and bytes_per_task.
 RUNTIME_PER_OP: dict[str, str] = {
     "runtime/spawn": "spawn+join",
     "runtime/switch": "switch",

@@ -2,6 +2,8 @@
 
 N tasks each wait D ms. A model that interleaves the waits finishes in about D whatever N
 (the flat "ideal concurrent" line); one that waits one at a time needs N·D (the diagonal).
+Each finding checks the run against these ideals with IDEAL_TOLERANCE and says by how much
+it missed them otherwise.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from pathlib import Path
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Results
-from corio_plots.table import Table, dash
-from corio_plots.units import fmt_bytes, fmt_count, fmt_ms, fmt_number
+from corio_plots.stats import Stat, errorbar, fmt_value, ranking_verdict
+from corio_plots.table import Table, stat_cell
+from corio_plots.units import fmt_bytes, fmt_count, fmt_ms, fmt_number, fmt_ratio
 
 KEY = "io/sleep_fanout"
 STEM = "sleep_fanout"
 MAX_PANELS = 3
+# A wall time within this fraction of its ideal (D, or N·D for sequential) "meets" it.
+IDEAL_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True)
@@ -24,11 +29,14 @@ class Point:
     model: str
     tasks: int
     delay_ms: float
-    wall_ms: float
-    wall_sd_ms: float | None
-    overlap: float | None
-    peak_rss_bytes: float | None
-    bytes_per_task: float | None
+    wall: Stat  # ms
+    overlap: Stat | None
+    peak_rss_bytes: Stat | None
+    bytes_per_task: Stat | None
+
+    @property
+    def wall_ms(self) -> float:
+        return self.wall.median
 
 
 @dataclass
@@ -48,23 +56,35 @@ def compute(results: Results) -> SleepFanout | None:
     notes: list[str] = []
     for m in results.ok_measurements(KEY):
         tasks, delay = m.name.param_float("tasks"), m.name.param_float("delay_ms")
-        if tasks is None or delay is None:
-            notes.append(f"{m.name.base}: no numeric tasks:/delay_ms: parameters; not drawn")
+        if tasks is None or delay is None or tasks <= 0 or delay <= 0:
+            notes.append(f"{m.name.base}: no positive numeric tasks:/delay_ms: parameters; "
+                         "not drawn")
             continue
-        wall_ns = m.value(REAL_TIME_NS)
+        wall_ns = m.stat(REAL_TIME_NS)
         assert wall_ns is not None
-        sd = m.spread(REAL_TIME_NS)
-        overlap = m.value(schema.OVERLAP)
+        overlap = m.stat(schema.OVERLAP)
         if overlap is None:
-            overlap = tasks * delay * 1e6 / wall_ns
+            overlap = wall_ns.map(lambda ns, t=tasks, d=delay: t * d * 1e6 / ns)
         points.append(Point(
-            model=m.model, tasks=int(tasks), delay_ms=delay, wall_ms=wall_ns / 1e6,
-            wall_sd_ms=None if sd is None else sd / 1e6, overlap=overlap,
-            peak_rss_bytes=m.value(schema.PEAK_RSS_BYTES),
-            bytes_per_task=m.value(schema.BYTES_PER_TASK)))
+            model=m.model, tasks=int(tasks), delay_ms=delay, wall=wall_ns.scaled(1e-6),
+            overlap=overlap, peak_rss_bytes=m.stat(schema.PEAK_RSS_BYTES),
+            bytes_per_task=m.stat(schema.BYTES_PER_TASK)))
     if not points:
         return None
     return SleepFanout(points=points, notes=notes)
+
+
+def ideal_check(wall_ms: float, ideal_ms: float) -> str:
+    """'within 10% of X' or how far from it, for a wall time against its ideal."""
+    ratio = wall_ms / ideal_ms
+    pct = f"{IDEAL_TOLERANCE * 100:.0f}%"
+    if abs(ratio - 1) <= IDEAL_TOLERANCE:
+        return f"within {pct} of the ideal {fmt_ms(ideal_ms)}"
+    if ratio > 1:
+        return (f"{fmt_ratio(ratio)} the ideal {fmt_ms(ideal_ms)}, {fmt_ms(wall_ms - ideal_ms)} "
+                f"beyond it (more than {pct})")
+    return (f"{fmt_ratio(1 / ratio)} below the ideal {fmt_ms(ideal_ms)}, "
+            f"{fmt_ms(ideal_ms - wall_ms)} under it (more than {pct})")
 
 
 def findings(data: SleepFanout) -> list[str]:
@@ -78,20 +98,29 @@ def findings(data: SleepFanout) -> list[str]:
             lead = next((p for p in at_max if p.model == schema.CORIO), at_max[0])
             out.append(
                 f"{lead.model} finished {fmt_count(n_max)} sleeps of {fmt_ms(delay)} in "
-                f"{fmt_ms(lead.wall_ms)}; sequential would need {fmt_ms(n_max * delay)} "
-                f"(N·D), an overlap of {fmt_count(n_max * delay / lead.wall_ms)} sleeps at once.")
+                f"{fmt_value(lead.wall, fmt_ms)}: {ideal_check(lead.wall_ms, delay)} for "
+                f"overlapping waits (N·D / wall = {fmt_count(n_max * delay / lead.wall_ms)} "
+                f"sleeps at once; one after another they take N·D = "
+                f"{fmt_ms(n_max * delay)}).")
             if len(at_max) > 1:
-                ranked = ", ".join(f"{p.model} {fmt_ms(p.wall_ms)}" for p in at_max)
-                out.append(f"At N = {fmt_count(n_max)}, D = {fmt_ms(delay)} "
-                           f"(ideal {fmt_ms(delay)}): {ranked}.")
+                ranked = ", ".join(f"{p.model} {fmt_value(p.wall, fmt_ms)}" for p in at_max)
+                met = [p.model for p in at_max
+                       if abs(p.wall_ms / delay - 1) <= IDEAL_TOLERANCE]
+                ideal = (f"within {IDEAL_TOLERANCE * 100:.0f}% of the ideal: "
+                         + (", ".join(met) if met else "none"))
+                verdict = ranking_verdict([(p.model, p.wall) for p in at_max])
+                out.append(f"At N = {fmt_count(n_max)}, D = {fmt_ms(delay)} (ideal "
+                           f"{fmt_ms(delay)}): {ranked}; {ideal}; {verdict}.")
             for model in sorted({p.model for p in concurrent} - {p.model for p in at_max},
                                 key=schema.model_order):
                 last = max((p for p in concurrent if p.model == model), key=lambda p: p.tasks)
-                out.append(f"{model} ran up to N = {fmt_count(last.tasks)} only "
-                           f"({fmt_ms(last.wall_ms)} at D = {fmt_ms(delay)}).")
+                out.append(f"{model} ran up to N = {fmt_count(last.tasks)} only: "
+                           f"{fmt_value(last.wall, fmt_ms)} at D = {fmt_ms(delay)}, "
+                           f"{ideal_check(last.wall_ms, delay)}.")
         for p in (p for p in points if p.model == schema.SEQUENTIAL):
-            out.append(f"sequential took {fmt_ms(p.wall_ms)} for {fmt_count(p.tasks)} sleeps of "
-                       f"{fmt_ms(delay)} (N·D = {fmt_ms(p.tasks * delay)}).")
+            out.append(f"sequential took {fmt_value(p.wall, fmt_ms)} for {fmt_count(p.tasks)} "
+                       f"sleeps of {fmt_ms(delay)}: {ideal_check(p.wall_ms, p.tasks * delay)} "
+                       "for waits one after another (N·D).")
     return out
 
 
@@ -99,11 +128,9 @@ def table(data: SleepFanout) -> Table:
     t = Table(["model", "tasks", "delay", "wall time", "overlap (N·D / wall)", "peak RSS",
                "bytes per task"])
     for p in sorted(data.points, key=lambda p: (p.delay_ms, schema.model_order(p.model), p.tasks)):
-        wall = fmt_ms(p.wall_ms) + (f" ± {fmt_ms(p.wall_sd_ms)}" if p.wall_sd_ms else "")
-        t.add(p.model, fmt_count(p.tasks), fmt_ms(p.delay_ms), wall,
-              fmt_number(p.overlap) if p.overlap is not None else dash(None),
-              fmt_bytes(p.peak_rss_bytes) if p.peak_rss_bytes is not None else dash(None),
-              fmt_bytes(p.bytes_per_task) if p.bytes_per_task is not None else dash(None))
+        t.add(p.model, fmt_count(p.tasks), fmt_ms(p.delay_ms),
+              stat_cell(p.wall, fmt_ms, primary=True), stat_cell(p.overlap, fmt_number),
+              stat_cell(p.peak_rss_bytes, fmt_bytes), stat_cell(p.bytes_per_task, fmt_bytes))
     return t
 
 
@@ -120,9 +147,8 @@ def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
                 label="sequential: N·D")
         for model in sorted({p.model for p in points}, key=schema.model_order):
             mine = sorted((p for p in points if p.model == model), key=lambda p: p.tasks)
-            yerr = [p.wall_sd_ms or 0.0 for p in mine]
             ax.errorbar([p.tasks for p in mine], [p.wall_ms for p in mine],
-                        yerr=yerr if any(yerr) else None, capsize=3, markersize=5,
+                        yerr=errorbar([p.wall for p in mine]), capsize=3, markersize=5,
                         **colors.line_kwargs(model))
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -131,5 +157,6 @@ def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
         ax.set_ylabel("wall time (ms, log)")
         ax.set_title(f"D = {fmt_ms(delay)} per task")
     figure.legend_outside(axes[-1], handles_from=axes)
-    fig.suptitle("sleep_fanout: wall time to finish N sleeps of D ms")
+    fig.suptitle("sleep_fanout: wall time to finish N sleeps of D ms\n"
+                 f"({figure.bars_caption(p.wall for p in data.points)})")
     return figure.save(fig, out_dir, STEM)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from corio_plots.stats import Stat, fmt_stat
 
 
 @dataclass
@@ -33,3 +36,9 @@ class Table:
 def dash(value: object) -> str:
     """A placeholder for a cell the run did not measure."""
     return "–" if value is None else str(value)
+
+
+def stat_cell(s: Stat | None, fmt: Callable[[float], str], primary: bool = False) -> str:
+    """A measured value: 'median (min–max)', a dash when not measured. ``primary``: the
+    row's headline value, which carries the row's unstable mark."""
+    return dash(None) if s is None else fmt_stat(s, fmt, mark_unstable=primary)

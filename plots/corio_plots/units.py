@@ -83,9 +83,14 @@ def fmt_ratio(ratio: float) -> str:
     return f"{ratio:.1f}x"
 
 
+# Two values whose ratio is within this of 1 are "about the same" in a finding.
+SAME_TOLERANCE = 0.05
+
+
 def fmt_times(ratio: float) -> str:
-    """A ratio to a reference, both ways: 13x, 1.9x less (for 0.53), about the same (±5%)."""
-    if abs(ratio - 1) < 0.05:
+    """A ratio to a reference, both ways: 13x, 1.9x less (for 0.53), about the same (within
+    SAME_TOLERANCE)."""
+    if abs(ratio - 1) < SAME_TOLERANCE:
         return "about the same"
     if 0 < ratio < 1:
         return f"{fmt_ratio(1 / ratio)} less"
@@ -109,3 +114,8 @@ REQ = " req/s"  # the unit requests per second are written with
 
 def fmt_percent(fraction: float) -> str:
     return f"{fraction * 100:.0f}%"
+
+
+def fmt_signed_percent(fraction: float) -> str:
+    """A deviation from a prediction: +4%, -85%."""
+    return f"{fraction * 100:+.0f}%"

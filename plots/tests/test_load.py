@@ -60,8 +60,10 @@ class LoadResults(unittest.TestCase):
         self.assert_one_line_error(self.write(json.dumps(doc)), "real_time")
 
     def test_foreign_names_are_ignored_not_fatal(self) -> None:
-        doc = {"context": {}, "benchmarks": [{"name": "BM_Foo", "real_time": 1, "cpu_time": 1,
-                                              "time_unit": "ns"}]}
+        doc = {"context": {}, "benchmarks": [
+            {"name": "BM_Foo", "real_time": 1, "cpu_time": 1, "time_unit": "ns"},
+            {"name": "runtime/spawn/corio/tasks:1", "real_time": 1, "cpu_time": 1,
+             "time_unit": "ns"}]}
         self.assertEqual(load_results(self.write(json.dumps(doc))).ignored, ["BM_Foo"])
 
     def test_time_units_become_nanoseconds(self) -> None:
@@ -101,8 +103,46 @@ class LoadResults(unittest.TestCase):
         self.assertAlmostEqual(m.real_time_ns, 1.1e6)
 
     def test_single_repetition_has_no_spread(self) -> None:
-        m = load_results(VALID).measurements("io/http_plaintext")[0]
-        self.assertIsNone(m.spread("requests_per_second"))
+        m = load_results(VALID).measurements("runtime/switch")[0]
+        self.assertIsNone(m.spread("items_per_second"))
+        s = m.stat("items_per_second")
+        assert s is not None
+        self.assertEqual((s.n, s.lo, s.hi), (1, s.median, s.median))
+        self.assertFalse(s.repeated)
+
+    def test_stat_is_median_and_min_max_of_the_iteration_rows(self) -> None:
+        m = next(m for m in load_results(VALID).measurements("io/tcp_echo")
+                 if m.model == "corio")
+        s = m.stat("requests_per_second")
+        assert s is not None
+        self.assertEqual(s.n, 3)
+        self.assertAlmostEqual(s.median, 95000)
+        self.assertAlmostEqual(s.lo, 95000 / 1.02)
+        self.assertAlmostEqual(s.hi, 95000 / 0.98)
+        self.assertFalse(s.unstable)
+
+    def test_interleaved_rows_fold_into_their_benchmarks(self) -> None:
+        # valid.json writes every benchmark's repetition 0, then 1, then 2, aggregates last.
+        results = load_results(VALID)
+        names = [r.raw_name for r in results.rows if r.run_type == "iteration"]
+        self.assertNotEqual(names[0], names[1])
+        m = next(m for m in results.measurements("io/sleep_fanout")
+                 if m.model == "asio" and m.name.param("tasks") == "100000")
+        self.assertEqual(sorted(r.repetition_index for r in m.iterations), [0, 1, 2])
+        s = m.stat(REAL_TIME_NS)
+        assert s is not None
+        self.assertTrue(s.unstable)  # 32-52 ms around 40 ms
+
+    def test_aggregates_alone_give_a_median_without_spread(self) -> None:
+        rows = [{"name": "io/tcp_echo/corio/conns:1/real_time_median", "run_type": "aggregate",
+                 "aggregate_name": "median", "repetitions": 3, "iterations": 3,
+                 "real_time": 2.0, "cpu_time": 2.0, "time_unit": "ms",
+                 "requests_per_second": 100.0}]
+        (m,) = load_results(self.write(json.dumps({"context": {}, "benchmarks": rows}))
+                            ).measurements()
+        s = m.stat("requests_per_second")
+        assert s is not None
+        self.assertEqual((s.median, s.n), (100.0, 1))
 
     def test_failed_run_carries_its_message_and_no_time(self) -> None:
         results = load_results(VALID)
