@@ -15,6 +15,7 @@ Modules (one job each):
   report     REPORT.md: run summary, a section per workload, findings, notes
   meta       meta.json of a results folder (machine, build, command line, times)
   compare_gate
-             exits 1 when a benchmark's real time got slower by more than a percentage
+             exits 1 when a workload's headline figure got significantly worse (one-sided
+             Mann-Whitney U over repetitions) by more than a percentage
   cli        make_report entry point (plots/make_report.py)
 """
