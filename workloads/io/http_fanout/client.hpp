@@ -22,9 +22,11 @@
 //   - A failed request (refused, reset, a malformed or unexpected answer) is counted and its
 //     connection dropped; the slot's next request opens a new connection. The first failure's
 //     text is kept.
-//   - Every model records the time its last response arrived (last_response): the
-//     workloads derive throughput from it, from the client's start up to that moment, so
-//     that tearing down (joining threads, reaping workers) is not part of the rate.
+//   - Every model records when each answered request was written (first_request keeps the
+//     earliest) and when its answer arrived (last_response keeps the latest): the workloads
+//     derive throughput from the span between the two, so that neither setting up (creating
+//     threads, forking workers, the first connection) nor tearing down (joining threads,
+//     reaping workers) is part of the rate.
 
 #include <algorithm>
 #include <chrono>
@@ -56,6 +58,8 @@ struct ClientResult {
   std::string first_error;            // the first failure's text, or why the model could not run
   std::int64_t connections = 0;       // connections opened (successfully connected)
   harness::LatencyHistogram latency;  // of the ok requests
+  // When the first answered (ok or rejected) request was written; max() until one is.
+  Clock::time_point first_request = Clock::time_point::max();
   Clock::time_point last_response{};  // when the last answer (ok or rejected) arrived
   // processes with ClientJob::measure_workers: the workers' private memory (Private_Clean +
   // Private_Dirty of /proc/self/smaps_rollup) summed; 0 for in-process models.
@@ -97,6 +101,7 @@ class Tally {
         fail(why);
         return;
     }
+    result_.first_request = std::min(result_.first_request, sent);
     result_.last_response = std::max(result_.last_response, arrived);
   }
   void fail(std::string_view why) {
@@ -117,6 +122,7 @@ inline void merge(ClientResult& total, const ClientResult& part) {
   if (total.first_error.empty()) total.first_error = part.first_error;
   total.connections += part.connections;
   total.latency.merge(part.latency);
+  total.first_request = std::min(total.first_request, part.first_request);
   total.last_response = std::max(total.last_response, part.last_response);
   total.worker_private_bytes += part.worker_private_bytes;
 }

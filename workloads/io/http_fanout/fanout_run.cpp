@@ -39,7 +39,7 @@ FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
   }
 
   ClientJob job;
-  job.port = shared_server_port(spec.workload, "corio", spec.server_params);
+  job.port = shared_server_port(spec.workload, "corio", spec.server_params, &run.started_server);
   job.target = spec.target;
   job.request = request_for(spec.target);
   job.requests = spec.requests;
@@ -54,9 +54,10 @@ FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
     baseline_rss = harness::current_rss_bytes();
     harness::reset_peak_rss();
   }
-  const Clock::time_point start = Clock::now();
   run.client = client(job);
-  if (run.client.last_response > start) run.elapsed = run.client.last_response - start;
+  if (run.client.last_response > run.client.first_request) {
+    run.requesting = run.client.last_response - run.client.first_request;
+  }
   if (spec.measure_memory) {
     // Growth, not the absolute peak: what earlier workloads left resident in this process is
     // not the client's (run alone, the absolute figure was 12 MiB; after the io group, 67).

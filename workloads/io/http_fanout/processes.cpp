@@ -48,7 +48,7 @@ struct Record {
   RecordKind kind = RecordKind::done;
   std::int32_t status = 0;         // failed_answer: the HTTP status
   std::int64_t index = -1;         // the request's index; -1 for done
-  std::int64_t latency_ns = 0;     // ok
+  std::int64_t latency_ns = 0;     // ok, rejected: written -> answered
   std::int64_t arrived_ns = 0;     // ok, rejected: Clock time of the answer
   std::int64_t connections = 0;    // done: connections the worker opened
   std::int64_t private_bytes = 0;  // done: the worker's private memory, when measured
@@ -133,11 +133,11 @@ std::int64_t private_bytes() {
     } else {
       const Clock::time_point arrived = Clock::now();
       const ResponseReader& response = connection.response();
+      record.latency_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(arrived - sent).count();
       switch (classify(job, response.status(), response.body(), nullptr)) {
         case Outcome::ok:
           record.kind = RecordKind::ok;
-          record.latency_ns =
-              std::chrono::duration_cast<std::chrono::nanoseconds>(arrived - sent).count();
           break;
         case Outcome::rejected:
           record.kind = RecordKind::rejected;
@@ -321,13 +321,15 @@ ClientResult processes(const ClientJob& job) {
       continue;
     }
     answered[static_cast<std::size_t>(record.index)] = true;
+    // CLOCK_MONOTONIC is one clock for every process: the workers' times compare with ours.
     const auto arrived = Clock::time_point(std::chrono::nanoseconds(record.arrived_ns));
+    const auto sent = arrived - std::chrono::nanoseconds(record.latency_ns);
     switch (record.kind) {
       case RecordKind::ok:
-        tally.answered(Outcome::ok, arrived - std::chrono::nanoseconds(record.latency_ns), arrived);
+        tally.answered(Outcome::ok, sent, arrived);
         break;
       case RecordKind::rejected:
-        tally.answered(Outcome::rejected, arrived, arrived);
+        tally.answered(Outcome::rejected, sent, arrived);
         break;
       case RecordKind::failed_io:
         tally.fail(describe(record.failure));

@@ -1,5 +1,7 @@
 // Registers io/http_fanout's models with the harness (workloads/registry.cpp calls this): the
 // fan-out clients (register_clients.hpp) against the shared /delay server.
+#include <string>
+
 #include "harness/net/server_registry.hpp"
 #include "harness/workload.hpp"
 #include "workloads/io/http_fanout/params.hpp"
@@ -15,7 +17,8 @@ void register_io_http_fanout(harness::Profile profile) {
 }
 
 void register_io_http_fanout_servers() {
-  harness::register_server("io/http_fanout", "corio", workloads::io::http_fanout::serve_delay_api);
+  namespace fanout = workloads::io::http_fanout;
+  harness::register_server(std::string(fanout::kServerWorkload), "corio", fanout::serve_delay_api);
 }
 
 }  // namespace workloads

@@ -53,11 +53,12 @@ std::int64_t raise_descriptor_limit() {
 }
 
 std::uint16_t shared_server_port(const std::string& workload, const std::string& model,
-                                 const ServerParams& params) {
+                                 const ServerParams& params, bool* started) {
   static std::map<std::string, harness::ServerProcess> servers;
   raise_descriptor_limit();
   const std::string key = key_of(workload, model, params);
   auto found = servers.find(key);
+  if (started != nullptr) *started = found == servers.end();
   if (found == servers.end()) {
     found =
         servers.emplace(key, harness::ServerProcess::start_serve(workload, model, params)).first;

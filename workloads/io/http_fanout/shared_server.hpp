@@ -4,10 +4,13 @@
 // server never shares a process (or its CPU accounting, or its RSS) with the client under
 // test.
 //
-//   shared_server_port(workload, model, params)
+//   shared_server_port(workload, model, params, started)
 //       the port of the server registered as (workload, model) with these --param values;
 //       started on the first call for that combination and kept until this process exits,
-//       so that starting it is paid once per process, not once per run
+//       so that starting it is paid once per process, not once per run; *started (when
+//       given) tells whether this call started it. A workload starts its server in its
+//       untimed setup() (harness/workload.hpp) with this same call, so that no timed call
+//       pays for the start
 //   raise_descriptor_limit()
 //       raises RLIMIT_NOFILE's soft limit to the hard one (once) and returns the soft limit;
 //       called before any server starts, so that the servers inherit the raised limit too
@@ -25,7 +28,7 @@ namespace workloads::io::http_fanout {
 using ServerParams = std::vector<std::pair<std::string, std::string>>;
 
 std::uint16_t shared_server_port(const std::string& workload, const std::string& model,
-                                 const ServerParams& params);
+                                 const ServerParams& params, bool* started = nullptr);
 
 std::int64_t raise_descriptor_limit();
 
