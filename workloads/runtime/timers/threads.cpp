@@ -25,15 +25,36 @@
 
 namespace workloads::runtime::timers {
 
+namespace {
+
+// The counts every thread reports into. A thread captures three references, its id and D, as
+// it did before the lateness was measured: its std::thread state (a heap block, part of
+// bytes_per_task) keeps its size.
+struct Tally {
+  std::atomic<std::int64_t> fired{0};
+  std::atomic<std::int64_t> fired_id_sum{0};
+  std::atomic<std::int64_t> last_wake_ns{0};
+
+  void woke(std::int64_t id, std::int64_t woke_ns) noexcept {
+    // Relaxed: join() makes every count visible to the joining thread.
+    fired.fetch_add(1, std::memory_order_relaxed);
+    fired_id_sum.fetch_add(id, std::memory_order_relaxed);
+    std::int64_t latest = last_wake_ns.load(std::memory_order_relaxed);
+    while (latest < woke_ns &&
+           !last_wake_ns.compare_exchange_weak(latest, woke_ns, std::memory_order_relaxed)) {
+    }
+  }
+};
+
+}  // namespace
+
 Result threads(const Params& params) {
   LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
   const std::int64_t rss_before = settled_rss_bytes();
   const std::int64_t start_ns = clock_ns();
 
   std::latch asleep(params.tasks);
-  std::atomic<std::int64_t> fired{0};
-  std::atomic<std::int64_t> fired_id_sum{0};
-  std::atomic<std::int64_t> last_wake_ns{0};
+  Tally tally;
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(params.tasks));
 
@@ -41,19 +62,11 @@ Result threads(const Params& params) {
   try {
     for (std::int64_t id = 0; id < params.tasks; ++id) {
       // Each thread writes only its own lateness slot; join() publishes them all.
-      workers.emplace_back([&asleep, &fired, &fired_id_sum, &last_wake_ns, &lateness, id,
-                            sleep = params.sleep] {
+      workers.emplace_back([&asleep, &tally, &lateness, id, sleep = params.sleep] {
         asleep.count_down();
         lateness.arm(id, sleep);
         std::this_thread::sleep_for(sleep);
-        const std::int64_t woke_ns = lateness.wake(id);
-        // Relaxed: join() below makes every count visible to this thread.
-        fired.fetch_add(1, std::memory_order_relaxed);
-        fired_id_sum.fetch_add(id, std::memory_order_relaxed);
-        std::int64_t latest = last_wake_ns.load(std::memory_order_relaxed);
-        while (latest < woke_ns &&
-               !last_wake_ns.compare_exchange_weak(latest, woke_ns, std::memory_order_relaxed)) {
-        }
+        tally.woke(id, lateness.wake(id));
       });
     }
   } catch (const std::system_error& error) {
@@ -66,14 +79,14 @@ Result threads(const Params& params) {
     asleep.wait();
     result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
     result.asleep_at_sample = params.tasks;
-    result.awake_at_sample = fired.load(std::memory_order_relaxed);
+    result.awake_at_sample = tally.fired.load(std::memory_order_relaxed);
   }
   for (std::thread& worker : workers) worker.join();
 
   result.elapsed =
-      std::chrono::nanoseconds(last_wake_ns.load(std::memory_order_relaxed) - start_ns);
-  result.fired = fired.load(std::memory_order_relaxed);
-  result.fired_id_sum = fired_id_sum.load(std::memory_order_relaxed);
+      std::chrono::nanoseconds(tally.last_wake_ns.load(std::memory_order_relaxed) - start_ns);
+  result.fired = tally.fired.load(std::memory_order_relaxed);
+  result.fired_id_sum = tally.fired_id_sum.load(std::memory_order_relaxed);
   result.lateness_ns = lateness.take();
   return result;
 }
