@@ -8,8 +8,9 @@
 //     however the bytes arrive;
 //   - consumed <= the bytes available, and > 0 for a complete message; 0 on error;
 //   - every view of a complete message lies inside that message's bytes;
-//   - target == path + "?" + query; the body is Content-Length bytes; error codes are the
-//     documented ones, each with a reason;
+//   - origin-form: target == path + "?" + query; the other target forms go with their methods;
+//     the body is Content-Length bytes, or, chunked, its chunks add up to body_size; error
+//     codes are the documented ones, each with a reason;
 //   - a complete message parsed again on its own, from another copy, gives the same result.
 // Default limits and small ones (64-byte head, 8-byte body, 3 headers) are both exercised.
 #include <cstddef>
@@ -59,26 +60,50 @@ void check_headers(const http::HeaderList& headers, std::string_view message, st
 
 // One complete message, checked against the bytes it came from and described by value.
 std::string describe(const http::Request& request, std::string_view message) {
-  for (std::string_view view :
-       {request.method, request.target, request.path, request.query, request.body}) {
+  for (std::string_view view : {request.method, request.target, request.query, request.body,
+                                request.chunked_body, request.authority}) {
     check(inside(view, message), "request view inside its message");
   }
+  // absolute-form with an empty path routes by "/", a static string outside the message.
+  check(inside(request.path, request.target) || request.path == "/", "path inside the target");
+  check(inside(request.query, request.target), "query inside the target");
   check(!request.method.empty() && !request.target.empty(), "method and target not empty");
   check(request.version_minor == 0 || request.version_minor == 1, "version 1.0 or 1.1");
-  if (request.path.size() == request.target.size()) {
-    check(request.query.empty() && request.path == request.target, "target is the path");
+  if (request.target.front() == '/') {
+    if (request.path.size() == request.target.size()) {
+      check(request.query.empty() && request.path == request.target, "target is the path");
+    } else {
+      check(request.target == std::string(request.path).append("?").append(request.query),
+            "target is path?query");
+    }
+  } else if (request.target == "*") {
+    check(request.method == "OPTIONS" && request.path == "*", "asterisk-form is OPTIONS *");
+  } else if (request.method == "CONNECT") {
+    check(request.authority == request.target && request.path.empty(), "authority-form");
   } else {
-    check(request.target == std::string(request.path).append("?").append(request.query),
-          "target is path?query");
+    check(!request.authority.empty() && !request.path.empty() && request.path.front() == '/',
+          "absolute-form has an authority and a path");
   }
   const std::optional<std::string_view> length = request.headers.find("content-length");
-  check(length ? decimal(*length) == request.body.size() : request.body.empty(),
-        "the body is Content-Length bytes");
+  if (request.chunked) {
+    check(!length && request.body.empty(), "a chunked request has no Content-Length body");
+    std::size_t data = 0;
+    http::ChunkReader reader(request.chunked_body);
+    while (std::optional<std::string_view> chunk = reader.next()) {
+      check(!chunk->empty() && inside(*chunk, request.chunked_body), "chunk inside the body");
+      data += chunk->size();
+    }
+    check(data == request.body_size, "chunk data adds up to body_size");
+  } else {
+    check(length ? decimal(*length) == request.body.size() : request.body.empty(),
+          "the body is Content-Length bytes");
+    check(request.body_size == request.body.size(), "body_size is the body's");
+  }
   std::string out;
   out.append(request.method).append(" ").append(request.target).append(" 1.");
   out.append(std::to_string(request.version_minor)).append(request.keep_alive ? " ka\n" : "\n");
   check_headers(request.headers, message, out);
-  out.append(request.body);
+  out.append(request.body).append(request.chunked_body);
   return out;
 }
 

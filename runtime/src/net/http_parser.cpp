@@ -35,10 +35,30 @@ constexpr ByteTable kTokenChar = [] {
   return table;
 }();
 
-// Visible ASCII (0x21..0x7E): the bytes of a request target. URIs are ASCII (RFC 3986).
+// Visible ASCII (0x21..0x7E): the bytes that may appear in a request line's target at all;
+// which of them a target may hold where is checked afterwards (check_request_target).
 constexpr ByteTable kTargetChar = [] {
   ByteTable table{};
   for (std::size_t b = 0x21; b <= 0x7E; ++b) table[b] = true;
+  return table;
+}();
+
+// unreserved and sub-delims (RFC 3986 section 2): a reg-name's bytes besides pct-encoded.
+constexpr ByteTable kRegNameChar = [] {
+  ByteTable table{};
+  for (char c = '0'; c <= '9'; ++c) table[index_of(c)] = true;
+  for (char c = 'a'; c <= 'z'; ++c) table[index_of(c)] = true;
+  for (char c = 'A'; c <= 'Z'; ++c) table[index_of(c)] = true;
+  for (char c : std::string_view("-._~!$&'()*+,;=")) table[index_of(c)] = true;
+  return table;
+}();
+
+// pchar, "/" and "?" (RFC 3986 section 3.3, 3.4): the bytes of an absolute-path and query
+// besides pct-encoded. Not "#" (a fragment is never sent), nor " < > \ ^ ` { | }, which
+// RFC 3986 does not allow anywhere.
+constexpr ByteTable kPathChar = [] {
+  ByteTable table = kRegNameChar;
+  for (char c : std::string_view(":@/?")) table[index_of(c)] = true;
   return table;
 }();
 
@@ -53,6 +73,14 @@ constexpr ByteTable kFieldValueChar = [] {
 }();
 
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr std::size_t hex_value(char c) noexcept {
+  if (is_digit(c)) return static_cast<std::size_t>(c - '0');
+  if (c >= 'a' && c <= 'f') return static_cast<std::size_t>(c - 'a' + 10);
+  return static_cast<std::size_t>(c - 'A' + 10);
+}
 constexpr bool is_space_or_tab(char c) noexcept { return c == ' ' || c == '\t'; }
 constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -131,9 +159,16 @@ Failure scan_head(std::string_view buffered, std::size_t max_head_bytes,
 struct Framing {
   std::optional<std::size_t> content_length;  // saturates at SIZE_MAX
   bool transfer_encoding = false;
+  // The codings of every Transfer-Encoding line, as one list (RFC 9110 section 5.3).
+  int chunked_count = 0;        // how many times "chunked" is listed
+  bool chunked_last = false;    // the last coding listed is "chunked"
+  bool other_coding = false;    // a coding other than chunked is listed
+  bool invalid_coding = false;  // an empty list or a coding that is not a token
   bool connection_close = false;
   bool connection_keep_alive = false;
+  bool expect_continue = false;
   int host_count = 0;
+  bool host_invalid = false;
 };
 
 // 1*DIGIT, saturating at SIZE_MAX (RFC 9110 section 8.6 asks parsers not to overflow).
@@ -147,6 +182,86 @@ std::optional<std::size_t> parse_content_length(std::string_view value) noexcept
     length = length > (kMax - digit) / 10 ? kMax : length * 10 + digit;
   }
   return length;
+}
+
+// Transfer-Encoding = #transfer-coding; transfer-coding = token *( OWS ";" OWS parameter ).
+// Empty list elements are skipped (RFC 9110 section 5.6.1); a line with no coding is invalid.
+void parse_transfer_encoding(std::string_view value, Framing& framing) noexcept {
+  framing.transfer_encoding = true;
+  bool any = false;
+  for (;;) {
+    const std::size_t comma = value.find(',');
+    const std::string_view element = trim_spaces_and_tabs(value.substr(0, comma));
+    if (!element.empty()) {
+      any = true;
+      const std::size_t semicolon = element.find(';');
+      const std::string_view name = trim_spaces_and_tabs(element.substr(0, semicolon));
+      bool token = !name.empty();
+      for (char c : name) token = token && kTokenChar[index_of(c)];
+      if (!token) {
+        framing.invalid_coding = true;
+      } else if (equals_lowercase(name, "chunked")) {
+        // chunked takes no parameters (RFC 9112 section 7.1).
+        if (semicolon != std::string_view::npos) framing.invalid_coding = true;
+        ++framing.chunked_count;
+      } else {
+        framing.other_coding = true;
+      }
+      framing.chunked_last = token && equals_lowercase(name, "chunked");
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  if (!any) framing.invalid_coding = true;
+}
+
+// Host = uri-host [ ":" port ] (RFC 9112 section 3.2, RFC 3986 section 3.2.2): an IP-literal
+// in brackets or a reg-name (which also covers IPv4 addresses), then optional digits. Empty
+// is valid (a target without an authority); userinfo, "/", spaces and the like are not.
+bool is_valid_host(std::string_view value) noexcept {
+  std::size_t pos = 0;
+  if (!value.empty() && value.front() == '[') {
+    const std::size_t close = value.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (char c : value.substr(1, close - 1)) {
+      // IPv6address, IPvFuture ("v" HEXDIG "." ...): hex digits, ':', '.', and reg-name bytes.
+      if (!kRegNameChar[index_of(c)] && c != ':') return false;
+    }
+    pos = close + 1;
+  } else {
+    while (pos < value.size() && value[pos] != ':') {
+      const char c = value[pos];
+      if (c == '%') {
+        if (pos + 2 >= value.size() || !is_hex_digit(value[pos + 1]) ||
+            !is_hex_digit(value[pos + 2])) {
+          return false;
+        }
+        pos += 3;
+        continue;
+      }
+      if (!kRegNameChar[index_of(c)]) return false;
+      ++pos;
+    }
+  }
+  if (pos == value.size()) return true;
+  if (value[pos] != ':') return false;
+  for (char c : value.substr(pos + 1)) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+// Expect = #expectation; only "100-continue" means anything (RFC 9110 section 10.1.1).
+bool lists_100_continue(std::string_view value) noexcept {
+  while (!value.empty()) {
+    const std::size_t comma = value.find(',');
+    if (equals_lowercase(trim_spaces_and_tabs(value.substr(0, comma)), "100-continue")) {
+      return true;
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
 }
 
 void parse_connection(std::string_view value, Framing& framing) noexcept {
@@ -195,11 +310,14 @@ Failure parse_header_lines(std::string_view head, std::size_t pos, std::size_t m
       }
       framing.content_length = length;
     } else if (equals_lowercase(name, "transfer-encoding")) {
-      framing.transfer_encoding = true;
+      parse_transfer_encoding(value, framing);
     } else if (equals_lowercase(name, "connection")) {
       parse_connection(value, framing);
     } else if (equals_lowercase(name, "host")) {
       ++framing.host_count;
+      if (!is_valid_host(value)) framing.host_invalid = true;
+    } else if (equals_lowercase(name, "expect")) {
+      if (lists_100_continue(value)) framing.expect_continue = true;
     }
   }
 }
@@ -213,6 +331,100 @@ bool keep_alive_for(int version_minor, const Framing& framing) noexcept {
 bool is_http_version(std::string_view text) noexcept {
   return text.size() == 8 && text.substr(0, 5) == "HTTP/" && is_digit(text[5]) && text[6] == '.' &&
          is_digit(text[7]);
+}
+
+// Bytes of a path and query (RFC 3986): kPathChar, or "%" followed by two hex digits.
+bool is_path_and_query(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (kPathChar[index_of(c)]) continue;
+    if (c != '%' || i + 2 >= text.size() || !is_hex_digit(text[i + 1]) ||
+        !is_hex_digit(text[i + 2])) {
+      return false;
+    }
+    i += 2;
+  }
+  return true;
+}
+
+// origin-form: absolute-path [ "?" query ].
+bool is_origin_form(std::string_view target) noexcept {
+  return !target.empty() && target.front() == '/' && is_path_and_query(target);
+}
+
+// Splits an origin-form target (or absolute-form's path and query) at the first '?'.
+void split_path_and_query(std::string_view path_and_query, Request& request) noexcept {
+  const std::size_t question = path_and_query.find('?');
+  request.path = path_and_query.substr(0, question);
+  request.query =
+      question == std::string_view::npos ? std::string_view{} : path_and_query.substr(question + 1);
+}
+
+// The request-target's four forms (RFC 9112 section 3.2), each with the method it goes with.
+Failure parse_request_target(Request& request) noexcept {
+  const std::string_view target = request.target;
+  request.authority = {};
+  const bool connect = request.method == "CONNECT";
+  if (target.front() == '/') {
+    if (connect) return {400, "CONNECT without an authority-form target"};
+    if (!is_origin_form(target)) return {400, "invalid request target"};
+    split_path_and_query(target, request);
+    return {};
+  }
+  if (target == "*") {
+    if (request.method != "OPTIONS") return {400, "asterisk-form target without OPTIONS"};
+    request.path = target;
+    request.query = {};
+    return {};
+  }
+  if (connect) {
+    // authority-form: uri-host ":" port, the port required (RFC 9112 section 3.2.3).
+    const std::size_t colon = target.rfind(':');
+    if (colon == std::string_view::npos || colon + 1 == target.size() || colon == 0 ||
+        target.front() == ':' || !is_valid_host(target) ||
+        (target.front() == '[' && target[colon - 1] != ']')) {
+      return {400, "invalid authority-form target"};
+    }
+    request.authority = target;
+    request.path = {};
+    request.query = {};
+    return {};
+  }
+  // absolute-form: only the schemes a server of http URIs serves (RFC 9110 section 4.2).
+  std::size_t authority_start = 0;
+  if (target.size() > 7 && equals_lowercase(target.substr(0, 7), "http://")) {
+    authority_start = 7;
+  } else if (target.size() > 8 && equals_lowercase(target.substr(0, 8), "https://")) {
+    authority_start = 8;
+  } else {
+    return {400, "invalid request target"};
+  }
+  std::size_t authority_end = authority_start;
+  while (authority_end < target.size() && target[authority_end] != '/' &&
+         target[authority_end] != '?') {
+    ++authority_end;
+  }
+  const std::string_view authority =
+      target.substr(authority_start, authority_end - authority_start);
+  // An http URI with an empty host is invalid (RFC 9110 section 4.2.1); userinfo ("user@")
+  // is a phishing vector recipients should reject (section 4.2.4).
+  if (authority.empty() || authority.front() == ':' || !is_valid_host(authority)) {
+    return {400, "invalid authority in an absolute-form target"};
+  }
+  const std::string_view rest = target.substr(authority_end);
+  if (rest.empty()) {
+    request.path = "/";  // an empty path is "/" (RFC 9112 section 3.2.1): a static string
+    request.query = {};
+  } else if (rest.front() == '?') {
+    if (!is_path_and_query(rest)) return {400, "invalid request target"};
+    request.path = "/";
+    request.query = rest.substr(1);
+  } else {
+    if (!is_origin_form(rest)) return {400, "invalid request target"};
+    split_path_and_query(rest, request);
+  }
+  request.authority = authority;
+  return {};
 }
 
 // method SP request-target SP HTTP-version, with exactly one SP between the three.
@@ -238,12 +450,7 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
     return {505, "HTTP version other than 1.0 and 1.1"};
   }
   request.version_minor = version[7] - '0';
-
-  const std::size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  request.query =
-      question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
-  return {};
+  return parse_request_target(request);
 }
 
 // Parses the complete head found by scan_head and sets scan.body_size.
@@ -264,19 +471,189 @@ Failure parse_request_head(std::string_view buffered, const Limits& limits, deta
   if (framing.transfer_encoding) {
     if (framing.content_length) return {400, "both Transfer-Encoding and Content-Length"};
     if (request.version_minor == 0) return {400, "Transfer-Encoding in an HTTP/1.0 request"};
-    return {501, "Transfer-Encoding (chunked request bodies) is not supported"};
+    if (framing.invalid_coding) return {400, "invalid Transfer-Encoding"};
+    if (!framing.chunked_last) return {400, "chunked is not the final transfer coding"};
+    if (framing.chunked_count > 1) return {400, "chunked applied more than once"};
+    if (framing.other_coding) return {501, "transfer coding other than chunked"};
   }
   if (framing.host_count > 1) return {400, "more than one Host header"};
   if (framing.host_count == 0 && request.version_minor == 1) {
     return {400, "HTTP/1.1 request without a Host header"};  // RFC 9112 section 3.2
   }
+  if (framing.host_invalid) return {400, "invalid Host header"};
   const std::size_t length = framing.content_length.value_or(0);
   if (length > limits.max_body_bytes ||
       length > std::numeric_limits<std::size_t>::max() - scan.head_end) {
     return {413, "Content-Length above the body limit"};
   }
-  scan.body_size = length;
+  scan.chunked = framing.transfer_encoding;
+  if (!scan.chunked) scan.body_size = length;
+  request.chunked = scan.chunked;
+  request.chunked_body = {};
+  request.body_size = length;
   request.keep_alive = keep_alive_for(request.version_minor, framing);
+  request.expect_continue =
+      framing.expect_continue && request.version_minor == 1 && (scan.chunked || length > 0);
+  return {};
+}
+
+// The chunked body's scan (RFC 9112 section 7.1), one byte at a time so that it can stop and
+// resume anywhere, in the states below; chunk data is skipped in one step.
+//   chunked-body = *chunk last-chunk trailer-section CRLF
+//   chunk        = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+//   chunk-ext    = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+// Extensions are checked byte by byte (tokens, "=", ";", whitespace, quoted strings), not
+// by their full grammar: they are ignored, and what matters for smuggling is that they
+// cannot hide a CR or LF. Trailer lines are field lines, checked like header lines.
+enum ChunkState : std::uint8_t {
+  kSizeFirst,         // the first hex digit of a chunk size
+  kSize,              // more hex digits, or what follows them
+  kSizeSpace,         // whitespace after the size: more of it or ';' must follow
+  kExtension,         // in a chunk extension
+  kExtensionQuoted,   // in a quoted-string of a chunk extension
+  kExtensionEscaped,  // after a backslash in a quoted-string
+  kSizeLf,            // the LF ending a chunk-size line
+  kData,              // chunk data: chunk_size bytes left
+  kDataCr,            // the CR after chunk data
+  kDataLf,            // the LF after chunk data
+  kTrailerStart,      // the start of a trailer line or of the final CRLF
+  kTrailerName,       // a trailer field name
+  kTrailerValue,      // a trailer field value
+  kTrailerLf,         // the LF ending a trailer line
+  kFinalLf,           // the LF ending the chunked body
+  kDone,
+};
+
+// Advances scan.chunk_pos over buffered[chunk_pos, most); sets kDone at the body's end.
+Failure scan_chunked_body(std::string_view buffered, const Limits& limits,
+                          detail::HeadScan& scan) noexcept {
+  // A request must fit a receive buffer of max_head_bytes + max_body_bytes (see the header).
+  const std::size_t most =
+      limits.max_head_bytes > std::numeric_limits<std::size_t>::max() - limits.max_body_bytes
+          ? std::numeric_limits<std::size_t>::max()
+          : limits.max_head_bytes + limits.max_body_bytes;
+  const std::size_t end = std::min(buffered.size(), most);
+  std::size_t pos = scan.chunk_pos;
+  auto state = static_cast<ChunkState>(scan.chunk_state);
+  while (pos < end && state != kDone) {
+    if (state == kData) {
+      const std::size_t take = std::min(scan.chunk_size, end - pos);
+      pos += take;
+      scan.chunk_size -= take;
+      if (scan.chunk_size == 0) state = kDataCr;
+      continue;
+    }
+    const char c = buffered[pos++];
+    switch (state) {
+      case kSizeFirst:
+        if (!is_hex_digit(c)) return {400, "invalid chunk size"};
+        scan.chunk_size = hex_value(c);
+        state = kSize;
+        break;
+      case kSize:
+        if (is_hex_digit(c)) {
+          // 16 hex digits fill 64 bits; nginx answers 400 to a size that overflows.
+          if (scan.chunk_size > (std::numeric_limits<std::size_t>::max() >> 4)) {
+            return {400, "chunk size overflow"};
+          }
+          scan.chunk_size = scan.chunk_size * 16 + hex_value(c);
+        } else if (c == ';') {
+          state = kExtension;
+        } else if (is_space_or_tab(c)) {
+          state = kSizeSpace;
+        } else if (c == '\r') {
+          state = kSizeLf;
+        } else {
+          return {400, "invalid character in a chunk size"};
+        }
+        break;
+      case kSizeSpace:
+        if (c == ';') {
+          state = kExtension;
+        } else if (!is_space_or_tab(c)) {
+          return {400, "whitespace after a chunk size without an extension"};
+        }
+        break;
+      case kExtension:
+        if (c == '\r') {
+          state = kSizeLf;
+        } else if (c == '"') {
+          state = kExtensionQuoted;
+        } else if (!kTokenChar[index_of(c)] && c != ';' && c != '=' && !is_space_or_tab(c)) {
+          return {400, "invalid character in a chunk extension"};
+        }
+        break;
+      case kExtensionQuoted:
+        if (c == '"') {
+          state = kExtension;
+        } else if (c == '\\') {
+          state = kExtensionEscaped;
+        } else if (!kFieldValueChar[index_of(c)]) {
+          return {400, "invalid character in a chunk extension"};
+        }
+        break;
+      case kExtensionEscaped:
+        if (!kFieldValueChar[index_of(c)]) return {400, "invalid character in a chunk extension"};
+        state = kExtensionQuoted;
+        break;
+      case kSizeLf:
+        if (c != '\n') return {400, "chunk-size line without CRLF"};
+        if (scan.chunk_size > limits.max_body_bytes - scan.body_size) {
+          return {413, "chunked body above the body limit"};
+        }
+        scan.body_size += scan.chunk_size;
+        state = scan.chunk_size == 0 ? kTrailerStart : kData;
+        break;
+      case kDataCr:
+        if (c != '\r') return {400, "chunk data longer than its size"};
+        state = kDataLf;
+        break;
+      case kDataLf:
+        if (c != '\n') return {400, "chunk data without CRLF after it"};
+        state = kSizeFirst;
+        break;
+      case kTrailerStart:
+        if (c == '\r') {
+          state = kFinalLf;
+        } else if (kTokenChar[index_of(c)]) {
+          state = kTrailerName;
+        } else {
+          return {400, "invalid trailer field"};  // obs-fold, bare LF, a space, ...
+        }
+        break;
+      case kTrailerName:
+        if (c == ':') {
+          state = kTrailerValue;
+        } else if (!kTokenChar[index_of(c)]) {
+          return {400, "invalid trailer field"};
+        }
+        break;
+      case kTrailerValue:
+        if (c == '\r') {
+          state = kTrailerLf;
+        } else if (!kFieldValueChar[index_of(c)]) {
+          return {400, "invalid character in a trailer field"};
+        }
+        break;
+      case kTrailerLf:
+        if (c != '\n') return {400, "trailer line without CRLF"};
+        state = kTrailerStart;
+        break;
+      case kFinalLf:
+        if (c != '\n') return {400, "chunked body without its final CRLF"};
+        state = kDone;
+        break;
+      case kData:
+      case kDone:
+        break;
+    }
+  }
+  scan.chunk_pos = pos;
+  scan.chunk_state = state;
+  // `most` bytes buffered and the body not ended: the request cannot fit.
+  if (state != kDone && buffered.size() >= most) {
+    return {413, "chunked request with its framing above the head and body limits"};
+  }
   return {};
 }
 
@@ -383,7 +760,7 @@ void RequestParser::reset() noexcept {
 ParseResult RequestParser::parse(std::string_view buffered) noexcept {
   if (error_.status == ParseStatus::error) return error_;
   // A shorter buffer than last time breaks the contract; start over rather than read past it.
-  if (buffered.size() < scan_.scanned) scan_ = {};
+  if (buffered.size() < scan_.scanned || buffered.size() < scan_.chunk_pos) scan_ = {};
   bool head_parsed_now = false;
   if (scan_.head_end == 0) {
     if (Failure failure = scan_head(buffered, limits_.max_head_bytes, scan_)) {
@@ -394,16 +771,45 @@ ParseResult RequestParser::parse(std::string_view buffered) noexcept {
       return error_ = error_result(failure);
     }
     head_parsed_now = true;
+    scan_.chunk_pos = scan_.head_end;
+    scan_.chunk_state = kSizeFirst;
   }
-  const std::size_t total = scan_.head_end + scan_.body_size;
+  std::size_t total = scan_.head_end + scan_.body_size;
+  if (scan_.chunked) {
+    if (Failure failure = scan_chunked_body(buffered, limits_, scan_)) {
+      return error_ = error_result(failure);
+    }
+    if (scan_.chunk_state != kDone) return {};
+    total = scan_.chunk_pos;
+  }
   if (buffered.size() < total) return {};
   // The head arrived in an earlier call and the buffer may have moved since: the same bytes
   // parse the same way, and the views now point into this buffer.
   if (!head_parsed_now) (void)parse_request_head(buffered, limits_, scan_, request_);
-  request_.body = buffered.substr(scan_.head_end, scan_.body_size);
+  if (scan_.chunked) {
+    request_.chunked_body = buffered.substr(scan_.head_end, total - scan_.head_end);
+    request_.body_size = scan_.body_size;
+  } else {
+    request_.body = buffered.substr(scan_.head_end, scan_.body_size);
+  }
   scan_ = {};
   return {
       .status = ParseStatus::complete, .consumed = total, .error_status = 0, .error_reason = {}};
+}
+
+std::optional<std::string_view> ChunkReader::next() noexcept {
+  // The body was validated: hex digits, anything up to CRLF, data, CRLF; size 0 ends it.
+  std::size_t size = 0;
+  std::size_t pos = 0;
+  while (pos < rest_.size() && is_hex_digit(rest_[pos])) size = size * 16 + hex_value(rest_[pos++]);
+  if (size == 0) {
+    rest_ = {};
+    return std::nullopt;
+  }
+  const std::size_t data = rest_.find('\n', pos) + 1;
+  const std::string_view chunk = rest_.substr(data, size);
+  rest_.remove_prefix(std::min(rest_.size(), data + size + 2));
+  return chunk;
 }
 
 ResponseParser::ResponseParser(Limits limits) noexcept : limits_(limits) {}

@@ -100,15 +100,22 @@ constexpr std::size_t kHeadOverhead = 160;
 
 // Appends one reply, or returns false when the buffer lacks room (nothing is then appended).
 bool append_reply(SendBuffer& out, int status, std::string_view content_type, std::string_view body,
-                  bool keep_alive, bool http10, bool head_only) {
-  std::array<char, 128> extra{};
+                  bool keep_alive, bool http10, bool head_only, std::string_view allow = {}) {
+  // Server and Date (53 bytes), "Connection: keep-alive" (24), "Allow: " and CRLF (9) and an
+  // allow list of at most 64 bytes (Reply::allow's contract).
+  std::array<char, 160> extra{};
   const std::string_view common = common_headers();
   std::size_t extra_size = common.size();
   std::memcpy(extra.data(), common.data(), common.size());
-  if (keep_alive && http10) {
-    constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
-    std::memcpy(extra.data() + extra_size, kKeepAlive.data(), kKeepAlive.size());
-    extra_size += kKeepAlive.size();
+  const auto add = [&extra, &extra_size](std::string_view text) {
+    std::memcpy(extra.data() + extra_size, text.data(), text.size());
+    extra_size += text.size();
+  };
+  if (keep_alive && http10) add("Connection: keep-alive\r\n");
+  if (!allow.empty() && allow.size() <= 64) {
+    add("Allow: ");
+    add(allow);
+    add("\r\n");
   }
   const std::size_t body_size = head_only ? 0 : body.size();
   if (out.free_bytes() < kHeadOverhead + content_type.size() + extra_size + body_size) {
@@ -119,16 +126,44 @@ bool append_reply(SendBuffer& out, int status, std::string_view content_type, st
                           std::string_view(extra.data(), extra_size));
   if (head == 0) return false;
   out.commit(head);
-  std::memcpy(out.tail().data(), body.data(), body_size);
+  // memcpy from a null data() (an empty body) is undefined even for 0 bytes.
+  if (body_size > 0) std::memcpy(out.tail().data(), body.data(), body_size);
   out.commit(body_size);
   return true;
 }
 
 std::size_t reply_bound(std::string_view content_type, std::string_view body) noexcept {
-  return kHeadOverhead + 128 + content_type.size() + body.size();
+  return kHeadOverhead + 160 + content_type.size() + body.size();
 }
 
 bool is_head(const Request& request) noexcept { return request.method == "HEAD"; }
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The routes builtin_routes serves, with the methods each allows: the only place that says so,
+// and where a 405's Allow line comes from. Every route allows the same methods today, which is
+// also what OPTIONS * answers.
+struct Route {
+  std::string_view path;
+  std::string_view allow;  // for the Allow line
+  bool (*allows)(std::string_view method) noexcept;
+};
+constexpr std::string_view kGetHead = "GET, HEAD";
+constexpr bool get_or_head(std::string_view method) noexcept {
+  return method == "GET" || method == "HEAD";
+}
+constexpr std::array<Route, 2> kRoutes = {{
+    {.path = "/plaintext", .allow = kGetHead, .allows = &get_or_head},
+    {.path = "/delay", .allow = kGetHead, .allows = &get_or_head},
+}};
+
+// RFC 9110 section 9's methods and PATCH (RFC 5789): a server knows them, so a resource that
+// does not allow one answers 405; any other method is 501 (section 9.1).
+bool is_known_method(std::string_view method) noexcept {
+  constexpr std::array<std::string_view, 9> kKnown = {
+      "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  return std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end();
+}
 
 Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler handler,
                               ServerOptions options) {
@@ -138,27 +173,36 @@ Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler h
 }  // namespace
 
 Reply builtin_routes(const Request& request) noexcept {
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  if (get && request.path == "/plaintext") return {.body = kHelloWorld};
-  if (get && request.path == "/delay") {
-    const auto value = find_query_param(request.query, "ms");
-    std::uint64_t ms = 0;
-    bool valid = value.has_value() && !value->empty() && value->size() <= 7;
-    if (valid) {
-      for (const char c : *value) {
-        if (c < '0' || c > '9') {
-          valid = false;
-          break;
-        }
-        ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-    }
-    if (!valid || ms > kMaxDelayMs) {
-      return {.status = 400, .body = "Bad Request: /delay needs ms=N, 0 <= N <= 3600000"};
-    }
-    return {.body = "OK", .delay = std::chrono::milliseconds(static_cast<std::int64_t>(ms))};
+  // CONNECT asks for a tunnel, which this server does not make (nginx answers it 405).
+  if (!is_known_method(request.method) || request.method == "CONNECT") {
+    return {.status = 501, .body = "Not Implemented"};
   }
-  return {.status = 404, .body = "Not Found"};
+  if (request.path == "*") {  // asterisk-form: the parser lets it through with OPTIONS only
+    return {.status = 200, .body = {}, .allow = kGetHead};
+  }
+  const auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
+                                  [&request](const Route& r) { return r.path == request.path; });
+  if (route == kRoutes.end()) return {.status = 404, .body = "Not Found"};
+  if (!route->allows(request.method)) {
+    return {.status = 405, .body = "Method Not Allowed", .allow = route->allow};
+  }
+  if (route->path == "/plaintext") return {.body = kHelloWorld};
+  const auto value = find_query_param(request.query, "ms");
+  std::uint64_t ms = 0;
+  bool valid = value.has_value() && !value->empty() && value->size() <= 7;
+  if (valid) {
+    for (const char c : *value) {
+      if (c < '0' || c > '9') {
+        valid = false;
+        break;
+      }
+      ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+  }
+  if (!valid || ms > kMaxDelayMs) {
+    return {.status = 400, .body = "Bad Request: /delay needs ms=N, 0 <= N <= 3600000"};
+  }
+  return {.body = "OK", .delay = std::chrono::milliseconds(static_cast<std::int64_t>(ms))};
 }
 
 Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options) {
@@ -168,11 +212,46 @@ Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions opt
                      options.limits.max_head_bytes + options.limits.max_body_bytes);
     SendBuffer out(options.send_bytes);
     bool close_after = false;
+    // The current request's "Expect: 100-continue" is answered (it is asked once per request).
+    bool expectation_answered = false;
     while (!close_after) {
       // Answer every complete request already buffered (a pipelined burst), in order.
       for (;;) {
         const ParseResult result = parser.parse(in.unconsumed());
-        if (result.status == ParseStatus::need_more) break;
+        if (result.status == ParseStatus::need_more) {
+          // The head of a request whose body is still to come: pending_head() is fresh only
+          // now, right after the parse() that parsed the head.
+          const Request* head = parser.pending_head();
+          if (head != nullptr && head->expect_continue && !expectation_answered) {
+            expectation_answered = true;
+            const Reply early = handler(*head);
+            if (early.status >= 400) {
+              // A final status without reading the body: the body's bytes would follow
+              // unframed, so the connection closes after it (RFC 9110 section 10.1.1).
+              if (!append_reply(out, early.status, early.content_type, early.body, false, false,
+                                is_head(*head), early.allow)) {
+                if (!out.empty()) {
+                  co_await stream.write_all(out.pending());
+                  out.clear();
+                }
+                out.reserve_total(reply_bound(early.content_type, early.body));
+                append_reply(out, early.status, early.content_type, early.body, false, false,
+                             is_head(*head), early.allow);
+              }
+              close_after = true;
+            } else if (out.free_bytes() >= kContinue.size()) {
+              std::memcpy(out.tail().data(), kContinue.data(), kContinue.size());
+              out.commit(kContinue.size());
+            } else {
+              co_await stream.write_all(out.pending());
+              out.clear();
+              std::memcpy(out.tail().data(), kContinue.data(), kContinue.size());
+              out.commit(kContinue.size());
+            }
+          }
+          break;
+        }
+        expectation_answered = false;
         if (result.status == ParseStatus::error) {
           const std::string_view reason = status_text(result.error_status);
           if (!append_reply(out, result.error_status, "text/plain", reason, false, false, false)) {
@@ -196,14 +275,14 @@ Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions opt
         const bool keep_alive = request.keep_alive;
         const bool http10 = request.version_minor == 0;
         if (!append_reply(out, reply.status, reply.content_type, reply.body, keep_alive, http10,
-                          is_head(request))) {
+                          is_head(request), reply.allow)) {
           if (!out.empty()) {
             co_await stream.write_all(out.pending());
             out.clear();
           }
           out.reserve_total(reply_bound(reply.content_type, reply.body));
           append_reply(out, reply.status, reply.content_type, reply.body, keep_alive, http10,
-                       is_head(request));
+                       is_head(request), reply.allow);
         }
         in.consume(result.consumed);
         if (!keep_alive) {

@@ -14,23 +14,37 @@
 // What is accepted (RFC 9112, with llhttp's strictness wherever lenience allows request
 // smuggling); anything else is an error and the connection should be closed after answering:
 //   400  a malformed request line or header line; a method that is not a token; a request
-//        target with a control, space or non-ASCII byte; a bare LF or CR; NUL or another
-//        control byte in a header value; whitespace before a header's colon; obs-fold (a line
-//        starting with SP or HTAB); Content-Length that is not 1*DIGIT or repeated with a
-//        different value; Transfer-Encoding together with Content-Length, or in HTTP/1.0; an
-//        HTTP/1.1 request without exactly one Host (HTTP/1.0: at most one).
-//   413  Content-Length above Limits::max_body_bytes (default 1 MiB).
+//        target that is not origin-form ("/path?query" of RFC 3986 characters, "%" followed
+//        by two hex digits, no "#"), absolute-form ("http://host[:port]/path", scheme http or
+//        https, no userinfo), asterisk-form ("*", OPTIONS only) or authority-form
+//        ("host:port", CONNECT only, and CONNECT takes no other form); a bare LF or CR; NUL or
+//        another control byte in a header value; whitespace before a header's colon; obs-fold
+//        (a line starting with SP or HTAB); Content-Length that is not 1*DIGIT or repeated
+//        with a different value; Transfer-Encoding together with Content-Length, in HTTP/1.0,
+//        without "chunked" as its final coding (RFC 9112 section 6.3: the length cannot be
+//        known), with "chunked" twice, or empty; an HTTP/1.1 request without exactly one Host
+//        (HTTP/1.0: at most one); a Host value that is not uri-host [":" port] (RFC 3986);
+//        a malformed chunked body: a chunk size that is not 1*HEXDIG or overflows 64 bits,
+//        an invalid chunk extension, chunk data longer than its size, a malformed trailer
+//        field, a bare LF or CR anywhere in the framing.
+//   413  Content-Length, or the chunk sizes of a chunked body added up, above
+//        Limits::max_body_bytes (default 1 MiB); reported at the chunk-size line that goes
+//        over, before its data arrives. Also a chunked request whose head, chunk framing
+//        (sizes, extensions, CRLFs, trailers) and data together exceed max_head_bytes +
+//        max_body_bytes, so that a server's receive buffer of that size always holds it.
 //   414  a request line that does not end within Limits::max_head_bytes.
 //   431  request line and header lines (up to the blank line) above Limits::max_head_bytes
-//        (default 8 KiB), or more than Limits::max_headers fields (default and capacity 64).
-//   501  any Transfer-Encoding: chunked request bodies are not supported. Load generators
-//        send bodies with Content-Length, and a chunked body cannot be handed out as one
-//        view without copying it.
+//        (default 8 KiB), or more than Limits::max_headers fields (default and capacity 128;
+//        nginx accepts at least 100, and so must we).
+//   501  Transfer-Encoding with a coding other than chunked before the final chunked
+//        ("gzip, chunked"): the coding is understood as a list, but not implemented.
 //   505  a well-formed version other than HTTP/1.0 and HTTP/1.1 (HTTP/1.2 too, which RFC 9110
 //        would read as 1.1: no client sends it, and strict is safer).
 // Identical repeated Content-Length lines are accepted (RFC 9110 section 8.6); a list such as
 // "5, 5" is not. Empty lines before a request line are skipped (RFC 9112 section 2.2).
-// A request without Content-Length has no body.
+// A request without Content-Length or Transfer-Encoding has no body. Which methods exist and
+// which targets a server serves (404, 405, 501 for an unknown method) is the server's
+// business, not the parser's: any token method is parsed.
 
 #include <array>
 #include <cstddef>
@@ -43,7 +57,7 @@
 namespace corio::net::http {
 
 // Header fields a message can carry; a Limits::max_headers above this is clamped to it.
-inline constexpr std::size_t kMaxHeaders = 64;
+inline constexpr std::size_t kMaxHeaders = 128;
 // Bytes of an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", as write_http_date writes it.
 inline constexpr std::size_t kHttpDateSize = 29;
 
@@ -51,7 +65,8 @@ struct Limits {
   // The request line, header lines and the blank line that ends them, plus any empty lines
   // skipped before the request line. Above it: 431, or 414 while the request line is unended.
   std::size_t max_head_bytes = std::size_t{8} * 1024;
-  // Largest Content-Length accepted; a larger one is answered 413 before the body arrives.
+  // Largest body accepted (Content-Length, or the sum of a chunked body's chunk sizes); a
+  // larger one is answered 413 before its data arrives.
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   // Most header fields; one more is 431.
   std::size_t max_headers = kMaxHeaders;
@@ -110,15 +125,49 @@ class HeaderList {
 // One request as RequestParser found it. Every view points into the buffer given to parse().
 struct Request {
   std::string_view method;  // any token, case-sensitive: "GET", "POST", ...
-  std::string_view target;  // as sent: "/delay?ms=5"
-  std::string_view path;    // target before the first '?': "/delay"
-  std::string_view query;   // target after the first '?', without it: "ms=5"; else empty
-  int version_minor = 1;    // HTTP/1.<version_minor>: 0 or 1
+  std::string_view target;  // as sent: "/delay?ms=5", "http://h/delay?ms=5", "*", "h:443"
+  // The path to route by: origin-form's target before the first '?' ("/delay"); for
+  // absolute-form the part after the authority ("/" when that is empty: a static string, not
+  // in the buffer); "*" for asterisk-form; empty for authority-form (CONNECT).
+  std::string_view path;
+  std::string_view query;  // target after the first '?', without it: "ms=5"; else empty
+  int version_minor = 1;   // HTTP/1.<version_minor>: 0 or 1
   HeaderList headers;
-  std::string_view body;  // Content-Length bytes; empty without Content-Length
+  std::string_view body;  // Content-Length bytes; empty without Content-Length and if chunked
   // HTTP/1.1: true unless a Connection header lists "close". HTTP/1.0: true only when a
   // Connection header lists "keep-alive" and none lists "close".
   bool keep_alive = true;
+  // Transfer-Encoding: chunked. The body's data is then not one run of bytes: chunked_body
+  // is the whole encoded body as received (chunk-size lines, data, last chunk, trailer
+  // fields, final CRLF), already validated; ChunkReader walks its data without copying.
+  // Trailer fields are validated and not otherwise used (RFC 9110 section 6.5.1 allows it).
+  bool chunked = false;
+  std::string_view chunked_body;
+  // The body's data bytes: Content-Length, or the chunk sizes added up.
+  std::size_t body_size = 0;
+  // absolute-form's authority ("example.com:8080"; RFC 9112 section 3.2.2 makes it, not the
+  // Host header, the target's host) or authority-form's whole target; else empty.
+  std::string_view authority;
+  // "Expect: 100-continue" on an HTTP/1.1 request with a body to come: the client may wait
+  // for "100 Continue" (or a final status) before sending it. RequestParser::pending_head()
+  // shows the head while the body is awaited. HTTP/1.0 expectations are ignored (RFC 9110
+  // section 10.1.1); so are expectations other than 100-continue, as nginx does.
+  bool expect_continue = false;
+};
+
+// Walks the data of a chunked body that RequestParser accepted (Request::chunked_body), one
+// chunk at a time, without copying:
+//   http::ChunkReader reader(request.chunked_body);
+//   while (std::optional<std::string_view> data = reader.next()) consume(*data);
+// Cost: each framing byte is read once more; data bytes are not read.
+class ChunkReader {
+ public:
+  explicit ChunkReader(std::string_view chunked_body) noexcept : rest_(chunked_body) {}
+  // The next chunk's data (never empty), or nullopt after the last chunk.
+  std::optional<std::string_view> next() noexcept;
+
+ private:
+  std::string_view rest_;
 };
 
 namespace detail {
@@ -131,6 +180,12 @@ struct HeadScan {
   std::size_t first_line_end = 0;  // one past the start line's LF; 0 while not seen
   std::size_t head_end = 0;        // one past the blank line's LF; 0 while not seen
   std::size_t body_size = 0;       // Content-Length, known once head_end is set
+  // Transfer-Encoding: chunked, known once head_end is set; then the chunked-body scan below
+  // resumes at chunk_pos, and body_size counts the data bytes seen so far.
+  bool chunked = false;
+  std::uint8_t chunk_state = 0;  // the state of the chunked-body scan (http_parser.cpp)
+  std::size_t chunk_pos = 0;     // next byte of the chunked body to examine
+  std::size_t chunk_size = 0;    // the chunk size being read, then its data bytes left
 };
 }  // namespace detail
 
@@ -149,15 +204,18 @@ struct HeadScan {
 // keeps offsets, not pointers). After `complete` the next call starts the next request.
 // Errors are reported once the whole head has arrived, except a bare LF (as soon as it is
 // seen) and a head over Limits::max_head_bytes (as soon as that many bytes are buffered);
+// errors of a chunked body are reported at the byte that makes them certain (a size over the
+// limit at the end of its chunk-size line, before its data);
 // bytes without any LF, such as a TLS ClientHello, wait for the limit, so servers pair the
 // parser with a read timeout. Errors are sticky until reset(). Feeding a message whole or in
 // any number of pieces gives the same result.
 // Thread safety: none; one connection's task uses it. It may move between threads between
 //   calls.
-// Cost:     no allocation, ever: the parser is 2.2 KiB inline, mostly 64 header views.
+// Cost:     no allocation, ever: the parser is 4.2 KiB inline, mostly 128 header views.
 //   Each head byte is examined twice, once to find the blank line and once to parse; a
 //   third time when the body arrives in a later call than the head. Bytes of a partial head
-//   are never searched again.
+//   are never searched again. Chunk framing bytes are examined once, one at a time; chunk
+//   data is skipped, not read.
 // Example:  runtime/tests/http_parser_test.cpp
 class RequestParser {
  public:
@@ -167,6 +225,14 @@ class RequestParser {
   // The request of the last `complete` result. Valid until the next parse() or reset(), and
   // only while the buffer still holds its bytes at the same place.
   [[nodiscard]] const Request& request() const noexcept { return request_; }
+  // After a need_more: the request whose head is parsed while its body is still arriving
+  // (method, target, headers, expect_continue; body and chunked_body empty), else nullptr.
+  // A server reads it to answer "Expect: 100-continue" before the body. Its views point into
+  // the buffer of the parse() call that parsed the head: read it right after the first
+  // need_more that shows it, before the buffer moves.
+  [[nodiscard]] const Request* pending_head() const noexcept {
+    return scan_.head_end != 0 ? &request_ : nullptr;
+  }
   // Forgets a partial request or a sticky error; the next parse() starts a new request.
   void reset() noexcept;
   [[nodiscard]] const Limits& limits() const noexcept { return limits_; }

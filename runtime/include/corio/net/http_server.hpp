@@ -3,7 +3,7 @@
 //
 //   corio::net::http::Reply              what a handler answers: status, type, body, delay
 //   corio::net::http::Handler            Reply (*)(const Request&): a plain function, no state
-//   corio::net::http::builtin_routes     GET /plaintext, GET /delay?ms=N, else 404
+//   corio::net::http::builtin_routes     GET /plaintext, GET /delay?ms=N, 404, 405, 501
 //   corio::net::http::ServerOptions      parser limits, initial buffer sizes
 //   corio::net::http::serve_connection   serves one connection until it closes
 //   corio::net::http::serve              accepts on a listener, one task per connection
@@ -12,8 +12,13 @@
 // answered in order, and the answers of one burst go out in one write; only then is the socket
 // read again. "Connection: close" (or an HTTP/1.0 request without keep-alive) is answered and
 // the connection closed. Malformed or oversized input is answered with the parser's status
-// (400, 413, 414, 431, 501, 505) and "Connection: close", then the connection closes; an
-// error on one connection (a peer reset, a malformed request) ends that connection only.
+// (400, 413, 414, 431, 501, 505) and "Connection: close", then the connection closes, and
+// nothing after the malformed request is answered; an error on one connection (a peer reset,
+// a malformed request) ends that connection only. Request bodies come with Content-Length or
+// chunked (RequestParser validates and frames both). "Expect: 100-continue" with a body to
+// come: the handler is asked about the head alone; a final status of 400 or more is sent at
+// once, with "Connection: close" and without reading the body (RFC 9110 section 10.1.1),
+// otherwise "HTTP/1.1 100 Continue" is sent before the body is read.
 //
 // Starts:   lazily, like every Task; serve() accepts until cancelled.
 // Resumes:  on the loop thread.
@@ -50,16 +55,29 @@ struct Reply {
   std::string_view body;
   // Waited (corio::sleep) before the reply is sent; replies buffered before it are sent first.
   std::chrono::milliseconds delay{0};
+  // Sent as an "Allow: <allow>" line when not empty: the methods of the target's resource,
+  // which a 405 must carry (RFC 9110 section 15.5.6). A static string of at most 64 bytes.
+  std::string_view allow;
 };
 
 // A plain function: a handler keeps no per-connection state, and calling it allocates nothing.
+// It is called once per request, and once more on the head alone (Request::body and
+// chunked_body empty) when the request carries "Expect: 100-continue": only that call's
+// status is used then, to decide between 100 Continue and a final status at once.
 using Handler = Reply (*)(const Request& request);
 
-// The load tests' routes:
+// The load tests' routes, from one table (http_server.cpp) that also makes the Allow lines:
 //   GET /plaintext      200 "Hello, World!" (text/plain)
 //   GET /delay?ms=N     waits N ms (0 <= N <= 3,600,000, decimal digits), then 200 "OK";
 //                       a missing or malformed N is 400
-//   anything else       404 "Not Found" (a HEAD request is answered the same, without body)
+//   HEAD of either      the same without the body
+//   OPTIONS *           200, "Allow: GET, HEAD" (what every route allows)
+//   another method      405 "Method Not Allowed" with "Allow: GET, HEAD", for a method of
+//                       RFC 9110 or PATCH; 501 "Not Implemented" for any other method
+//                       (methods are case-sensitive: "get" is 501) and for CONNECT, whatever
+//                       the target (RFC 9110 section 9.1)
+//   any other path      404 "Not Found"
+// An absolute-form target ("http://host/plaintext") is routed by its path.
 Reply builtin_routes(const Request& request) noexcept;
 
 struct ServerOptions {
