@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Draws charts/ and writes REPORT.md into a results folder: make_report.py RESULTS_DIR.
+"""Draws charts/ and writes REPORT.md and report.html into a results folder:
+make_report.py RESULTS_DIR.
 
 Run it with a Python that can import matplotlib (Debian's /usr/bin/python3); ./run_all.sh
 report DIR picks one for you. See plots/README.md.

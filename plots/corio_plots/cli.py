@@ -1,4 +1,4 @@
-"""make_report: draws charts/ and writes REPORT.md into a results folder.
+"""make_report: draws charts/ and writes REPORT.md and report.html into a results folder.
 
     /usr/bin/python3 plots/make_report.py results/20250101T120000Z-host
 
@@ -7,7 +7,10 @@ no such folder, no results.json, a corrupt or truncated one, or one that parses 
 corio-bench run can produce (no corio benchmark, a real time or a rate of 0 or less, a
 negative counter, a duplicated row: see load.py). Bad input is refused before anything is
 written, so an existing charts/ and REPORT.md stay byte-identical. Charts are drawn into a
-temporary folder and swapped in whole, so a failure never leaves half of them behind.
+temporary folder and swapped in whole, so a failure never leaves half of them behind;
+REPORT.md and report.html (the same report as one self-contained page, report_html.py) are
+written to hidden temporary files first and renamed over the old ones: an existing
+report.html, too, stays byte-identical on bad input.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from corio_plots import report
+from corio_plots import report, report_html
 from corio_plots.load import ResultsError, load_results
 
 CHARTS_DIR = "charts"
 REPORT_FILE = "REPORT.md"
+HTML_FILE = "report.html"
 META_FILE = "meta.json"
 
 
@@ -45,7 +49,8 @@ def read_meta(folder: Path) -> tuple[dict[str, Any], str | None]:
 
 
 def make_report(folder: Path) -> report.Report:
-    """Loads folder/results.json, draws folder/charts/ and writes folder/REPORT.md.
+    """Loads folder/results.json, draws folder/charts/ and writes folder/REPORT.md and
+    folder/report.html.
 
     Raises ResultsError before writing anything when the results cannot be read.
     """
@@ -59,25 +64,35 @@ def make_report(folder: Path) -> report.Report:
         built = report.build(results, meta, staging, meta_note)
         # The links say charts/, not the staging name.
         text = built.markdown.replace(f"]({staging.name}/", f"]({CHARTS_DIR}/")
+        # report.html inlines the charts, read from the staging folder before it is renamed.
+        page = report_html.render(
+            built.blocks, staging,
+            title=f"corio-bench report: {meta.get('folder') or folder.name}")
+        tmp_report = folder / f".{REPORT_FILE}.tmp"
+        tmp_html = folder / f".{HTML_FILE}.tmp"
+        tmp_report.write_text(text + "\n", encoding="utf-8")
+        tmp_html.write_text(page, encoding="utf-8")
         final = folder / CHARTS_DIR
         old = folder / f".{CHARTS_DIR}-old-{os.getpid()}"
         if final.exists():
             final.rename(old)
         staging.rename(final)
         shutil.rmtree(old, ignore_errors=True)
-        tmp_report = folder / f".{REPORT_FILE}.tmp"
-        tmp_report.write_text(text + "\n", encoding="utf-8")
         tmp_report.replace(folder / REPORT_FILE)
+        tmp_html.replace(folder / HTML_FILE)
         built.charts = [final / p.name for p in built.charts]
         return built
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        for leftover in (folder / f".{REPORT_FILE}.tmp", folder / f".{HTML_FILE}.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="make_report.py",
-        description="Draw charts/ (PNG and SVG) and write REPORT.md into a results folder.")
+        description="Draw charts/ (PNG and SVG) and write REPORT.md and report.html into a "
+                    "results folder.")
     parser.add_argument("results_dir", type=Path, metavar="RESULTS_DIR",
                         help="a folder holding results.json (and meta.json) from ./run_all.sh")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -90,5 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         stems = sorted({p.stem for p in built.charts})
         print(f"make_report: wrote {len(stems)} charts ({', '.join(stems) or 'none'}) and "
-              f"{REPORT_FILE} with {len(built.findings)} findings to {args.results_dir}")
+              f"{REPORT_FILE} with {len(built.findings)} findings, and {HTML_FILE}, to "
+              f"{args.results_dir}")
     return 0

@@ -1,5 +1,6 @@
-"""REPORT.md: the run summary, findings computed from the data, and a section per workload
-with its chart and table.
+"""REPORT.md and report.html: the summary (decision table and answers, summary.py) first,
+then the run, the findings computed from the data grouped by workload with their takeaways
+first, and a section per workload with its chart and table.
 
 Every workload of schema.WORKLOADS that the results hold gets a section; one they do not hold
 gets a line under "Not in this run", and a run that failed its check gets a line under
@@ -14,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from corio_plots import (blocking_cdf, bytes_per_task, concurrency_limit, cpu_scaling, generic,
-                         runtime_cost, schema, sleep_fanout, throughput)
+                         runtime_cost, schema, sleep_fanout, summary, throughput)
+from corio_plots.document import (Block, Bullets, Chart, Heading, Para, TableBlock,
+                                  to_markdown)
 from corio_plots.load import REAL_TIME_NS, Results
 from corio_plots.stats import SPREAD_KIND, UNSTABLE_SPREAD
 from corio_plots.table import Table
@@ -45,6 +48,9 @@ class Report:
     charts: list[Path]
     findings: list[str]
     notes: list[str]
+    blocks: list[Block] = field(default_factory=list)  # what REPORT.md and report.html render
+    answers: list[summary.Answer] = field(default_factory=list)
+    columns: list[summary.Column] = field(default_factory=list)
 
 
 def _workload_part(key: str) -> Part:
@@ -247,9 +253,51 @@ def reading_guide(results: Results) -> list[str]:
     return lines
 
 
+def _summary_blocks(results: Results, cols: list[summary.Column],
+                    answers: list[summary.Answer]) -> list[Block]:
+    """The summary: the decision table, how to read it, and the answers, one screen."""
+    blocks: list[Block] = [Heading(2, "Summary", anchor="summary")]
+    if cols:
+        blocks += [TableBlock(summary.decision_table(cols), role="summary"),
+                   Para(summary.legend(cols))]
+    else:
+        blocks.append(Para("No decision table: the run holds no workload with a headline "
+                           "figure."))
+    blocks += [Heading(3, "Answers", anchor="answers"),
+               Bullets([f"**{a.question}** {a.text}" for a in answers])]
+    return blocks
+
+
+# Parts without a workload key whose takeaway is a headline column's ranking.
+_TAKEAWAY_COLUMN = {"Cost per operation": "runtime/spawn"}
+
+
+def _part_key(p: Part) -> str:
+    if "(`" in p.heading and p.heading.endswith("`)"):
+        return p.heading.rsplit("(`", 1)[1][:-2]
+    return _TAKEAWAY_COLUMN.get(p.heading, "")
+
+
+def _takeaways(p: Part, cols: list[summary.Column], answers: list[summary.Answer]) -> list[str]:
+    """What a part's findings add up to: the summary's answers about its workload, then its
+    headline ranking."""
+    key = _part_key(p)
+    if not key:
+        return []
+    out = [f"**Takeaway:** {a.text}" for a in answers if a.workload == key
+           and not a.text.startswith("Not answered")]
+    col = next((c for c in cols if c.key == key), None)
+    if col is not None and len(col.stats) > 1:
+        rk = summary.ranks(col)
+        ranked = ", ".join(f"{m} {col.fmt(s.median)} ({rk[m].text})" for m, s in col.ordered())
+        out.append(f"**Headline**, {col.definition}: {ranked}.")
+    return out
+
+
 def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
           meta_note: str | None = None) -> Report:
-    """Draws every chart the results allow into charts_dir and returns REPORT.md's text.
+    """Draws every chart the results allow into charts_dir and returns REPORT.md's text and
+    its blocks (report.html is rendered from the same blocks).
 
     Chart links in the text are relative: REPORT.md is written next to charts/.
     """
@@ -258,31 +306,37 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
     groups = _parts(results, charts_dir, written)
     present = set(results.workload_keys())
     rel = charts_dir.name
+    cols = summary.columns(results)
+    answers = summary.answers(results, cols)
 
-    lines = ["# corio-bench report", ""]
     folder = meta.get("folder") or results.path.parent.name
-    lines += [f"Results folder `{folder}`. Every number below is computed from `results.json` "
-              "in this folder; `meta.json` records how it was produced.", ""]
-    lines += ["## Machine and run", "", summary_table(results, meta).to_markdown(), ""]
+    blocks: list[Block] = [
+        Heading(1, "corio-bench report"),
+        Para(f"Results folder `{folder}`. Every number below is computed from `results.json` "
+             "in this folder; `meta.json` records how it was produced."),
+    ]
+    blocks += _summary_blocks(results, cols, answers)
+    blocks += [Heading(2, "Machine and run", anchor="machine"),
+               TableBlock(summary_table(results, meta))]
     lib_build = results.context.get("library_build_type")
     if lib_build == "debug":
-        lines += ["Google Benchmark reports `library_build_type: debug`: that is how "
-                  "libbenchmark itself was built, which concerns its own timing loop, not the "
-                  "suite, whose build type and flags are in the table above.", ""]
-    lines += ["## Reading the figures", ""]
-    for line in reading_guide(results):
-        lines += [line, ""]
+        blocks.append(Para("Google Benchmark reports `library_build_type: debug`: that is how "
+                           "libbenchmark itself was built, which concerns its own timing loop, "
+                           "not the suite, whose build type and flags are in the table above."))
+    blocks.append(Heading(2, "Reading the figures", anchor="reading"))
+    blocks += [Para(line) for line in reading_guide(results)]
 
     all_findings = [f for _, parts in groups for p in parts for f in p.findings]
-    lines += ["## Findings", ""]
+    blocks.append(Heading(2, "Findings", anchor="findings"))
+    items: list[str | tuple[str, list[str]]] = []
     for _, parts in groups:
         for p in parts:
             if p.findings:
-                lines.append(f"- **{p.heading.split(' (`')[0]}**")
-                lines += [f"  - {f}" for f in p.findings]
+                items.append((f"**{p.heading.split(' (`')[0]}**",
+                              _takeaways(p, cols, answers) + p.findings))
     if not all_findings:
-        lines.append("- No finding: the run holds no workload with enough data.")
-    lines.append("")
+        items.append("No finding: the run holds no workload with enough data.")
+    blocks.append(Bullets(items))
 
     notes: list[str] = []
     if meta_note:
@@ -290,43 +344,39 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
     for title, parts in groups:
         if not parts:
             continue
-        lines += [f"## {title}", ""]
+        blocks.append(Heading(2, title))
         for p in parts:
-            lines += [f"### {p.heading}", ""]
+            blocks.append(Heading(3, p.heading))
             if p.what:
-                lines += [p.what[0].upper() + p.what[1:] + ".", ""]
-            for stem, alt in p.charts:
-                lines += [f"![{alt}]({rel}/{stem}.png)", ""]
-            for t in p.tables:
-                lines += [t.to_markdown(), ""]
+                blocks.append(Para(p.what[0].upper() + p.what[1:] + "."))
+            blocks += [Chart(stem, alt) for stem, alt in p.charts]
+            blocks += [TableBlock(t) for t in p.tables]
             notes += p.notes
 
     missing = [w for w in schema.WORKLOADS if w.key not in present]
     unknown = [k for k in results.workload_keys() if k not in schema.WORKLOAD_BY_KEY]
     for key in unknown:
         table = generic.table(results, key)
-        lines += [f"### Other workload `{key}`", ""]
+        blocks.append(Heading(3, f"Other workload `{key}`"))
         if table:
-            lines += [table.to_markdown(), ""]
-    lines += ["## Notes", ""]
+            blocks.append(TableBlock(table))
+    blocks.append(Heading(2, "Notes", anchor="notes"))
     if missing:
-        lines.append("Not in this run (filtered out, not built, or not yet written); skipped:")
-        lines += [f"- `{w.key}`: {w.what}" for w in missing]
-        lines.append("")
+        blocks += [Para("Not in this run (filtered out, not built, or not yet written); "
+                        "skipped:"),
+                   Bullets([f"`{w.key}`: {w.what}" for w in missing])]
     failures = results.failures()
     if failures:
-        lines.append("Failed runs (their check failed; left out of charts and findings):")
-        lines += [f"- `{m.name.base}`: {m.error}" for m in failures]
-        lines.append("")
+        blocks += [Para("Failed runs (their check failed; left out of charts and findings):"),
+                   Bullets([f"`{m.name.base}`: {m.error}" for m in failures])]
     if results.ignored:
-        lines.append("Ignored rows whose names do not read group/workload/model:")
-        lines += [f"- `{name}`" for name in dict.fromkeys(results.ignored)]
-        lines.append("")
+        blocks += [Para("Ignored rows whose names do not read group/workload/model:"),
+                   Bullets([f"`{name}`" for name in dict.fromkeys(results.ignored)])]
     if notes:
-        lines.append("Remarks:")
-        lines += [f"- {n}" for n in notes]
-        lines.append("")
+        blocks += [Para("Remarks:"), Bullets(list(notes))]
     if not (missing or failures or results.ignored or notes):
-        lines += ["Every workload ran and every run passed its check.", ""]
-    return Report(markdown="\n".join(lines), charts=written, findings=all_findings,
-                  notes=[*notes, *(f"not in this run: {w.key}" for w in missing)])
+        blocks.append(Para("Every workload ran and every run passed its check."))
+    return Report(markdown=to_markdown(blocks, rel).rstrip("\n") + "\n", charts=written,
+                  findings=all_findings,
+                  notes=[*notes, *(f"not in this run: {w.key}" for w in missing)],
+                  blocks=blocks, answers=answers, columns=cols)
