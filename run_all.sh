@@ -8,8 +8,10 @@
 #       [3/5] run corio-bench (profile full unless told otherwise)
 #       [4/5] draw the charts and write REPORT.md (plots/)
 #       [5/5] settle meta.json and move the folder to DIR/<UTC timestamp>-<host>/
-#   ./run_all.sh report DIR
-#       re-draw DIR/charts/ and DIR/REPORT.md from DIR/results.json
+#   ./run_all.sh report DIR [--open]
+#       re-draw DIR/charts/, DIR/REPORT.md and DIR/report.html from DIR/results.json;
+#       --open shows report.html with xdg-open, sensible-browser or chromium (the first
+#       found, given a display); without one it prints the file's path and says so (exit 0)
 #   ./run_all.sh compare OLD NEW [--fail-over PCT] [--strict] [--gbench]
 #       compare each workload's headline figures in OLD/results.json and NEW/results.json,
 #       each in its own direction (requests/s, items/s: higher is better; p99, wall time,
@@ -320,20 +322,56 @@ cmd_run() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# ./run_all.sh report DIR
+# ./run_all.sh report DIR [--open]
+
+# open_report FILE: shows FILE with the first of xdg-open, sensible-browser, chromium found,
+# when there is a display to show it on; otherwise prints where it is. Never fails the command.
+open_report() {
+  local page=$1 opener
+  if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    echo "$PROG: no browser found: no display (DISPLAY and WAYLAND_DISPLAY are unset); open" \
+      "$page yourself"
+    return 0
+  fi
+  for opener in xdg-open sensible-browser chromium; do
+    command -v "$opener" >/dev/null 2>&1 || continue
+    if [[ $opener == xdg-open ]]; then
+      # xdg-open hands the file to the desktop's browser and returns.
+      "$opener" "$page" >/dev/null 2>&1 </dev/null || continue
+    else
+      # A browser itself runs until closed: detached, so the command returns.
+      setsid "$opener" "$page" >/dev/null 2>&1 </dev/null &
+    fi
+    echo "$PROG: opened $page with $opener"
+    return 0
+  done
+  echo "$PROG: no browser found (tried xdg-open, sensible-browser, chromium); open $page yourself"
+}
 
 cmd_report() {
-  case ${1:-} in -h | --help) usage; exit 0 ;; esac
-  (($# == 1)) || bad_input "report takes one results folder: $PROG report DIR"
-  check_results_dir "$1"
+  local dirs=() open=0
+  while (($# > 0)); do
+    case $1 in
+      -h | --help) usage; exit 0 ;;
+      --open) open=1 ;;
+      -*) bad_input "unknown option '$1' for report (accepted: --open)" ;;
+      *) dirs+=("$1") ;;
+    esac
+    shift
+  done
+  ((${#dirs[@]} == 1)) || bad_input "report takes one results folder: $PROG report DIR [--open]"
+  check_results_dir "${dirs[0]}"
   pick_python
   local status=0
-  "$PY" "$PLOTS/make_report.py" "$1" || status=$?
+  "$PY" "$PLOTS/make_report.py" "${dirs[0]}" || status=$?
   case $status in
     0) ;;
     2) exit 2 ;;  # make_report printed the one line
     *) step_failed "drawing the charts or writing the report failed (see above)" ;;
   esac
+  if ((open)); then
+    open_report "$(realpath -- "${dirs[0]}")/report.html"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -10,11 +10,12 @@
 # missing, it names the packages and the command to install them, and exits 1.
 set -euo pipefail
 
+# chromium: plots.report_html_chromium opens report.html in it, headless (a test, not a viewer).
 readonly REQUIRED=(
   cmake g++ clang lld libclang-rt-14-dev ninja-build pkg-config
   libbenchmark-dev libbenchmark-tools libgtest-dev libgmock-dev
   libboost1.81-dev libuv1-dev nlohmann-json3-dev
-  python3 python3-matplotlib python3-scipy
+  python3 python3-matplotlib python3-scipy chromium
 )
 readonly OPTIONAL_TOOLS=(wrk nginx-light hyperfine clang-format-19 clang-tidy-19 valgrind strace)
 

@@ -87,10 +87,50 @@ expect 2 1 -- report "$WORK/a-file"
 expect 2 1 -- report "$WORK/corrupt"
 expect 2 1 -- report "$WORK/nobench"
 folder valid valid.json
+# report DIR --open: bad input is refused before anything is drawn or opened.
+expect 2 1 -- report --open
+expect 2 1 -- report --open --open
+expect 2 1 -- report "$WORK/valid" --open=yes
+expect 2 1 -- report "$WORK/valid" --opne
+expect 2 1 -- report "$WORK/valid" -o
+expect 2 1 -- report "$WORK/valid" "$WORK/valid" --open
+expect 2 1 -- report "$WORK/missing" --open
+expect 2 1 -- report --open "$WORK/corrupt"
+[[ ! -e $WORK/valid/report.html && ! -e $WORK/valid/charts ]] ||
+  fail "report with bad arguments wrote into the folder"
 checks=$((checks + 1))
 "$RUN_ALL" report "$WORK/valid" >/dev/null || fail "report on the valid fixture failed"
-[[ -s $WORK/valid/REPORT.md && -f $WORK/valid/charts/sleep_fanout.png ]] ||
-  fail "report wrote no REPORT.md or charts"
+[[ -s $WORK/valid/REPORT.md && -f $WORK/valid/charts/sleep_fanout.png &&
+  -s $WORK/valid/report.html ]] || fail "report wrote no REPORT.md, report.html or charts"
+
+# --open with a display: the first opener found gets the page's absolute path (a stub
+# xdg-open records it); without a display: the path and "no browser found", exit 0.
+mkdir -p "$WORK/openers"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\n' "$WORK/opened" >"$WORK/openers/xdg-open"
+chmod +x "$WORK/openers/xdg-open"
+checks=$((checks + 1))
+status=0
+open_out=$(DISPLAY=:99 PATH="$WORK/openers:$PATH" "$RUN_ALL" report "$WORK/valid" --open \
+  2>&1) || status=$?
+[[ $status == 0 && $(cat "$WORK/opened" 2>/dev/null) == "$WORK/valid/report.html" ]] ||
+  fail "report --open did not open report.html with xdg-open (status $status): $open_out"
+[[ $open_out == *"opened $WORK/valid/report.html with xdg-open"* ]] ||
+  fail "report --open does not say what it opened: $open_out"
+checks=$((checks + 1))
+rm -f -- "$WORK/opened"
+status=0
+open_out=$(env -u DISPLAY -u WAYLAND_DISPLAY PATH="$WORK/openers:$PATH" "$RUN_ALL" report \
+  --open "$WORK/valid" 2>&1) || status=$?
+[[ $status == 0 && ! -e $WORK/opened ]] ||
+  fail "report --open without a display: status $status, or it tried to open"
+[[ $open_out == *"no browser found"*"$WORK/valid/report.html"* ]] ||
+  fail "report --open without a display does not name the page: $open_out"
+checks=$((checks + 1))
+status=0
+DISPLAY=:99 PATH="$WORK/openers:$PATH" "$RUN_ALL" report "$WORK/corrupt" --open \
+  >/dev/null 2>&1 || status=$?
+[[ $status == 2 && ! -e $WORK/opened ]] ||
+  fail "report --open on a corrupt folder: status $status, or it opened something"
 
 # compare OLD NEW [--fail-over PCT] [--strict] [--gbench]
 # regressed.json: corio's spawn 30% slower over 3 repetitions (items_per_second -23.1%).
