@@ -58,8 +58,9 @@ int Poller::wait(std::int64_t timeout_ns) {
       timespec timeout{};
       timespec* timeout_ptr = nullptr;
       if (timeout_ns >= 0) {
-        timeout.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
-        timeout.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
+        const std::int64_t asked_ns = timeout_before_slack(timeout_ns);
+        timeout.tv_sec = static_cast<time_t>(asked_ns / 1'000'000'000);
+        timeout.tv_nsec = static_cast<long>(asked_ns % 1'000'000'000);
         timeout_ptr = &timeout;
       }
       count = ::epoll_pwait2(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ptr,
