@@ -150,8 +150,8 @@ button.sort {{ all: unset; cursor: pointer; font-weight: 600; }}
 button.sort:focus-visible {{ outline: 2px solid #0969da; }}
 th[aria-sort="ascending"] button.sort::after {{ content: " \\25B2"; }}
 th[aria-sort="descending"] button.sort::after {{ content: " \\25BC"; }}
-#{SUMMARY_TABLE_ID} td {{ min-width: 6em; }}
-#{SUMMARY_TABLE_ID} td:last-child {{ min-width: 16em; }}
+#{SUMMARY_TABLE_ID} td:not(:last-child) {{ white-space: nowrap; }}
+#{SUMMARY_TABLE_ID} td:last-child {{ min-width: 18em; }}
 figure.chart-figure {{ margin: 8px 0 16px; }}
 svg.chart {{ display: block; width: 100%; max-width: 900px; height: auto; }}
 figcaption {{ font-size: 13px; color: #57606a; }}
