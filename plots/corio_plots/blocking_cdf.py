@@ -1,4 +1,8 @@
-"""mixed/blocking_in_loop: latency CDF of the cheap requests, per model and variant.
+"""mixed/blocking_in_loop: latency percentiles of the cheap requests, per model and variant.
+
+The chart puts the percentile on a log-tail axis (-log10(1 - p): p50, p90, p99, p99.9 evenly
+spaced) and the latency on a log axis, so the tail, where blocking the loop shows, is as
+readable as the median (a linear 0-100% axis squeezed p99 and p99.9 into its top pixel).
 
 Some requests do CPU work or a blocking call. ``variant:inline`` runs it on the loop thread,
 so every cheap request queued behind it waits; ``offload`` (to_thread) and ``pool`` move it
@@ -9,6 +13,7 @@ kind: CPU or a blocking call), and inline is compared with offloading within one
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,29 +143,82 @@ def table(data: BlockingCdf) -> Table:
     return t
 
 
+def nines(percentile: float) -> float:
+    """The log-tail axis: -log10(1 - p/100); p50 -> 0.3, p90 -> 1, p99 -> 2, p99.9 -> 3, so
+    each step right is one more nine and the tail gets as much room as the body."""
+    return -math.log10(1 - percentile / 100)
+
+
+# The percentiles labelled on the x axis (those within the data's range are shown).
+_TICKS = (50.0, 90.0, 99.0, 99.9, 99.99)
+
+
+def _offload_effect(data: BlockingCdf, setting: str) -> tuple[list[str], list[str]]:
+    """Models whose cheap requests' p99 fell with the work off the loop (beyond noise and
+    LATENCY_TOLERANCE), as 'corio 53x'; and those where it did not."""
+    lower, other = [], []
+    for model in sorted({c.model for c in data.curves}, key=schema.model_order):
+        mine = [c for c in data.curves if c.model == model and c.point == setting]
+        inline = next((c for c in mine if c.variant == INLINE and _p99(c) is not None), None)
+        offs = sorted(((c, p) for c in mine if c.variant != INLINE
+                       and (p := _p99(c)) is not None), key=lambda cp: cp[1].median)
+        a = _p99(inline) if inline else None
+        if a is None or not offs:
+            continue
+        verdict = offload_verdict(a, offs[0][1], offs[0][0].variant)
+        if verdict.endswith(f"lower with {offs[0][0].variant}"):
+            lower.append(f"{model} {verdict.split(' lower')[0]}")
+        else:
+            other.append(model)
+    return lower, other
+
+
+def shows(data: BlockingCdf) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for setting in data.settings():
+        lower, other = _offload_effect(data, setting)
+        where = setting or "all runs"
+        if lower:
+            parts.append(f"{where}: moving the work off the loop cut the cheap requests' p99 "
+                         f"({', '.join(lower)} lower)"
+                         + (f", not for {', '.join(other)}" if other else ""))
+        elif other:
+            parts.append(f"{where}: moving the work off the loop did not lower the p99 beyond "
+                         f"noise and {LATENCY_TOLERANCE * 100:.0f}% ({', '.join(other)})")
+    head = ("Latency of the cheap requests from the median out to the tail (each step right "
+            "is one more nine)")
+    return head + (": " + "; ".join(parts) if parts else "") + "."
+
+
 def draw(data: BlockingCdf, out_dir: Path) -> list[Path]:
     settings = data.settings()[:MAX_PANELS]
-    fig, axes = figure.new_figure(ncols=len(settings), sharey=True)
+    fig, axes = figure.new_figure(ncols=len(settings), height_in=5.4)
+    all_pcts: list[float] = []
     for ax, setting in zip(axes, settings):
-        curves = [c for c in data.curves if c.point == setting]
+        curves = [c for c in data.curves if c.point == setting and len(c.cdf) >= 2]
+        values: list[float] = []
         for c in sorted(curves, key=lambda c: (schema.model_order(c.model), c.variant)):
-            if len(c.cdf) < 2:
-                continue
             kwargs = colors.line_kwargs(c.model)
             kwargs["label"] = f"{kwargs['label']}, {c.variant}"
-            xerr = errorbar([s.scaled(1e-3) for _, s in c.cdf_stats])
-            ax.errorbar([us / 1e3 for _, us in c.cdf], [p for p, _ in c.cdf], xerr=xerr,
-                        capsize=2, linestyle=_LINESTYLES.get(c.variant, "-."), markersize=4,
-                        **kwargs)
-        ax.set_xscale("log")
-        figure.plain_log_ticks(ax, "x")
-        ax.set_xlabel("latency of a cheap request (ms, log)")
-        ax.set_title(setting or "all runs")
-    axes[0].set_ylabel("requests answered within (%)")
-    axes[0].set_ylim(0, 100.5)
+            ms = [s.scaled(1e-3) for _, s in c.cdf_stats]
+            ax.errorbar([nines(p) for p, _ in c.cdf], [s.median for s in ms],
+                        yerr=errorbar(ms), capsize=2, linestyle=_LINESTYLES.get(c.variant, "-."),
+                        markersize=4, **kwargs)
+            values += figure.stat_values(ms)
+            all_pcts += [p for p, _ in c.cdf]
+        figure.log_axis(ax, "y", values)
+        pcts = [p for p, _ in (c.cdf[-1] for c in curves)] or [99.9]
+        top = max(pcts)
+        ticks = [t for t in _TICKS if t <= top + 1e-9]
+        ax.set_xticks([nines(t) for t in ticks], [f"p{t:g}" for t in ticks])
+        ax.set_xlim(-0.1, nines(top) + 0.15)
+        ax.set_xlabel("percentile (log tail)")
+        ax.set_title(setting or "all runs", fontsize=9)
+    axes[0].set_ylabel("latency of a cheap request (ms, log)")
+    bottom = figure.legend_below(fig, axes, ncol=4)
     caption = figure.bars_caption(s for c in data.curves for _, s in c.cdf_stats)
-    fig.suptitle("blocking_in_loop: latency CDF of the cheap requests\n"
-                 "(solid = work inline on the loop, dashed = offload, dotted = pool)\n"
-                 f"({caption})")
-    figure.legend_outside(axes[-1], handles_from=axes)
-    return figure.save(fig, out_dir, STEM)
+    fig.suptitle("blocking_in_loop: latency percentiles of the cheap requests\n"
+                 "solid = work inline on the loop, dashed = offload (to_thread), dotted = "
+                 f"pool\n({caption})")
+    return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

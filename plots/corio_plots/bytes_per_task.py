@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.stats import Stat, errorbar, fmt_value, ranking_verdict, within_noise
@@ -128,28 +126,50 @@ def table(data: BytesPerTask) -> Table:
     return t
 
 
+def shows(data: BytesPerTask) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for source in data.sources():
+        es = sorted((e for e in data.entries if e.source == source),
+                    key=lambda e: e.bytes_per_task)
+        if len(es) < 2:
+            continue
+        lo, hi = es[0], es[-1]
+        ratio = hi.bytes_per_task / lo.bytes_per_task
+        apart = lo.stat.hi < hi.stat.lo
+        parts.append(f"{SOURCES[source]}: {lo.model} {fmt_bytes(lo.bytes_per_task)} to "
+                     f"{hi.model} {fmt_bytes(hi.bytes_per_task)}"
+                     + (f" ({fmt_times(ratio)})" if apart else " (within noise)"))
+    text = "Resident memory one waiting task (or thread) holds, per model (log scale)"
+    return text + (": " + "; ".join(parts) if parts else "") + "."
+
+
 def draw(data: BytesPerTask, out_dir: Path) -> list[Path]:
-    fig, (ax,) = figure.new_figure()
     sources = data.sources()
+    fig, (ax,) = figure.new_figure(height_in=2.6 + 0.55 * len(sources))
     models = sorted({e.model for e in data.entries}, key=schema.model_order)
-    width = 0.8 / len(models)
-    x = np.arange(len(sources))
-    for i, model in enumerate(models):
-        by_source = {e.source: e for e in data.entries if e.model == model}
-        xs = [x[j] + (i - (len(models) - 1) / 2) * width
-              for j, s in enumerate(sources) if s in by_source]
-        ys = [by_source[s].bytes_per_task for s in sources if s in by_source]
-        yerr = errorbar([by_source[s].stat for s in sources if s in by_source])
-        bars = ax.bar(xs, ys, width, yerr=yerr, capsize=2, error_kw={"linewidth": 1},
-                      **colors.bar_kwargs(model))
-        figure.label_bars(ax, bars, [fmt_bytes(y) for y in ys], above=yerr[1] if yerr else None)
-    ax.set_xticks(x, [SOURCES[s] for s in sources])
-    ax.set_yscale("log")
-    figure.log_bar_floor(ax, [v for e in data.entries for v in (e.stat.lo, e.stat.hi)])
-    figure.plain_log_ticks(ax, "y")
-    ax.set_ylabel("resident memory per task (bytes, log)")
-    ax.set_xlabel("what the task was doing")
+    for model in models:
+        ys, xs, stats = [], [], []
+        for r, source in enumerate(sources):
+            in_row = sorted({e.model for e in data.entries if e.source == source},
+                            key=schema.model_order)
+            for e in data.entries:
+                if e.source == source and e.model == model:
+                    ys.append(r + figure.dodge(in_row.index(model), len(in_row)))
+                    xs.append(e.bytes_per_task)
+                    stats.append(e.stat)
+        ax.errorbar(xs, ys, xerr=errorbar(stats), capsize=2, markersize=7,
+                    **colors.dot_kwargs(model))
+    ax.set_yticks(range(len(sources)), [SOURCES[s] for s in sources], fontsize=8)
+    ax.set_ylim(len(sources) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    figure.log_axis(ax, "x", figure.stat_values(e.stat for e in data.entries))
+    ax.set_xlabel("resident memory per task (bytes, log; left is smaller)")
     ax.set_title("bytes per task per model (lower is better)\n"
                  f"({figure.bars_caption(e.stat for e in data.entries)})")
+    absent = [n.split(": absent from the memory per ", 1) for n in data.notes]
+    text = "; ".join(f"{src.split('/')[-1]}: {rest.split(': ', 1)[-1]}"
+                     for src, rest in (a for a in absent if len(a) == 2))
+    bottom = figure.footnote(fig, f"No dot: {text}." if text else "")
     figure.legend_outside(ax)
-    return figure.save(fig, out_dir, STEM)
+    return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

@@ -42,6 +42,7 @@ class Point:
     littles_rps: float
     # The server's 503 mode (answers 503 beyond this many waiting); None: an unbounded queue.
     queue_bound: float | None = None
+    requests: float | None = None  # R, the requests of one run
 
     @property
     def limit_label(self) -> str:
@@ -102,7 +103,8 @@ def compute(results: Results) -> ConcurrencyLimit | None:
             model=m.model, limit=limit, capacity=cap, delay_ms=delay, rps_stat=rps,
             p50=m.stat(schema.LATENCY_P50_US), p99=m.stat(schema.LATENCY_P99_US),
             errors_stat=m.stat(schema.ERRORS), client_rss=m.stat(schema.CLIENT_RSS_BYTES),
-            littles_rps=littles, queue_bound=m.name.param_float("queue_bound") or None))
+            littles_rps=littles, queue_bound=m.name.param_float("queue_bound") or None,
+            requests=m.name.param_float("requests")))
     if not points:
         return None
     # A sweep is one (capacity, delay, queue bound) setting; the 503 mode is its own setting,
@@ -235,13 +237,15 @@ def findings(data: ConcurrencyLimit) -> list[str]:
 
 
 def table(data: ConcurrencyLimit) -> Table:
-    t = Table(["model", "limit L", "capacity C", "delay D", "queue bound", "requests/s",
-               "Little's law", "vs Little's law", "p50", "p99", "errors", "client RSS"])
+    t = Table(["model", "limit L", "requests R", "capacity C", "delay D", "queue bound",
+               "requests/s", "Little's law", "vs Little's law", "p50", "p99", "errors",
+               "client RSS"])
     for p in sorted(data.points + data.other_settings,
                     key=lambda p: (p.capacity, p.delay_ms, p.queue_bound or 0.0,
                                    schema.model_order(p.model), _sort_key(p))):
         bound = "none" if p.queue_bound is None else f"{fmt_count(p.queue_bound)} (then 503)"
-        t.add(p.model, p.limit_label, fmt_count(p.capacity), fmt_ms(p.delay_ms), bound,
+        t.add(p.model, p.limit_label, "–" if p.requests is None else fmt_count(p.requests),
+              fmt_count(p.capacity), fmt_ms(p.delay_ms), bound,
               stat_cell(p.rps_stat, lambda v: fmt_rate(v, REQ), primary=True),
               fmt_rate(p.littles_rps, REQ), f"{p.deviation * 100:+.0f}%",
               stat_cell(p.p50, fmt_us), stat_cell(p.p99, fmt_us),
@@ -249,50 +253,148 @@ def table(data: ConcurrencyLimit) -> Table:
     return t
 
 
-def _x_positions(points: list[Point]) -> tuple[dict[str, float], list[float], list[str]]:
-    """x for each limit label: finite L as is, unlimited 4x right of the largest finite L."""
+REJECTING = "503"  # the x label of the 503 mode's points
+
+
+def rejecting(data: ConcurrencyLimit) -> list[Point]:
+    """The 503 mode's points of the drawn (C, D): unlimited clients against a server that
+    answers 503 beyond its queue bound."""
+    return [p for p in data.other_settings if p.queue_bound is not None
+            and (p.capacity, p.delay_ms) == (data.capacity, data.delay_ms)]
+
+
+def _x_positions(points: list[Point], with_503: bool = False
+                 ) -> tuple[dict[str, float], list[float], list[str]]:
+    """x for each limit label: finite L as is, unlimited 4x right of the largest finite L,
+    the 503 mode 4x right of that."""
     finite = sorted({p.limit for p in points if p.limit is not None})
     top = finite[-1] if finite else 1.0
     xs = {fmt_count(v): v for v in finite}
-    if any(p.limit is None for p in points):
+    if any(p.limit is None for p in points) or with_503:
         xs[UNLIMITED] = top * 4
+    if with_503:
+        xs[REJECTING] = top * 16
+    names = {x: name for name, x in xs.items()}
     ticks = sorted(xs.values())
-    labels = ["∞" if x == xs.get(UNLIMITED) else fmt_count(x) for x in ticks]
+    labels = ["∞" if names[x] == UNLIMITED else "∞, 503" if names[x] == REJECTING
+              else fmt_count(x) for x in ticks]
     return xs, ticks, labels
 
 
+def shows(data: ConcurrencyLimit) -> str:
+    """One line: what the chart shows, computed from its data."""
+    cap, delay = data.capacity, data.delay_ms
+    ceiling = littles_law_rps(None, cap, delay)
+    held, short = [], []
+    for model in sorted({p.model for p in data.points}, key=schema.model_order):
+        past = [p for p in data.points if p.model == model and (p.limit is None or
+                                                                  p.limit >= cap)]
+        if not past:
+            continue
+        worst = max(past, key=lambda p: abs(p.deviation))
+        (held if abs(worst.deviation) <= LITTLES_LAW_TOLERANCE else short).append(
+            model if worst in held else f"{model} ({_miss(worst)} at L = {worst.limit_label})")
+    pct = f"{LITTLES_LAW_TOLERANCE * 100:.0f}%"
+    text = (f"Raising the client's limit L past the server's capacity C = {fmt_count(cap)} "
+            f"adds no throughput (Little's law caps it at C / D = {fmt_rate(ceiling, REQ)})")
+    if held:
+        text += f"; within {pct} of that cap at every L ≥ C: {', '.join(held)}"
+    if short:
+        text += f"; not within {pct}: {', '.join(short)}"
+    grew = [p.model for p in data.points if p.limit is None and p.p99 is not None
+            and (knee := next((k for k in data.points if k.model == p.model
+                               and k.limit == cap and k.p99 is not None), None)) is not None
+            and knee.p99 is not None and p.p99.lo > knee.p99.hi
+            and p.p99.median > knee.p99.median * (1 + P99_TOLERANCE)]
+    if grew:
+        text += (f"; unlimited clients only queue: p99 grew beyond noise and {pct} from L = C "
+                 f"for {', '.join(sorted(set(grew), key=schema.model_order))}")
+    return text + "."
+
+
 def draw(data: ConcurrencyLimit, out_dir: Path) -> list[Path]:
-    fig, (ax_rps, ax_p99) = figure.new_figure(ncols=2)
-    xs, ticks, labels = _x_positions(data.points)
+    from matplotlib.lines import Line2D
+
+    mode_503 = rejecting(data)
+    fig, axes = figure.new_figure(ncols=2, nrows=2, height_in=7.6)
+    ax_rps, ax_p99, ax_rss, ax_err = axes
+    xs, ticks, labels = _x_positions(data.points, with_503=bool(mode_503))
     littles = sorted({(xs[p.limit_label], p.littles_rps) for p in data.points})
-    for ax in (ax_rps, ax_p99):
+    for ax in axes:
         ax.axvline(data.capacity, color="red", linestyle=":", linewidth=1.2,
                    label=f"L = C = {fmt_count(data.capacity)}")
     ax_rps.plot([x for x, _ in littles], [y for _, y in littles], linestyle="--", color="black",
                 linewidth=1, label="Little's law: min(L, C) / D")
+    values: dict[str, list[float]] = {"rps": [], "p99": [], "rss": [], "err": []}
+    xs_used: list[float] = []
+    zero_rss: list[str] = []
     for model in sorted({p.model for p in data.points}, key=schema.model_order):
         mine = sorted((p for p in data.points if p.model == model), key=_sort_key)
-        x = [xs[p.limit_label] for p in mine]
-        ax_rps.errorbar(x, [p.rps for p in mine], yerr=errorbar([p.rps_stat for p in mine]),
-                        capsize=3, markersize=5, **colors.line_kwargs(model))
-        with_p99 = [(xx, p.p99.scaled(1e-3)) for xx, p in zip(x, mine) if p.p99 is not None]
-        if with_p99:
-            ax_p99.errorbar([a for a, _ in with_p99], [b.median for _, b in with_p99],
-                            yerr=errorbar([b for _, b in with_p99]), capsize=3, markersize=5,
-                            **colors.line_kwargs(model))
-    for ax in (ax_rps, ax_p99):
+        bounded = [p for p in mode_503 if p.model == model]
+        for points, hollow in ((mine, False), (bounded, True)):
+            if not points:
+                continue
+            kwargs = colors.line_kwargs(model)
+            if hollow:
+                kwargs.update(markerfacecolor="white", linestyle="none")
+                kwargs.pop("label")
+            x = [xs[REJECTING] if hollow else xs[p.limit_label] for p in points]
+            xs_used += x
+            ax_rps.errorbar(x, [p.rps for p in points],
+                            yerr=errorbar([p.rps_stat for p in points]), capsize=3,
+                            markersize=5, **kwargs)
+            values["rps"] += figure.stat_values(p.rps_stat for p in points)
+            with_p99 = [(xx, p.p99.scaled(1e-3)) for xx, p in zip(x, points) if p.p99]
+            if with_p99:
+                ax_p99.errorbar([a for a, _ in with_p99], [b.median for _, b in with_p99],
+                                yerr=errorbar([b for _, b in with_p99]), capsize=3,
+                                markersize=5, **kwargs)
+                values["p99"] += figure.stat_values(b for _, b in with_p99)
+            rss = [(xx, p.client_rss.scaled(1 / 2**20)) for xx, p in zip(x, points)
+                   if p.client_rss is not None and p.client_rss.lo > 0]
+            if len(rss) < sum(p.client_rss is not None for p in points):
+                zero_rss.append(model)
+            if rss:
+                ax_rss.errorbar([a for a, _ in rss], [b.median for _, b in rss],
+                                yerr=errorbar([b for _, b in rss]), capsize=3, markersize=5,
+                                **kwargs)
+                values["rss"] += figure.stat_values(b for _, b in rss)
+            errs = [(xx, p.errors_stat) for xx, p in zip(x, points)
+                    if p.errors_stat is not None]
+            if errs:
+                ax_err.errorbar([a for a, _ in errs], [b.median for _, b in errs],
+                                yerr=errorbar([b for _, b in errs]), capsize=3, markersize=5,
+                                **kwargs)
+                values["err"] += figure.stat_values(b for _, b in errs)
+    for ax in axes:
         ax.set_xscale("log")
         ax.set_xticks(ticks, labels)
         ax.minorticks_off()
+        ax.set_xlim(min(xs_used) / 1.6, max(xs_used) * 1.6)
+    for ax in (ax_rss, ax_err):
         ax.set_xlabel("client concurrency limit L (log; ∞ = unlimited)")
-    ax_rps.set_ylabel("throughput (requests/s)")
-    ax_rps.set_title("throughput vs L")
-    ax_p99.set_yscale("log")
-    figure.plain_log_ticks(ax_p99, "y")
+    figure.log_axis(ax_rps, "y", values["rps"])
+    ax_rps.set_ylabel("throughput (requests/s, log)")
+    ax_rps.set_title("throughput vs L", fontsize=9)
+    figure.log_axis(ax_p99, "y", values["p99"])
     ax_p99.set_ylabel("p99 latency (ms, log)")
-    ax_p99.set_title("p99 latency vs L")
-    ax_rps.legend(loc="lower right")
+    ax_p99.set_title("p99 latency vs L", fontsize=9)
+    if values["rss"]:
+        figure.log_axis(ax_rss, "y", values["rss"])
+    ax_rss.set_ylabel("client memory growth (MiB, log)")
+    ax_rss.set_title("client memory vs L" + (" (0 B growth not drawn)" if zero_rss else ""),
+                     fontsize=9)
+    figure.linear_axis(ax_err, "y", values["err"] or [0.0, 1.0])
+    ax_err.set_ylabel("failed or rejected requests")
+    ax_err.set_title("errors vs L", fontsize=9)
+    extra = []
+    if mode_503:
+        bound = fmt_count(mode_503[0].queue_bound or 0)
+        extra.append((Line2D([], [], marker="o", color="black", markerfacecolor="white",
+                             linestyle="none"),
+                      f"hollow, at ∞, 503: server queue bound {bound}, 503 beyond it"))
+    bottom = figure.legend_below(fig, axes, ncol=4, extra=extra)
     fig.suptitle(f"concurrency_limit: server capacity C = {fmt_count(data.capacity)}, "
                  f"D = {fmt_ms(data.delay_ms)} per request\n"
                  f"({figure.bars_caption(p.rps_stat for p in data.points)})")
-    return figure.save(fig, out_dir, STEM)
+    return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

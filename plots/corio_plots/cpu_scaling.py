@@ -34,6 +34,14 @@ SCALING_TOLERANCE = 0.10
 CPU_TOLERANCE = 0.10
 
 
+LIBUV = "libuv"
+# Why an "event loop" scales on CPU work here (workloads/cpu/cpu_scaling/README.md).
+LIBUV_NOTE = ("cpu_scaling: libuv's rows run each part with uv_queue_work on libuv's own thread "
+              "pool (UV_THREADPOOL_SIZE threads, 4 by default), not on the event loop; that "
+              "is why an event-loop library scales on CPU work here: the pool's threads do "
+              "the work, as asyncio's to_thread or run_in_executor would")
+
+
 @dataclass(frozen=True)
 class Point:
     kernel: str
@@ -135,6 +143,8 @@ def compute(results: Results) -> CpuScaling | None:
                 ctx_voluntary=m.stat(schema.CTX_VOLUNTARY),
                 ctx_involuntary=m.stat(schema.CTX_INVOLUNTARY),
                 cpu=m.stat(CPU_TIME_MS)))
+    if any(p.model == LIBUV for p in points):
+        notes.append(LIBUV_NOTE)
     return CpuScaling(points=points, cores=cores, baseline_ms=baselines,
                       baseline_cpu_ms=baseline_cpus, notes=notes)
 
@@ -263,7 +273,8 @@ def findings(data: CpuScaling) -> list[str]:
 
 
 def table(data: CpuScaling) -> Table:
-    t = Table(["model", "kernel", "workers", "time", "speed-up", "efficiency", "CPU time",
+    t = Table(["model", "kernel", "workers", "time", "speed-up",
+               "efficiency (speed-up / cores)", "CPU time",
                "CPU / sequential's", "voluntary ctx sw", "involuntary ctx sw"])
     for p in sorted(data.points, key=lambda p: (p.kernel, schema.model_order(p.model),
                                                  p.workers)):
@@ -274,6 +285,35 @@ def table(data: CpuScaling) -> Table:
               stat_cell(p.cpu, fmt_ms), f"{r:.2f}x" if r is not None else "–",
               stat_cell(p.ctx_voluntary, fmt_count), stat_cell(p.ctx_involuntary, fmt_count))
     return t
+
+
+def shows(data: CpuScaling) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for kernel in data.kernels():
+        points = [p for p in data.points if p.kernel == kernel and p.model != schema.SEQUENTIAL]
+        if not points:
+            continue
+        all_w = sorted({p.workers for p in points})
+        target = data.cores if data.cores in all_w else max(
+            (w for w in all_w if data.cores is None or w <= data.cores), default=all_w[-1])
+        at = [p for p in points if p.workers == target]
+        reached = [p.model for p in at
+                   if p.speedup >= ideal(p.workers, data.cores) * (1 - SCALING_TOLERANCE)]
+        flat = [p.model for p in at if p.speedup <= 1 + SCALING_TOLERANCE]
+        text = f"{kernel} at W = {target}: " + (
+            f"{', '.join(reached)} within {SCALING_TOLERANCE * 100:.0f}% of the ideal "
+            f"{fmt_speedup(ideal(target, data.cores))}" if reached else
+            f"no model within {SCALING_TOLERANCE * 100:.0f}% of the ideal "
+            f"{fmt_speedup(ideal(target, data.cores))}")
+        if flat:
+            text += f"; no faster than one core: {', '.join(flat)}"
+        parts.append(text)
+    head = ("Speed-up over the sequential run as CPU work is split over W workers; a loop on "
+            "one thread stays at 1x")
+    tail = (" (libuv's parts run on uv_queue_work's thread pool)" if any(
+        p.model == LIBUV for p in data.points) else "")
+    return head + tail + ("; " + "; ".join(parts) if parts else "") + "."
 
 
 def draw(data: CpuScaling, out_dir: Path) -> list[Path]:

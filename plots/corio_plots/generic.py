@@ -1,9 +1,9 @@
-"""A table for any workload, straight from its measurements, and ranking findings for the
-workloads that have no chart of their own (http_fanout, pipeline).
+"""A table for any workload, straight from its measurements, and ranking findings (used by
+http_fanout's and pipeline's charts, and for any workload without a chart).
 
-Columns: model, parameters, real time, ns per operation when the run reports
-items_per_second, then every counter the runs report: the schema's first, in its order, then
-any others alphabetically. Each cell is the median over repetitions with its min–max; the real
+Columns: model, parameters, real time, time per operation (1 / items_per_second, written in
+ns, µs or ms) when the run reports items_per_second, then every counter the runs report: the
+schema's first, in its order, then any others alphabetically. Each cell is the median over repetitions with its min–max; the real
 time carries the row's unstable mark. blocking_in_loop's CDF counters are left to its chart.
 """
 
@@ -59,7 +59,7 @@ def table(results: Results, key: str) -> Table | None:
         return None
     counters = _counter_columns(ms)
     per_op = schema.ITEMS_PER_SECOND in counters
-    headers = ["model", "parameters", "real time"] + (["ns per op"] if per_op else []) + counters
+    headers = ["model", "parameters", "real time"] + (["time per op"] if per_op else []) + counters
     t = Table(headers)
     for m in ms:
         cells = [m.model, m.name.label or "–",

@@ -1,4 +1,4 @@
-"""runtime/*: what one operation costs per model, in ns (log scale), grouped by workload.
+"""runtime/*: what one operation costs per model, in ns, as a dot plot on a log axis.
 
 ns per operation = 1e9 / items_per_second for spawn, switch, gather, sync and task_memory.
 skynet (a tree of tasks) is measured by its total real time, so it has its own panel in ms.
@@ -8,8 +8,11 @@ lateness past its own deadline (timer_lateness_*_us) and, named for what it is, 
 the bytes_per_task chart.
 
 A workload may run several points per model (switch via:yield and via:event; threads at a
-smaller N than coroutines). The chart and findings use each model's first point, the one the
-workload registers first as its headline; the report's tables hold every point. A ratio to
+smaller N than coroutines). The chart has a row per operation (the parameters that name it:
+via:, prim:, children:, cap:; not those that only size a run) with a dot per model, so threads
+show both via:condvar and via:atomic; a model with no dot in a workload is named under the
+chart, with "run failed its check" when it did. The findings use each model's first point, the
+one the workload registers first as its headline; the report's tables hold every point. A ratio to
 the reference model is given only when their min–max intervals do not overlap.
 """
 
@@ -17,9 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-from matplotlib import ticker
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Measurement, Results
@@ -53,12 +53,35 @@ _LATENESS = ((schema.TIMER_LATENESS_P50_US, "p50"), (schema.TIMER_LATENESS_P99_U
              (schema.TIMER_LATENESS_MAX_US, "max"))
 
 
+# Parameters that only size a run (how many operations); the others (via:, prim:, children:,
+# cap:) say which operation it is, so each of their values is a row of the chart.
+SIZE_PARAMS = frozenset({"tasks", "switches", "rounds", "ops", "leaves"})
+
+
+def variant(workload: str, point: str) -> str:
+    """The parameters of a point that name the operation: 'via:condvar', 'prim:semaphore
+    tasks:2 cap:1'. runtime/sync's tasks: says contended (2) or not (1), so it stays."""
+    keep = []
+    for part in point.split():
+        key = part.partition(":")[0]
+        if key not in SIZE_PARAMS or (workload == "runtime/sync" and key == "tasks"):
+            keep.append(part)
+    return " ".join(keep)
+
+
 @dataclass
 class RuntimeCost:
     per_op: list[Cost]  # each model's first point of each per-op workload
     skynet: list[Cost]
     timers: list[Timer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    every: list[Cost] = field(default_factory=list)  # every per-op point: the chart's rows
+    failed: dict[str, list[str]] = field(default_factory=dict)  # workload -> models that failed
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(workload, variant) of the chart's rows, in run order."""
+        return list(dict.fromkeys((c.workload, variant(c.workload, c.point))
+                                  for c in self.every or self.per_op))
 
     def workloads(self) -> list[str]:
         return list(dict.fromkeys(c.workload for c in self.per_op))
@@ -92,8 +115,15 @@ def compute(results: Results) -> RuntimeCost | None:
     per_op: list[Cost] = []
     skynet: list[Cost] = []
     notes: list[str] = []
+    every: list[Cost] = []
+    failed: dict[str, list[str]] = {}
     for key in [*schema.RUNTIME_PER_OP, schema.RUNTIME_TOTAL_TIME]:
         ms = results.ok_measurements(key)
+        for m in results.measurements(key):
+            if m.error is not None and m.model not in failed.setdefault(key, []):
+                failed[key].append(m.model)
+        if key != schema.RUNTIME_TOTAL_TIME:
+            every += [c for m in ms if (c := _cost(key, m)) is not None]
         for m in first_per_model(ms):
             cost = _cost(key, m)
             if cost is None:
@@ -101,8 +131,8 @@ def compute(results: Results) -> RuntimeCost | None:
                 continue
             (skynet if key == schema.RUNTIME_TOTAL_TIME else per_op).append(cost)
         if len({m.name.label for m in ms}) > len({m.model for m in ms}):
-            notes.append(f"{key}: the chart shows each model's first point; the table below "
-                         "has every point")
+            notes.append(f"{key}: the findings compare each model's first point; the chart "
+                         "has a row per operation and the table below every point")
     timers = []
     for m in first_per_model(results.ok_measurements(schema.RUNTIME_TIMERS)):
         lateness = {c: v for c, _ in _LATENESS if (v := m.stat(c)) is not None}
@@ -112,7 +142,8 @@ def compute(results: Results) -> RuntimeCost | None:
                                 lateness=lateness))
     if not (per_op or skynet or timers):
         return None
-    return RuntimeCost(per_op=per_op, skynet=skynet, timers=timers, notes=notes)
+    return RuntimeCost(per_op=per_op, skynet=skynet, timers=timers, notes=notes,
+                       every=every, failed={k: v for k, v in failed.items() if v})
 
 
 def _compare(costs: list[Cost], what: str) -> str:
@@ -185,55 +216,94 @@ def findings(data: RuntimeCost) -> list[str]:
     return out
 
 
+def missing(data: RuntimeCost) -> list[str]:
+    """Per workload, the models of the chart that have no dot there, and why when a run
+    failed: 'skynet: libuv, threads (not run)'."""
+    models = {c.model for c in data.every + data.per_op + data.skynet}
+    out = []
+    for key in [*schema.RUNTIME_PER_OP, schema.RUNTIME_TOTAL_TIME]:
+        have = {c.model for c in (data.skynet if key == schema.RUNTIME_TOTAL_TIME
+                                  else data.every or data.per_op) if c.workload == key}
+        if not have:
+            continue
+        failed = [m for m in data.failed.get(key, []) if m not in have]
+        absent = sorted(models - have - set(failed), key=schema.model_order)
+        what = schema.RUNTIME_PER_OP.get(key, "skynet")
+        parts = ([f"{', '.join(failed)} (run failed its check)"] if failed else []) + (
+            [f"{', '.join(absent)} (not run)"] if absent else [])
+        if parts:
+            out.append(f"{what}: {'; '.join(parts)}")
+    return out
+
+
+def shows(data: RuntimeCost) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for w in data.workloads():
+        costs = [c for c in data.per_op if c.workload == w]
+        if len(costs) < 2:
+            continue
+        lo, hi = min(costs, key=lambda c: c.ns_per_op), max(costs, key=lambda c: c.ns_per_op)
+        apart = lo.stat.hi < hi.stat.lo
+        parts.append(f"{schema.RUNTIME_PER_OP[w]} {lo.model} {fmt_duration_ns(lo.ns_per_op)} to "
+                     f"{hi.model} {fmt_duration_ns(hi.ns_per_op)}"
+                     + ("" if apart else " (within noise)"))
+    text = "What one operation costs per model, cheapest to dearest (log scale)"
+    return text + (": " + "; ".join(parts) if parts else "") + "."
+
+
 def draw(data: RuntimeCost, out_dir: Path) -> list[Path] | None:
     """Nothing to draw (None) when the run holds only timers."""
-    if not (data.per_op or data.skynet):
+    every = data.every or data.per_op
+    if not (every or data.skynet):
         return None
-    fig, _ = figure.new_figure()
+    rows = data.rows()
+    fig, _ = figure.new_figure(height_in=2.4 + 0.26 * max(len(rows), 4))
     fig.clear()
-    # The per-operation panel holds several workloads; skynet is one group, so it is narrower.
-    ratios = [r for r, present in ((3, data.per_op), (1, data.skynet)) if present]
+    ratios = [r for r, present in ((3, every), (1, data.skynet)) if present]
     grid = fig.add_gridspec(1, len(ratios), width_ratios=ratios)
     axes = [fig.add_subplot(grid[0, i]) for i in range(len(ratios))]
-    models = sorted({c.model for c in data.per_op + data.skynet}, key=schema.model_order)
     ax_iter = iter(axes)
-    if data.per_op:
+    if every:
         ax = next(ax_iter)
-        workloads = data.workloads()
-        present = [m for m in models if any(c.model == m for c in data.per_op)]
-        width = 0.8 / len(present)
-        x = np.arange(len(workloads))
-        for i, model in enumerate(present):
-            by_w = {c.workload: c for c in data.per_op if c.model == model}
-            xs = [x[j] + (i - (len(present) - 1) / 2) * width
-                  for j, w in enumerate(workloads) if w in by_w]
-            ys = [by_w[w].ns_per_op for w in workloads if w in by_w]
-            ax.bar(xs, ys, width, yerr=errorbar([by_w[w].stat for w in workloads if w in by_w]),
-                   capsize=2, error_kw={"linewidth": 1}, **colors.bar_kwargs(model))
-        ax.set_xticks(x, [schema.RUNTIME_PER_OP[w] for w in workloads], rotation=20, ha="right")
-        ax.set_yscale("log")
-        figure.log_bar_floor(ax, [v for c in data.per_op for v in (c.stat.lo, c.stat.hi)])
-        figure.plain_log_ticks(ax, "y")
-        ax.set_ylabel("cost per operation (ns, log)")
-        ax.set_title("cost of one operation")
+        present = sorted({c.model for c in every}, key=schema.model_order)
+        for model in present:
+            ys, xs, stats = [], [], []
+            for r, (w, v) in enumerate(rows):
+                here = [c for c in every if c.workload == w and c.model == model
+                        and variant(c.workload, c.point) == v]
+                in_row = sorted({c.model for c in every if c.workload == w
+                                 and variant(c.workload, c.point) == v}, key=schema.model_order)
+                for c in here[:1]:
+                    ys.append(r + figure.dodge(in_row.index(model), len(in_row)))
+                    xs.append(c.ns_per_op)
+                    stats.append(c.stat)
+            if xs:
+                ax.errorbar(xs, ys, xerr=errorbar(stats), capsize=2, markersize=6,
+                            **colors.dot_kwargs(model))
+        labels = [schema.RUNTIME_PER_OP[w] + (f" ({v})" if v else "") for w, v in rows]
+        ax.set_yticks(range(len(rows)), labels, fontsize=8)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        figure.log_axis(ax, "x", figure.stat_values(c.stat for c in every))
+        ax.set_xlabel("cost per operation (ns, log; left is cheaper)")
+        ax.set_title("cost of one operation", fontsize=9)
     if data.skynet:
         ax = next(ax_iter)
         sky = sorted(data.skynet, key=lambda c: schema.model_order(c.model))
         for i, c in enumerate(sky):
             ms = c.stat.scaled(1e-6)
-            yerr = errorbar([ms])
-            bars = ax.bar([i], [ms.median], 0.8, yerr=yerr, capsize=3,
-                          error_kw={"linewidth": 1}, **colors.bar_kwargs(c.model))
-            figure.label_bars(ax, bars, [fmt_duration_ns(c.ns_per_op)],
-                              above=yerr[1] if yerr else None)
-        ax.set_xticks(range(len(sky)), [c.model for c in sky], rotation=30, ha="right")
-        ax.set_yscale("log")
-        figure.log_bar_floor(ax, [v / 1e6 for c in sky for v in (c.stat.lo, c.stat.hi)])
-        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
-        figure.plain_log_ticks(ax, "y")
-        ax.set_ylabel("total time (ms, log)")
-        ax.set_title(f"skynet {sky[0].point}".strip())
-    figure.legend_outside(axes[-1], handles_from=axes)
-    caption = figure.bars_caption(c.stat for c in data.per_op + data.skynet)
+            ax.errorbar([ms.median], [i], xerr=errorbar([ms]), capsize=3, markersize=6,
+                        **colors.dot_kwargs(c.model))
+        ax.set_yticks(range(len(sky)), [c.model for c in sky], fontsize=8)
+        ax.set_ylim(len(sky) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        figure.log_axis(ax, "x", figure.stat_values(c.stat.scaled(1e-6) for c in sky))
+        ax.set_xlabel("total time (ms, log)")
+        ax.set_title(f"skynet {sky[0].point}".strip(), fontsize=9)
+    note = missing(data)
+    bottom = figure.footnote(fig, ("No dot: " + "; ".join(note) + ".") if note else "")
+    bottom = figure.legend_below(fig, axes, ncol=6, bottom=bottom)
+    caption = figure.bars_caption(c.stat for c in every + data.skynet)
     fig.suptitle(f"runtime: cost per operation per model (lower is better)\n({caption})")
-    return figure.save(fig, out_dir, STEM)
+    return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

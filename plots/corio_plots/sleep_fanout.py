@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Results
@@ -39,16 +40,75 @@ class Point:
         return self.wall.median
 
 
+# Why the suite stops a model before the others (workloads/io/sleep_fanout/README.md,
+# "Machine limits"): said only where a model's last N is below the largest N of its delay and
+# no failed run tells a better reason. (short, for a legend; long, for a finding)
+STOP_REASONS: dict[str, tuple[str, str]] = {
+    "threads": ("vm.max_map_count",
+                "the suite stops threads there: each thread's stack mapping counts against "
+                "vm.max_map_count (about 30,000 threads on the reference VM), and creating "
+                "10,000 takes about a second"),
+    "processes": ("fork + reap cost",
+                  "the suite stops processes there: forking and reaping 1,000 children takes "
+                  "about 0.3 s, more than the wait"),
+    "thread_pool": ("queued: N / P rounds of D",
+                    "the suite stops thread_pool there: beyond its pool its tasks queue and the "
+                    "wall time grows as N / P rounds of D by design"),
+    "sequential": ("N·D by design",
+                   "the suite stops sequential there: one wait after another takes N·D by "
+                   "design"),
+}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Where a model's sweep ended before the largest N of its delay, and why."""
+
+    model: str
+    delay_ms: float
+    last_tasks: int
+    largest_tasks: int  # the largest N any model ran at this delay
+    short: str  # for a legend: "vm.max_map_count", "failed at N = 100,000"
+    why: str  # for a finding
+
+
 @dataclass
 class SleepFanout:
     points: list[Point]
     notes: list[str] = field(default_factory=list)
+    # (model, N, D, error message) of the runs that failed their check
+    failures: list[tuple[str, int, float, str]] = field(default_factory=list)
 
     def delays(self) -> list[float]:
         return sorted({p.delay_ms for p in self.points})
 
     def at_delay(self, delay_ms: float) -> list[Point]:
         return [p for p in self.points if p.delay_ms == delay_ms]
+
+    def stops(self, delay_ms: float) -> list[Stop]:
+        """Every model whose sweep at this delay ended below the largest N, with why: a
+        failed run beyond its last N (its message), else STOP_REASONS, else 'not run'."""
+        points = self.at_delay(delay_ms)
+        if not points:
+            return []
+        largest = max(p.tasks for p in points)
+        out = []
+        for model in sorted({p.model for p in points}, key=schema.model_order):
+            last = max(p.tasks for p in points if p.model == model)
+            if last >= largest:
+                continue
+            failed = sorted((n, msg) for m, n, d, msg in self.failures
+                            if m == model and d == delay_ms and n > last)
+            if failed:
+                n, msg = failed[0]
+                short, why = f"failed at N = {fmt_count(n)}", f"its run at N = {fmt_count(n)} failed: {msg}"
+            elif model in STOP_REASONS:
+                short, why = STOP_REASONS[model]
+            else:
+                short, why = "not run beyond", "the run holds no larger N for it"
+            out.append(Stop(model=model, delay_ms=delay_ms, last_tasks=last,
+                            largest_tasks=largest, short=short, why=why))
+        return out
 
 
 def compute(results: Results) -> SleepFanout | None:
@@ -71,7 +131,10 @@ def compute(results: Results) -> SleepFanout | None:
             bytes_per_task=m.stat(schema.BYTES_PER_TASK)))
     if not points:
         return None
-    return SleepFanout(points=points, notes=notes)
+    failures = [(m.model, int(m.name.param_float("tasks") or 0),
+                 m.name.param_float("delay_ms") or 0.0, m.error or "")
+                for m in results.measurements(KEY) if m.error is not None]
+    return SleepFanout(points=points, notes=notes, failures=failures)
 
 
 def ideal_check(wall_ms: float, ideal_ms: float) -> str:
@@ -111,12 +174,14 @@ def findings(data: SleepFanout) -> list[str]:
                 verdict = ranking_verdict([(p.model, p.wall) for p in at_max])
                 out.append(f"At N = {fmt_count(n_max)}, D = {fmt_ms(delay)} (ideal "
                            f"{fmt_ms(delay)}): {ranked}; {ideal}; {verdict}.")
+            why = {st.model: st.why for st in data.stops(delay)}
             for model in sorted({p.model for p in concurrent} - {p.model for p in at_max},
                                 key=schema.model_order):
                 last = max((p for p in concurrent if p.model == model), key=lambda p: p.tasks)
                 out.append(f"{model} ran up to N = {fmt_count(last.tasks)} only: "
                            f"{fmt_value(last.wall, fmt_ms)} at D = {fmt_ms(delay)}, "
-                           f"{ideal_check(last.wall_ms, delay)}.")
+                           f"{ideal_check(last.wall_ms, delay)}"
+                           + (f"; {why[model]}" if model in why else "") + ".")
         for p in (p for p in points if p.model == schema.SEQUENTIAL):
             out.append(f"sequential took {fmt_value(p.wall, fmt_ms)} for {fmt_count(p.tasks)} "
                        f"sleeps of {fmt_ms(delay)}: {ideal_check(p.wall_ms, p.tasks * delay)} "
@@ -134,29 +199,69 @@ def table(data: SleepFanout) -> Table:
     return t
 
 
+def shows(data: SleepFanout) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for delay in data.delays():
+        points = [p for p in data.at_delay(delay) if p.model != schema.SEQUENTIAL]
+        if not points:
+            continue
+        n_max = max(p.tasks for p in points)
+        at_max = [p for p in points if p.tasks == n_max]
+        met = [p.model for p in at_max if abs(p.wall_ms / delay - 1) <= IDEAL_TOLERANCE]
+        missed = [p.model for p in at_max if p.model not in met]
+        text = f"D = {fmt_ms(delay)}, N = {fmt_count(n_max)}: "
+        text += (f"within {IDEAL_TOLERANCE * 100:.0f}% of D: {', '.join(met)}" if met else
+                 f"no model within {IDEAL_TOLERANCE * 100:.0f}% of D")
+        if missed:
+            text += f"; beyond it: {', '.join(missed)}"
+        stopped = [f"{st.model} at {fmt_count(st.last_tasks)}" for st in data.stops(delay)]
+        if stopped:
+            text += f"; stopped earlier: {', '.join(stopped)}"
+        parts.append(text)
+    return ("Overlapping waits finish in about D whatever N (the dashed line), waits one "
+            "after another in N·D (dotted)" + ("; " + "; ".join(parts) if parts else "") + ".")
+
+
+def mark_stops(ax: Any, stops: list[Stop], y_of: dict[tuple[str, int], float]) -> None:
+    """A ring around the last point of each model that stopped early; the legend says why."""
+    for st in stops:
+        y = y_of.get((st.model, st.last_tasks))
+        if y is None:
+            continue
+        ax.plot([st.last_tasks], [y], linestyle="none", marker="o", markersize=13,
+                markerfacecolor="none", markeredgewidth=1.2,
+                markeredgecolor=colors.style(st.model).color,
+                label=f"{st.model} stops at N = {fmt_count(st.last_tasks)}: {st.short}")
+
+
 def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
     delays = data.delays()[:MAX_PANELS]
-    fig, axes = figure.new_figure(ncols=len(delays))
+    fig, axes = figure.new_figure(ncols=len(delays), height_in=5.8)
     for ax, delay in zip(axes, delays):
         points = data.at_delay(delay)
         ns = sorted({p.tasks for p in points})
         lo, hi = min(ns), max(ns)
+        # The ideal lines are references (gid): clipped by the measured range, never setting it.
         ax.plot([lo, hi], [delay, delay], linestyle="--", color="black", linewidth=1,
-                label="ideal concurrent: D")
+                label="ideal concurrent: D", gid="reference")
         ax.plot([lo, hi], [lo * delay, hi * delay], linestyle=":", color="black", linewidth=1,
-                label="sequential: N·D")
+                label="sequential: N·D", gid="reference")
+        y_of: dict[tuple[str, int], float] = {}
         for model in sorted({p.model for p in points}, key=schema.model_order):
             mine = sorted((p for p in points if p.model == model), key=lambda p: p.tasks)
             ax.errorbar([p.tasks for p in mine], [p.wall_ms for p in mine],
                         yerr=errorbar([p.wall for p in mine]), capsize=3, markersize=5,
                         **colors.line_kwargs(model))
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        figure.plain_log_ticks(ax)
+            y_of.update({(model, p.tasks): p.wall_ms for p in mine})
+        mark_stops(ax, data.stops(delay), y_of)
+        figure.log_axis(ax, "x", ns, margin=1.8, label_values=ns)
+        figure.log_axis(ax, "y", figure.stat_values(p.wall for p in points) + [delay])
         ax.set_xlabel("tasks N (log)")
-        ax.set_ylabel("wall time (ms, log)")
-        ax.set_title(f"D = {fmt_ms(delay)} per task")
-    figure.legend_outside(axes[-1], handles_from=axes)
+        ax.set_title(f"D = {fmt_ms(delay)} per task", fontsize=9)
+    axes[0].set_ylabel("wall time (ms, log)")
+    bottom = figure.legend_below(fig, axes, ncol=3)
     fig.suptitle("sleep_fanout: wall time to finish N sleeps of D ms\n"
-                 f"({figure.bars_caption(p.wall for p in data.points)})")
-    return figure.save(fig, out_dir, STEM)
+                 f"({figure.bars_caption(p.wall for p in data.points)}; a ring marks where a "
+                 "model stopped)")
+    return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

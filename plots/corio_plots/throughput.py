@@ -1,7 +1,10 @@
-"""io/tcp_echo and io/http_plaintext: requests per second per model, with error bars.
+"""io/tcp_echo and io/http_plaintext: requests per second against p99 latency per model.
 
-Bars are grouped by parameter point (``conns:64 size:64``), one bar per model; a bar is the
-median over repetitions and its error bar their min–max (none with a single repetition).
+The chart is a trade-off (Pareto) plot: one panel per connection count (a row of panels per
+message size), each model a dot at (p99 latency, requests/s), up and left is better; the
+dot is the median over repetitions and its error bars, both ways, their min–max (none with a
+single repetition). A dotted line joins the frontier: the models no other model beats on both
+axes beyond noise.
 http_plaintext also has rows loaded by wrk (model ``wrk_<model>``, hatched bars) and nginx,
 the outside reference. A model "served the most" only when its interval does not overlap the
 next one's; overlapping models are within noise.
@@ -12,14 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from corio_plots import colors, figure, schema
 from corio_plots.load import Results
 from corio_plots.stats import (Stat, errorbar, fmt_value, noise_groups, ranking_verdict,
                                within_noise)
 from corio_plots.table import Table, stat_cell
-from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_number, fmt_rate, fmt_us
+from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_rate, fmt_us
 
 KEYS = ("io/tcp_echo", "io/http_plaintext")
 STEMS = {"io/tcp_echo": "tcp_echo_throughput", "io/http_plaintext": "http_plaintext_throughput"}
@@ -143,27 +144,124 @@ def table(data: Throughput) -> Table:
     return t
 
 
+def _params(point: str) -> dict[str, str]:
+    return dict(part.partition(":")[::2] for part in point.split())
+
+
+def panels(data: Throughput) -> list[tuple[str, str]]:
+    """(row, column) keys of the chart's panels: a column per connection count, a row per
+    setting of the other parameters (tcp_echo's message size)."""
+    out = []
+    for point in data.points():
+        params = _params(point)
+        conns = params.pop("conns", "")
+        rest = " ".join(f"{k}:{v}" for k, v in params.items())
+        out.append((rest, conns))
+    return list(dict.fromkeys(out))
+
+
+def _panel_point(data: Throughput, row: str, conns: str) -> str:
+    for point in data.points():
+        params = _params(point)
+        c = params.pop("conns", "")
+        if c == conns and " ".join(f"{k}:{v}" for k, v in params.items()) == row:
+            return point
+    return ""
+
+
+def _p99(b: Bar) -> Stat | None:
+    return b.latency.get(schema.LATENCY_P99_US)
+
+
+def _beats(a: Bar, b: Bar) -> bool:
+    """a is better than b on both axes beyond noise: more requests/s and a lower p99, each
+    with min–max intervals apart (single samples: by their values)."""
+    pa, pb = _p99(a), _p99(b)
+    if pa is None or pb is None:
+        return False
+    return (a.rps_stat.lo > b.rps_stat.hi and pa.hi < pb.lo)
+
+
+def frontier(bars: list[Bar]) -> list[Bar]:
+    """The models no other model beats on both throughput and p99 beyond noise, by
+    throughput, best first; among the suite's own client's rows only (wrk measures its own
+    latency, so its rows are drawn but never compared with the others)."""
+    with_p99 = [b for b in bars if _p99(b) is not None
+                and not b.model.startswith(schema.WRK_PREFIX)]
+    return sorted((b for b in with_p99 if not any(_beats(o, b) for o in with_p99 if o is not b)),
+                  key=lambda b: -b.rps)
+
+
+def shows(data: Throughput) -> str:
+    """One line: what the chart shows, computed from its data."""
+    parts = []
+    for point in data.points():
+        bars = [b for b in data.bars if b.point == point and _p99(b) is not None
+                and not b.model.startswith(schema.WRK_PREFIX)]
+        if not bars:
+            continue
+        front = frontier(bars)
+        single = any(not b.rps_stat.repeated for b in bars)
+        if len(front) == 1 and len(bars) > 1:
+            parts.append(f"at {point} {front[0].model} beats every other model on both "
+                         f"throughput and p99" + (" (single samples)" if single else
+                                                  " beyond noise"))
+        elif len(bars) > 1:
+            top = max(bars, key=lambda b: b.rps)
+            fast = min(bars, key=lambda b: _p99(b).median)  # type: ignore[union-attr]
+            parts.append(f"at {point} no model is best on both: {len(front)} models on the "
+                         f"frontier, {top.model} the most requests/s, {fast.model} the lowest "
+                         "p99")
+    if not parts:
+        return (f"{data.workload}: requests/s per model; no run reports a p99, so no "
+                "trade-off is drawn.")
+    return (f"{data.workload}: throughput against p99 latency per model, up and left is "
+            "better; " + "; ".join(parts) + ".")
+
+
 def draw(data: Throughput, out_dir: Path) -> list[Path]:
-    fig, (ax,) = figure.new_figure()
-    points, models = data.points(), data.models()
-    width = 0.8 / len(models)
-    x = np.arange(len(points))
-    for i, model in enumerate(models):
-        by_point = {b.point: b for b in data.bars if b.model == model}
-        heights = [by_point[p].rps if p in by_point else 0.0 for p in points]
-        yerr = errorbar([by_point[p].rps_stat if p in by_point else None for p in points])
-        bars = ax.bar(x + (i - (len(models) - 1) / 2) * width, heights, width,
-                      yerr=yerr, capsize=3, error_kw={"linewidth": 1},
-                      **colors.bar_kwargs(model))
-        # Above the error bar, so the label never sits on it.
-        figure.label_bars(ax, bars, [fmt_number(h) if h else "" for h in heights],
-                          above=yerr[1] if yerr else None)
-    ax.set_xticks(x, points)
-    ax.set_xlabel("parameters (conns = concurrent connections, size = message bytes)"
-                  if data.key == "io/tcp_echo" else "parameters (conns = concurrent connections)")
-    ax.set_ylabel("throughput (requests/s)")
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    ax.set_title(f"{data.workload}: throughput per model\n"
-                 f"({figure.bars_caption(b.rps_stat for b in data.bars)})")
-    figure.legend_outside(ax)
-    return figure.save(fig, out_dir, STEMS[data.key])
+    keys = panels(data)
+    rows = list(dict.fromkeys(r for r, _ in keys))
+    cols = list(dict.fromkeys(c for _, c in keys))[:3]
+    fig, axes = figure.new_figure(ncols=len(cols), nrows=len(rows),
+                                  height_in=1.2 + 2.9 * len(rows))
+    drawn: list[Bar] = []
+    for r, row in enumerate(rows):
+        for c, conns in enumerate(cols):
+            ax = axes[r * len(cols) + c]
+            point = _panel_point(data, row, conns)
+            bars = [b for b in data.bars if b.point == point and _p99(b) is not None]
+            if not bars:
+                ax.set_visible(False)
+                continue
+            drawn += bars
+            # p99 in ms, or in µs when every p99 of the panel is under 1 ms (short labels).
+            unit, scale = ("ms", 1e-3) if max(
+                _p99(b).hi for b in bars) >= 1e3 else ("µs", 1.0)  # type: ignore[union-attr]
+            for b in sorted(bars, key=lambda b: schema.model_order(b.model)):
+                p99 = _p99(b)
+                assert p99 is not None
+                ms = p99.scaled(scale)
+                ax.errorbar([ms.median], [b.rps], xerr=errorbar([ms]),
+                            yerr=errorbar([b.rps_stat]), capsize=2, markersize=6,
+                            **colors.dot_kwargs(b.model))
+            front = sorted(frontier(bars), key=lambda b: _p99(b).median)  # type: ignore
+            if len(front) > 1:
+                ax.plot([_p99(b).median * scale for b in front],  # type: ignore[union-attr]
+                        [b.rps for b in front], color="#999999", linewidth=1, linestyle=":",
+                        zorder=0, gid="reference", label="frontier (none better on both)")
+            figure.log_axis(ax, "x", figure.stat_values([_p99(b) for b in bars], scale))
+            figure.log_axis(ax, "y", figure.stat_values([b.rps_stat for b in bars]))
+            title = (f"{fmt_count(float(conns))} connection" + ("" if conns == "1" else "s")
+                     if conns.isdigit() else conns)
+            if row:
+                title += f", {row.replace('size:', 'size ')} B" if row.startswith(
+                    "size:") else f", {row}"
+            ax.set_title(title, fontsize=9)
+            ax.set_xlabel(f"p99 latency ({unit}, log)")
+            if c == 0:
+                ax.set_ylabel("requests/s (log)")
+    bottom = figure.legend_below(fig, axes, ncol=5)
+    fig.suptitle(f"{data.workload}: throughput vs p99 latency per model (up and left is "
+                 f"better)\n({figure.bars_caption(b.rps_stat for b in drawn)}, both axes)")
+    return figure.save(fig, out_dir, STEMS[data.key], rect=(0, bottom, 1, 1))

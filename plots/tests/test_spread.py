@@ -168,11 +168,13 @@ class Charts(unittest.TestCase):
         data = throughput.compute(self.results, "io/tcp_echo")
         assert data is not None
         (fig,) = _captured_figures(throughput.draw, data)
+        # A dot per model at (p99, requests/s), with error bars both ways.
         corio = next(c for c in fig.axes[0].containers
-                     if isinstance(c, BarContainer) and c.get_label() == "corio")
-        assert corio.errorbar is not None
-        segments = corio.errorbar.lines[2][0].get_segments()
-        (low, high) = segments[0][:, 1]
+                     if isinstance(c, ErrorbarContainer) and c.get_label() == "corio")
+        assert corio.has_xerr and corio.has_yerr
+        y_bars = [lc for lc in corio.lines[2]
+                  if lc.get_segments()[0][0, 0] == lc.get_segments()[0][1, 0]]
+        (low, high) = y_bars[0].get_segments()[0][:, 1]
         self.assertTrue(math.isclose(low, 95000 / 1.02) and math.isclose(high, 95000 / 0.98))
 
     def test_single_samples_draw_no_error_bars_and_say_so(self) -> None:
