@@ -13,7 +13,7 @@ from corio_plots import summary
 from corio_plots.load import Results, load_results
 from corio_plots.stats import Stat
 from tests.fixtures.make_fixtures import CONTEXT, Writer
-from tests.helpers import VALID, load_rows
+from tests.helpers import PARTIAL, VALID, load_rows
 
 TIGHT = (0.99, 1.0, 1.01)
 WIDE = (0.96, 1.0, 1.04)
@@ -215,6 +215,19 @@ class Noise(Fixture):
                          "above is a single sample (one repetition), so its 2 ranks follow the "
                          "medians alone; the full profile repeats each network, CPU, mixed and "
                          "limit benchmark 3 times (--repetitions N for more).")
+
+
+class PartialRun(unittest.TestCase):
+    def test_a_runtime_only_run_says_which_workload_would_answer(self) -> None:
+        r = load_results(PARTIAL)
+        cols = summary.columns(r)
+        self.assertEqual([c.key for c in cols], ["runtime/spawn"])
+        texts = {a.key: a.text for a in summary.answers(r, cols)}
+        self.assertEqual(texts["limit"], "Not answered: this run lacks the runs it needs "
+                                         "(limit/concurrency_limit).")
+        self.assertEqual(texts["to_thread"], "Not answered: this run lacks the runs it needs "
+                                             "(mixed/blocking_in_loop).")
+        self.assertTrue(texts["noise"].startswith("None can be told from noise"))
 
 
 class Ranks(unittest.TestCase):
