@@ -19,7 +19,8 @@ saw into the DOM as JSON, which --dump-dom prints. The test fails unless:
 Exit status: 0 passed, 1 failed (each failure on one line), 77 Chromium is not installed
 (ctest's SKIP_RETURN_CODE: install Debian's chromium, scripts/install_deps.sh does).
 
-    /usr/bin/python3 plots/tests/report_html_chromium.py
+    /usr/bin/python3 plots/tests/report_html_chromium.py             # the valid fixture
+    /usr/bin/python3 plots/tests/report_html_chromium.py results/reference   # a copy of a run
 """
 
 from __future__ import annotations
@@ -168,10 +169,16 @@ def main() -> int:
         print("report_html_chromium: SKIP: no chromium on PATH (Debian's chromium package; "
               "scripts/install_deps.sh installs it)")
         return SKIP
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     folder = Path(tempfile.mkdtemp(prefix="corio-report-html-"))
     try:
-        shutil.copy(HERE / "fixtures" / "valid.json", folder / "results.json")
-        shutil.copy(HERE / "fixtures" / "meta.json", folder / "meta.json")
+        if source is None:
+            shutil.copy(HERE / "fixtures" / "valid.json", folder / "results.json")
+            shutil.copy(HERE / "fixtures" / "meta.json", folder / "meta.json")
+        else:  # a results folder of one's own, re-drawn in a copy (never written in place)
+            shutil.copy(source / "results.json", folder / "results.json")
+            if (source / "meta.json").is_file():
+                shutil.copy(source / "meta.json", folder / "meta.json")
         failures = check(folder, browser)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
