@@ -144,7 +144,11 @@ void run_point(benchmark::State& state, typename W::Result (*fn)(const typename 
   // records which of the two the JSON holds (context corio_peak_rss_scope).
   // Untimed preparation a workload asks for (a helper process to start), before the figures'
   // baselines are taken.
-  if constexpr (requires { W::setup(); }) W::setup();
+  if constexpr (requires { W::setup(params); }) {
+    W::setup(params);
+  } else if constexpr (requires { W::setup(); }) {
+    W::setup();
+  }
   reset_peak_rss();
   const ContextSwitches before = context_switches();
 
