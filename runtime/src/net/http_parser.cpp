@@ -35,14 +35,6 @@ constexpr ByteTable kTokenChar = [] {
   return table;
 }();
 
-// Visible ASCII (0x21..0x7E): the bytes that may appear in a request line's target at all;
-// which of them a target may hold where is checked afterwards (check_request_target).
-constexpr ByteTable kTargetChar = [] {
-  ByteTable table{};
-  for (std::size_t b = 0x21; b <= 0x7E; ++b) table[b] = true;
-  return table;
-}();
-
 // unreserved and sub-delims (RFC 3986 section 2): a reg-name's bytes besides pct-encoded.
 constexpr ByteTable kRegNameChar = [] {
   ByteTable table{};
@@ -229,18 +221,15 @@ bool is_valid_host(std::string_view value) noexcept {
     }
     pos = close + 1;
   } else {
-    while (pos < value.size() && value[pos] != ':') {
-      const char c = value[pos];
-      if (c == '%') {
-        if (pos + 2 >= value.size() || !is_hex_digit(value[pos + 1]) ||
-            !is_hex_digit(value[pos + 2])) {
-          return false;
-        }
+    // A tight loop over the common bytes first: this runs for every request.
+    for (;;) {
+      while (pos < value.size() && kRegNameChar[index_of(value[pos])]) ++pos;
+      if (pos + 2 < value.size() && value[pos] == '%' && is_hex_digit(value[pos + 1]) &&
+          is_hex_digit(value[pos + 2])) {
         pos += 3;
         continue;
       }
-      if (!kRegNameChar[index_of(c)]) return false;
-      ++pos;
+      break;
     }
   }
   if (pos == value.size()) return true;
@@ -333,6 +322,22 @@ bool is_http_version(std::string_view text) noexcept {
          is_digit(text[7]);
 }
 
+// What each byte is to the one pass over a request line's target (parse_request_line).
+enum TargetByte : std::uint8_t {
+  kNotInTarget,   // a control byte, SP, DEL or non-ASCII: the target ends or is invalid
+  kPlainByte,     // kPathChar but '?'
+  kQuestionMark,  // '?': the query starts at the first one
+  kPercentSign,   // '%': two hex digits must follow
+  kOtherVisible,  // visible ASCII not allowed in origin-form ('#', '[', '"', ...)
+};
+constexpr std::array<TargetByte, 256> kTargetByte = [] {
+  std::array<TargetByte, 256> table{};
+  for (std::size_t b = 0x21; b <= 0x7E; ++b) table[b] = kPathChar[b] ? kPlainByte : kOtherVisible;
+  table[index_of('?')] = kQuestionMark;
+  table[index_of('%')] = kPercentSign;
+  return table;
+}();
+
 // Bytes of a path and query (RFC 3986): kPathChar, or "%" followed by two hex digits.
 bool is_path_and_query(std::string_view text) noexcept {
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -360,15 +365,24 @@ void split_path_and_query(std::string_view path_and_query, Request& request) noe
       question == std::string_view::npos ? std::string_view{} : path_and_query.substr(question + 1);
 }
 
+// What parse_request_line's pass over the target found, so that origin-form, the form of
+// nearly every request, needs no second pass.
+struct TargetScan {
+  bool origin_bytes = true;                       // every byte is allowed in origin-form
+  std::size_t question = std::string_view::npos;  // offset of the first '?'
+};
+
 // The request-target's four forms (RFC 9112 section 3.2), each with the method it goes with.
-Failure parse_request_target(Request& request) noexcept {
+Failure parse_request_target(Request& request, TargetScan scan) noexcept {
   const std::string_view target = request.target;
   request.authority = {};
   const bool connect = request.method == "CONNECT";
   if (target.front() == '/') {
     if (connect) return {400, "CONNECT without an authority-form target"};
-    if (!is_origin_form(target)) return {400, "invalid request target"};
-    split_path_and_query(target, request);
+    if (!scan.origin_bytes) return {400, "invalid request target"};
+    request.path = target.substr(0, scan.question);
+    request.query = scan.question == std::string_view::npos ? std::string_view{}
+                                                            : target.substr(scan.question + 1);
     return {};
   }
   if (target == "*") {
@@ -437,8 +451,23 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
   request.method = line.substr(0, end);
 
   const std::size_t target_start = end + 1;
-  end = target_start;
-  while (end < line.size() && kTargetChar[index_of(line[end])]) ++end;
+  TargetScan scan;
+  for (end = target_start; end < line.size(); ++end) {
+    const TargetByte kind = kTargetByte[index_of(line[end])];
+    if (kind == kPlainByte) continue;
+    if (kind == kQuestionMark) {
+      if (scan.question == std::string_view::npos) scan.question = end - target_start;
+    } else if (kind == kPercentSign) {
+      // The target is followed by " HTTP/1.x", so a '%' at its end meets a space here.
+      if (end + 2 >= line.size() || !is_hex_digit(line[end + 1]) || !is_hex_digit(line[end + 2])) {
+        scan.origin_bytes = false;
+      }
+    } else if (kind == kOtherVisible) {
+      scan.origin_bytes = false;
+    } else {
+      break;
+    }
+  }
   if (end == target_start) return {400, "empty request target"};
   if (end == line.size()) return {400, "request line without an HTTP version"};
   if (line[end] != ' ') return {400, "invalid character in request target"};
@@ -450,7 +479,7 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
     return {505, "HTTP version other than 1.0 and 1.1"};
   }
   request.version_minor = version[7] - '0';
-  return parse_request_target(request);
+  return parse_request_target(request, scan);
 }
 
 // Parses the complete head found by scan_head and sets scan.body_size.
