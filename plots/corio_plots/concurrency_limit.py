@@ -292,13 +292,17 @@ def shows(data: ConcurrencyLimit) -> str:
         if not past:
             continue
         worst = max(past, key=lambda p: abs(p.deviation))
-        (held if abs(worst.deviation) <= LITTLES_LAW_TOLERANCE else short).append(
-            model if worst in held else f"{model} ({_miss(worst)} at L = {worst.limit_label})")
+        if abs(worst.deviation) <= LITTLES_LAW_TOLERANCE:
+            held.append(model)
+        else:
+            short.append(f"{model} ({_miss(worst)} C / D at L = {worst.limit_label})")
     pct = f"{LITTLES_LAW_TOLERANCE * 100:.0f}%"
-    text = (f"Raising the client's limit L past the server's capacity C = {fmt_count(cap)} "
-            f"adds no throughput (Little's law caps it at C / D = {fmt_rate(ceiling, REQ)})")
+    text = (f"Throughput, p99, client memory and errors against the client's limit L; Little's "
+            f"law caps throughput at C / D = {fmt_rate(ceiling, REQ)} from L = C = "
+            f"{fmt_count(cap)} on")
     if held:
-        text += f"; within {pct} of that cap at every L ≥ C: {', '.join(held)}"
+        text += (f"; within {pct} of that cap at every L ≥ C (more L added nothing): "
+                 f"{', '.join(held)}")
     if short:
         text += f"; not within {pct}: {', '.join(short)}"
     grew = [p.model for p in data.points if p.limit is None and p.p99 is not None

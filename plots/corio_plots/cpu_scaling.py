@@ -309,8 +309,8 @@ def shows(data: CpuScaling) -> str:
         if flat:
             text += f"; no faster than one core: {', '.join(flat)}"
         parts.append(text)
-    head = ("Speed-up over the sequential run as CPU work is split over W workers; a loop on "
-            "one thread stays at 1x")
+    head = ("Speed-up over the sequential run as the same CPU work is split over W workers "
+            "(ideal: min(W, cores))")
     tail = (" (libuv's parts run on uv_queue_work's thread pool)" if any(
         p.model == LIBUV for p in data.points) else "")
     return head + tail + ("; " + "; ".join(parts) if parts else "") + "."
@@ -333,9 +333,12 @@ def draw(data: CpuScaling, out_dir: Path) -> list[Path]:
                 ax.axhline(1.0, color=colors.style(model).color, linewidth=1,
                            label="sequential = 1x")
                 continue
+            kwargs = colors.line_kwargs(model)
+            if model == LIBUV:  # why an event-loop library scales here
+                kwargs["label"] = "libuv (uv_queue_work's pool)"
             ax.errorbar([p.workers for p in mine], [p.speedup for p in mine],
                         yerr=errorbar([p.speedup_stat for p in mine]), capsize=3, markersize=5,
-                        **colors.line_kwargs(model))
+                        **kwargs)
         ax.set_xscale("log", base=2)
         ax.set_xticks(w_all, [str(w) for w in w_all])
         ax.set_xlabel("workers W (log2)")

@@ -287,7 +287,7 @@ def legend_below(fig: Figure, axes: list[Axes], ncol: int = 4,
     rows = math.ceil(len(seen) / ncol)
     fig.legend(list(seen.values()), list(seen), loc="lower center", ncol=ncol,
                bbox_to_anchor=(0.5, bottom), frameon=False)
-    return bottom + (0.15 + 0.19 * rows) / fig.get_figheight()
+    return bottom + (0.12 + 0.17 * rows) / fig.get_figheight()
 
 
 def footnote(fig: Figure, text: str, width: int = 120) -> float:

@@ -3,8 +3,8 @@ http_fanout's and pipeline's charts, and for any workload without a chart).
 
 Columns: model, parameters, real time, time per operation (1 / items_per_second, written in
 ns, µs or ms) when the run reports items_per_second, then every counter the runs report: the
-schema's first, in its order, then any others alphabetically. Each cell is the median over repetitions with its min–max; the real
-time carries the row's unstable mark. blocking_in_loop's CDF counters are left to its chart.
+schema's first, in its order, then any others alphabetically. Each cell is the median over
+repetitions with its min–max; the real time carries the row's unstable mark. blocking_in_loop's CDF counters are left to its chart.
 """
 
 from __future__ import annotations

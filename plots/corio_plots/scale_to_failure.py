@@ -3,7 +3,7 @@ they cost in wall time and memory (io/sleep_fanout at its most-swept delay).
 
 Left: wall time vs N; right: the process's peak resident memory vs N; both log-log, each
 point the median with its min–max error bars. A ring marks the last N of a model that stopped
-before the others, and its legend entry says why: a failed run's message when there is one,
+before the others, and the note under the chart says why: a failed run's message when there is one,
 else the limit the workload's README gives (sleep_fanout.STOP_REASONS). The findings compare
 memory at the largest N each model reached, ranked only beyond noise.
 """
@@ -137,8 +137,9 @@ def draw(data: ScaleToFailure, out_dir: Path) -> list[Path]:
         figure.log_axis(ax_rss, "y", rss_values)
     ax_rss.set_ylabel("peak resident memory (MiB, log)")
     ax_rss.set_title("memory vs N", fontsize=9)
-    bottom = figure.legend_below(fig, [ax_wall, ax_rss], ncol=3)
+    bottom = figure.footnote(fig, sleep_fanout.stops_note(data.stops))
+    bottom = figure.legend_below(fig, [ax_wall, ax_rss], ncol=5, bottom=bottom)
     fig.suptitle(f"scale to failure: N tasks sleeping D = {fmt_ms(data.delay_ms)} at once\n"
-                 "a ring marks where a model stopped, its legend entry says why\n"
+                 "a ring marks where a model stopped, the note below says why\n"
                  f"({figure.bars_caption(p.wall for p in data.points)})")
     return figure.save(fig, out_dir, STEM, rect=(0, bottom, 1, 1))

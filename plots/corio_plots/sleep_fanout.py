@@ -101,11 +101,12 @@ class SleepFanout:
                             if m == model and d == delay_ms and n > last)
             if failed:
                 n, msg = failed[0]
-                short, why = f"failed at N = {fmt_count(n)}", f"its run at N = {fmt_count(n)} failed: {msg}"
+                short = f"failed at N = {fmt_count(n)}"
+                why = f"its run at N = {fmt_count(n)} failed: {msg}"
             elif model in STOP_REASONS:
                 short, why = STOP_REASONS[model]
             else:
-                short, why = "not run beyond", "the run holds no larger N for it"
+                short, why = "no larger N in this run", "the run holds no larger N for it"
             out.append(Stop(model=model, delay_ms=delay_ms, last_tasks=last,
                             largest_tasks=largest, short=short, why=why))
         return out
@@ -219,20 +220,34 @@ def shows(data: SleepFanout) -> str:
         if stopped:
             text += f"; stopped earlier: {', '.join(stopped)}"
         parts.append(text)
-    return ("Overlapping waits finish in about D whatever N (the dashed line), waits one "
-            "after another in N·D (dotted)" + ("; " + "; ".join(parts) if parts else "") + ".")
+    return ("Wall time for N sleeps of D against the ideals: D when the waits overlap "
+            "(dashed), N·D one after another (dotted)" + ("; " + "; ".join(parts) if parts
+                                                          else "") + ".")
+
+
+RING_LABEL = "ring: where a model stopped (why: below)"
 
 
 def mark_stops(ax: Any, stops: list[Stop], y_of: dict[tuple[str, int], float]) -> None:
-    """A ring around the last point of each model that stopped early; the legend says why."""
-    for st in stops:
+    """A ring around the last point of each model that stopped early (one legend entry for
+    them all; stops_note says why, under the chart)."""
+    for i, st in enumerate(stops):
         y = y_of.get((st.model, st.last_tasks))
         if y is None:
             continue
         ax.plot([st.last_tasks], [y], linestyle="none", marker="o", markersize=13,
                 markerfacecolor="none", markeredgewidth=1.2,
                 markeredgecolor=colors.style(st.model).color,
-                label=f"{st.model} stops at N = {fmt_count(st.last_tasks)}: {st.short}")
+                label=RING_LABEL if i == 0 else "_nolegend_")
+
+
+def stops_note(stops: list[Stop], delay_ms: float | None = None) -> str:
+    """'Stopped early (D = 10 ms): threads at N = 10,000 (vm.max_map_count); ...'."""
+    if not stops:
+        return ""
+    where = f" (D = {fmt_ms(delay_ms)})" if delay_ms is not None else ""
+    return (f"Stopped early{where}: " + "; ".join(
+        f"{st.model} at N = {fmt_count(st.last_tasks)} ({st.short})" for st in stops) + ".")
 
 
 def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
@@ -260,7 +275,9 @@ def draw(data: SleepFanout, out_dir: Path) -> list[Path]:
         ax.set_xlabel("tasks N (log)")
         ax.set_title(f"D = {fmt_ms(delay)} per task", fontsize=9)
     axes[0].set_ylabel("wall time (ms, log)")
-    bottom = figure.legend_below(fig, axes, ncol=3)
+    note = " ".join(stops_note(data.stops(d), d if len(delays) > 1 else None) for d in delays)
+    bottom = figure.footnote(fig, note.strip())
+    bottom = figure.legend_below(fig, axes, ncol=5, bottom=bottom)
     fig.suptitle("sleep_fanout: wall time to finish N sleeps of D ms\n"
                  f"({figure.bars_caption(p.wall for p in data.points)}; a ring marks where a "
                  "model stopped)")

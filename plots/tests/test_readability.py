@@ -26,7 +26,10 @@ from matplotlib.text import Text
 
 from corio_plots import colors, figure, report, schema
 from corio_plots.load import load_results
-from tests.helpers import VALID
+from tests.fixtures import make_fixtures
+from tests.helpers import PLOTS, VALID, load_rows
+
+REFERENCE = PLOTS.parent / "results" / "reference"
 
 # An axis may extend beyond its data by this much: on a log axis, decades in all (both
 # sides together); on a linear axis, a fraction of the data's span (from 0 for quantities
@@ -273,9 +276,17 @@ class Checks(unittest.TestCase):
 
 
 class Charts(unittest.TestCase):
+    """valid.json: the fixture every other test reads (3 repetitions, error bars)."""
+
+    figures: dict[str, Figure]
+
+    @classmethod
+    def load(cls) -> Any:
+        return load_results(VALID)
+
     @classmethod
     def setUpClass(cls) -> None:
-        cls.figures = render_all(load_results(VALID))
+        cls.figures = render_all(cls.load())
 
     @classmethod
     def tearDownClass(cls) -> None:
@@ -294,6 +305,29 @@ class Charts(unittest.TestCase):
         for stem, fig in self.figures.items():
             with self.subTest(chart=stem):
                 self.assertEqual(axis_problems(fig), [])
+
+
+class CrowdedCharts(Charts):
+    """make_fixtures.charts(): every model (Python, Go, tokio too), full sweeps, wrk rows,
+    the 503 mode, a failed run: each chart at its most crowded."""
+
+    @classmethod
+    def load(cls) -> Any:
+        return load_rows(make_fixtures.charts())
+
+
+class ReferenceCharts(Charts):
+    """results/reference: the committed full run the README's charts come from (read only)."""
+
+    @classmethod
+    def load(cls) -> Any:
+        return load_results(REFERENCE)
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not (REFERENCE / "results.json").is_file():
+            raise unittest.SkipTest("no results/reference/results.json")
+        super().setUpClass()
 
 
 if __name__ == "__main__":
