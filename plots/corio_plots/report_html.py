@@ -132,17 +132,17 @@ html {{ -webkit-text-size-adjust: 100%; }}
 body {{ margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: #1b1f24; background: #fff; }}
 main {{ max-width: {MAX_WIDTH_PX}px; margin: 0 auto; padding: 0 20px 40px; box-sizing: border-box; }}
-nav ul {{ list-style: none; padding: 8px 0; margin: 0; display: flex; flex-wrap: wrap; gap: 4px 16px;
-  border-bottom: 1px solid #d0d7de; font-size: 14px; }}
-h1 {{ font-size: 26px; margin: 16px 0 8px; }}
-h2 {{ font-size: 21px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }}
+nav ul {{ list-style: none; padding: 6px 0; margin: 0; display: flex; flex-wrap: wrap; gap: 2px 14px;
+  border-bottom: 1px solid #d0d7de; font-size: 13px; }}
+h1 {{ font-size: 22px; margin: 10px 0 4px; }}
+h2 {{ font-size: 20px; margin: 24px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }}
 h3 {{ font-size: 17px; margin: 20px 0 6px; }}
 code {{ font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f3f4f6;
   padding: 0 3px; border-radius: 3px; overflow-wrap: anywhere; }}
 p, li {{ max-width: 100ch; }}
 .table-wrap {{ max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }}
-table {{ border-collapse: collapse; font-size: 13px; }}
-th, td {{ border: 1px solid #d0d7de; padding: 3px 6px; vertical-align: top; text-align: left; }}
+table {{ border-collapse: collapse; font-size: 13px; line-height: 1.3; }}
+th, td {{ border: 1px solid #d0d7de; padding: 2px 5px; vertical-align: top; text-align: left; }}
 table.numeric td + td {{ text-align: right; }}
 thead th {{ background: #f6f8fa; position: sticky; top: 0; }}
 tbody tr:nth-child(even) {{ background: #fafbfc; }}
@@ -151,7 +151,7 @@ button.sort:focus-visible {{ outline: 2px solid #0969da; }}
 th[aria-sort="ascending"] button.sort::after {{ content: " \\25B2"; }}
 th[aria-sort="descending"] button.sort::after {{ content: " \\25BC"; }}
 #{SUMMARY_TABLE_ID} td:not(:last-child) {{ white-space: nowrap; }}
-#{SUMMARY_TABLE_ID} td:last-child {{ min-width: 18em; }}
+#{SUMMARY_TABLE_ID} td:last-child {{ min-width: 24em; }}
 figure.chart-figure {{ margin: 8px 0 16px; }}
 svg.chart {{ display: block; width: 100%; max-width: 900px; height: auto; }}
 figcaption {{ font-size: 13px; color: #57606a; }}
