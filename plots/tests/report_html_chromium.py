@@ -104,7 +104,8 @@ def run_browser(browser: str, page: Path, profile: Path) -> subprocess.Completed
     return subprocess.run(
         [browser, "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
          "--no-default-browser-check", "--disable-extensions", "--disable-sync",
-         "--disable-background-networking", "--hide-scrollbars", "--mute-audio",
+         "--disable-background-networking", "--disable-dev-shm-usage", "--hide-scrollbars",
+         "--mute-audio",
          f"--user-data-dir={profile}", f"--window-size={WIDTH},{HEIGHT}",
          "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
          page.as_uri()],
