@@ -2,6 +2,7 @@
 #include "harness/net/http_response_reader.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace harness {
@@ -44,6 +45,23 @@ bool lists_token(std::string_view value, std::string_view token) {
   return false;
 }
 
+// 'text' with bytes outside printable ASCII as \xNN, and "..." when `cut`.
+std::string quoted(std::string_view text, bool cut) {
+  std::string out = "'";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && c != '\\' && c != '\'') {
+      out += c;
+    } else {
+      constexpr std::string_view kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out + (cut ? "...'" : "'");
+}
+
 }  // namespace
 
 HttpResponseReader::Step HttpResponseReader::feed(std::string_view data) {
@@ -76,9 +94,12 @@ HttpResponseReader::Step HttpResponseReader::feed(std::string_view data) {
     }
     in_body_ = true;
     body_left_ = content_length_;
+    if (expected_ != nullptr) start_body();
   }
   const auto take =
       static_cast<std::size_t>(std::min(body_left_, static_cast<std::int64_t>(data.size() - used)));
+  if (expected_ != nullptr && take > 0) compare_body(data.substr(used, take));
+  body_seen_ += static_cast<std::int64_t>(take);
   used += take;
   body_left_ -= static_cast<std::int64_t>(take);
   return {.consumed = used,
@@ -93,6 +114,65 @@ void HttpResponseReader::reset() noexcept {
   content_length_ = -1;
   closes_ = false;
   error_.clear();
+  body_seen_ = 0;
+  body_wrong_ = false;
+  wrong_at_ = -1;
+  excerpt_.clear();
+}
+
+// The head is parsed: a body of the wrong length is wrong whatever its bytes.
+void HttpResponseReader::start_body() {
+  const auto want = static_cast<std::int64_t>(expected_->bytes.size());
+  if (expected_->prefix_only ? content_length_ < want : content_length_ != want) {
+    body_wrong_ = true;
+  }
+}
+
+// `chunk`: the body's bytes [body_seen_, body_seen_ + chunk.size()).
+void HttpResponseReader::compare_body(std::string_view chunk) {
+  if (body_wrong_) {  // the error path: only the message's excerpt is still wanted
+    keep_excerpt(chunk);
+    return;
+  }
+  const std::string& want = expected_->bytes;
+  const auto at = static_cast<std::size_t>(body_seen_);
+  if (at >= want.size()) return;  // past a prefix: anything goes
+  const std::size_t n = std::min(chunk.size(), want.size() - at);
+  if (std::memcmp(chunk.data(), want.data() + at, n) == 0) return;
+  std::size_t i = 0;
+  while (chunk[i] == want[at + i]) ++i;
+  body_wrong_ = true;
+  wrong_at_ = static_cast<std::int64_t>(at + i);
+  excerpt_.assign(want, 0, std::min(at, kExcerptBytes));  // what came before matched
+  keep_excerpt(chunk);
+}
+
+void HttpResponseReader::keep_excerpt(std::string_view chunk) {
+  if (excerpt_.size() < kExcerptBytes) {
+    excerpt_.append(chunk.substr(0, kExcerptBytes - excerpt_.size()));
+  }
+}
+
+std::string ExpectedBody::describe() const {
+  if (!compares()) return "any body";
+  const std::string shown = quoted(std::string_view(bytes).substr(0, 60), bytes.size() > 60);
+  if (prefix_only) return "a body starting with " + shown;
+  return shown + " (" + std::to_string(bytes.size()) + " bytes)";
+}
+
+std::string HttpResponseReader::body_mismatch() const {
+  if (!body_wrong_ || expected_ == nullptr) return "";
+  const bool cut = static_cast<std::int64_t>(excerpt_.size()) < content_length_;
+  std::string text =
+      "body " + quoted(excerpt_, cut) + " (" + std::to_string(content_length_) + " bytes)";
+  if (expected_->prefix_only) {
+    text += " does not start with the expected " + quoted(expected_->bytes, false);
+    if (wrong_at_ >= 0) text += ": byte " + std::to_string(wrong_at_) + " differs";
+  } else {
+    text += " differs from the expected " + expected_->describe();
+    if (wrong_at_ >= 0) text += " at byte " + std::to_string(wrong_at_);
+  }
+  return text;
 }
 
 HttpResponseReader::Step HttpResponseReader::fail(std::string text) {

@@ -17,9 +17,17 @@
 // epoll_pwait2's nanosecond timeout, with the thread's timer slack at 1 us while running.
 //
 // Errors: a failed request (reset, end of stream, wrong bytes, bad status, timeout) is
-// counted, its connection is closed and re-opened at once; a failed connect is counted and
-// retried after 10 ms. Connections are closed with SO_LINGER 0 (a reset, no TIME_WAIT): a
-// suite opening thousands of connections per minute would otherwise run out of local ports.
+// counted under its kind (LoadError), its connection is closed and re-opened at once; a failed
+// connect is counted and retried after 10 ms. Connections are closed with SO_LINGER 0 (a
+// reset, no TIME_WAIT): a suite opening thousands of connections per minute would otherwise
+// run out of local ports.
+//
+// Answers are checked where they lie in the read buffer, never copied: an echo with one
+// memcmp against the bytes sent, an HTTP body by HttpResponseReader against the target's
+// ExpectedBody (one memcmp). The echo's message for request k is the window
+// [offset(k), offset(k) + message_bytes) of one pseudo-random pattern, message_bytes + 4096
+// bytes long: a different message per request costs one multiplication, and sending and
+// comparing read the pattern in place.
 #include "harness/net/load_generator.hpp"
 
 #include <algorithm>
@@ -53,6 +61,10 @@ using TimePoint = Clock::time_point;
 using std::chrono::nanoseconds;
 
 constexpr std::size_t kReadBufferBytes = std::size_t{64} * 1024;
+// Echo: the number of windows of the pattern, and the stride between consecutive requests'
+// windows (odd, so 4,096 consecutive requests all start at different offsets).
+constexpr std::uint64_t kEchoWindows = 4096;
+constexpr std::uint64_t kEchoStride = 2'654'435'761;
 constexpr std::size_t kMaxMessageBytes = std::size_t{256} << 20;
 constexpr int kMaxEvents = 1024;
 constexpr nanoseconds kConnectRetryDelay = std::chrono::milliseconds(10);
@@ -64,6 +76,13 @@ constexpr nanoseconds kInitialConnectLimit = std::chrono::seconds(10);
 constexpr rlim_t kSpareDescriptors = 64;
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
+
+// "0x4f".
+std::string hex_byte(char c) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  const auto byte = static_cast<unsigned char>(c);
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xf];
+}
 
 std::string seconds_text(nanoseconds time) {
   std::string text = std::to_string(std::chrono::duration<double>(time).count());
@@ -95,7 +114,13 @@ void check_options(const LoadOptions& o) {
     }
     if (!o.second_target.empty() || o.second_every != 0)
       refuse("second_target is for http_get only");
+    if (o.expected_body || o.second_expected_body) {
+      refuse("an expected body is for http_get only (an echo must be the bytes sent)");
+    }
     return;
+  }
+  if (o.second_expected_body && o.second_target.empty()) {
+    refuse("second_expected_body without a second_target");
   }
   auto check_target = [&](const std::string& target) {
     if (target.empty() || target.front() != '/' ||
@@ -184,6 +209,7 @@ struct Connection {
   bool to_second = false;    // this request goes to second_target
   std::size_t sent = 0;      // bytes of the request written
   std::size_t received = 0;  // echo: bytes of the answer read
+  std::size_t offset = 0;    // echo: where this request's message starts in the pattern
   TimePoint intended{};      // latency origin: the send time (closed loop), the due time (open)
   TimePoint deadline{};      // busy: request timeout; connecting: connect timeout; closed: retry
   HttpResponseReader reader;
@@ -199,17 +225,26 @@ class LoadRun {
         connections_(static_cast<std::size_t>(options.connections)),
         read_buffer_(kReadBufferBytes) {
     if (options.protocol == LoadProtocol::echo) {
-      // Position-dependent bytes: a shifted, truncated or mixed-up echo does not compare equal.
-      request_.resize(options.message_bytes);
-      for (std::size_t i = 0; i < request_.size(); ++i) {
-        request_[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+      // Pseudo-random bytes (splitmix64): no window of the pattern equals another, nor a
+      // shift of itself, except by chance at single bytes.
+      request_.resize(options.message_bytes + kEchoWindows);
+      std::uint64_t state = 0x243f6a8885a308d3;
+      for (std::size_t i = 0; i < request_.size(); i += 8) {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+        z ^= z >> 31;
+        std::memcpy(request_.data() + i, &z, std::min<std::size_t>(8, request_.size() - i));
       }
     } else {
       const std::string host_header = "\r\nHost: " + address_.text + "\r\n\r\n";
       request_ = "GET " + options.target + " HTTP/1.1" + host_header;
+      expected_body_ = options.expected_body.value_or(default_expected_body(options.target));
       if (!options.second_target.empty()) {
         second_request_ = "GET " + options.second_target + " HTTP/1.1" + host_header;
         second_every_ = static_cast<std::uint64_t>(options.second_every);
+        second_expected_body_ =
+            options.second_expected_body.value_or(default_expected_body(options.second_target));
       }
     }
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -321,9 +356,11 @@ class LoadRun {
       Connection& c = connections_[i];
       if (now < c.deadline) continue;
       if (c.state == State::busy) {
-        fail(i, "no answer within " + seconds_text(options_.request_timeout), now);
+        fail(i, LoadError::timeout, "no answer within " + seconds_text(options_.request_timeout),
+             now);
       } else if (c.state == State::connecting) {
-        fail(i, "connect: no answer within " + seconds_text(options_.request_timeout), now);
+        fail(i, LoadError::connect,
+             "connect: no answer within " + seconds_text(options_.request_timeout), now);
       } else if (c.state == State::closed) {
         open(i, now);
       }
@@ -391,7 +428,7 @@ class LoadRun {
 
   void connect_failed(std::size_t index, std::string what, TimePoint now) {
     connect_error_ = what;
-    count_error(std::move(what), now);
+    count_error(LoadError::connect, std::move(what), now);
     Connection& c = connections_[index];
     close_socket(c);
     c.deadline = now + kConnectRetryDelay;
@@ -414,16 +451,20 @@ class LoadRun {
   }
 
   // A request failed: counted; the connection is replaced at once.
-  void fail(std::size_t index, std::string what, TimePoint now) {
-    count_error(std::move(what), now);
+  void fail(std::size_t index, LoadError kind, std::string what, TimePoint now) {
+    count_error(kind, std::move(what), now);
     close_socket(connections_[index]);
     open(index, now);
   }
 
-  void count_error(std::string what, TimePoint now) {
+  void count_error(LoadError kind, std::string what, TimePoint now) {
     if (!running_ || now < warm_end_) return;
     ++report_.errors;
-    if (report_.first_error.empty()) report_.first_error = std::move(what);
+    ++report_.errors_by_kind[static_cast<std::size_t>(kind)];
+    if (report_.first_error.empty()) {
+      report_.first_error =
+          kind == LoadError::wrong_answer ? "wrong answer: " + what : std::move(what);
+    }
   }
 
   // --- requests -----------------------------------------------------------------------------
@@ -461,19 +502,26 @@ class LoadRun {
     c.deadline = now + options_.request_timeout;
     c.sent = 0;
     c.received = 0;
-    c.to_second = second_every_ != 0 && sequence_ % second_every_ == second_every_ - 1;
+    if (echo_) {
+      c.offset = static_cast<std::size_t>((sequence_ * kEchoStride) % kEchoWindows);
+    } else {
+      c.to_second = second_every_ != 0 && sequence_ % second_every_ == second_every_ - 1;
+      c.reader.expect_body(c.to_second ? &second_expected_body_ : &expected_body_);
+    }
     ++sequence_;
     write_request(index);
   }
 
-  const std::string& request_of(const Connection& c) const {
+  // The bytes of the connection's current request: echo, its message's window of the pattern.
+  std::string_view request_of(const Connection& c) const {
+    if (echo_) return {request_.data() + c.offset, options_.message_bytes};
     return c.to_second ? second_request_ : request_;
   }
 
   // Writes what the socket takes; false when the connection failed.
   bool write_request(std::size_t index) {
     Connection& c = connections_[index];
-    const std::string& request = request_of(c);
+    const std::string_view request = request_of(c);
     while (c.sent < request.size()) {
       const ssize_t n =
           ::send(c.fd, request.data() + c.sent, request.size() - c.sent, MSG_NOSIGNAL);
@@ -488,7 +536,7 @@ class LoadRun {
         }
         return true;
       } else {
-        fail(index, "send: " + errno_text(errno), Clock::now());
+        fail(index, LoadError::connection, "send: " + errno_text(errno), Clock::now());
         return false;
       }
     }
@@ -508,12 +556,13 @@ class LoadRun {
     const TimePoint now = Clock::now();
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      fail(index, "recv: " + errno_text(errno), now);
+      fail(index, LoadError::connection, "recv: " + errno_text(errno), now);
       return;
     }
     if (n == 0) {
       if (c.state == State::busy) {
-        fail(index, "the server closed the connection before answering", now);
+        fail(index, LoadError::connection, "the server closed the connection before answering",
+             now);
       } else {  // an idle keep-alive connection closed by the server: not a failed request
         close_socket(c);
         open(index, now);
@@ -521,11 +570,12 @@ class LoadRun {
       return;
     }
     const std::string_view data(read_buffer_.data(), static_cast<std::size_t>(n));
-    if (c.state != State::busy) {
-      fail(index, "the server sent " + std::to_string(n) + " bytes nobody asked for", now);
+    if (c.state != State::busy) {  // echo: more than was sent; http: not a response
+      fail(index, echo_ ? LoadError::wrong_answer : LoadError::malformed,
+           "the server sent " + std::to_string(n) + " bytes nobody asked for", now);
       return;
     }
-    if (options_.protocol == LoadProtocol::echo) {
+    if (echo_) {
       read_echo(index, data, now);
     } else {
       read_http(index, data, now);
@@ -535,30 +585,44 @@ class LoadRun {
   void read_echo(std::size_t index, std::string_view data, TimePoint now) {
     Connection& c = connections_[index];
     if (data.size() > c.sent - c.received) {
-      fail(index, "the echo holds more bytes than were sent", now);
+      fail(index, LoadError::wrong_answer,
+           "the echo holds more bytes than were sent (" + std::to_string(c.received + data.size()) +
+               " of " + std::to_string(c.sent) + " sent)",
+           now);
       return;
     }
-    if (std::memcmp(data.data(), request_.data() + c.received, data.size()) != 0) {
-      fail(index, "the echo differs from the message near byte " + std::to_string(c.received), now);
+    const std::string_view message = request_of(c);
+    if (std::memcmp(data.data(), message.data() + c.received, data.size()) != 0) {
+      std::size_t i = 0;
+      while (data[i] == message[c.received + i]) ++i;
+      fail(index, LoadError::wrong_answer,
+           "the echo differs from the message sent at byte " + std::to_string(c.received + i) +
+               " of " + std::to_string(message.size()) + " (" + hex_byte(data[i]) + ", sent " +
+               hex_byte(message[c.received + i]) + ")",
+           now);
       return;
     }
     c.received += data.size();
-    if (c.received == request_.size()) answered(index, now);
+    if (c.received == message.size()) answered(index, now);
   }
 
   void read_http(std::size_t index, std::string_view data, TimePoint now) {
     Connection& c = connections_[index];
     const HttpResponseReader::Step step = c.reader.feed(data);
     if (step.progress == HttpResponseReader::Progress::malformed) {
-      fail(index, "malformed response: " + c.reader.error(), now);
+      fail(index, LoadError::malformed, "malformed response: " + c.reader.error(), now);
     } else if (step.progress == HttpResponseReader::Progress::complete) {
       const std::string& target = c.to_second ? options_.second_target : options_.target;
       if (step.consumed != data.size()) {
-        fail(index, "bytes after the response to GET " + target, now);
+        fail(index, LoadError::malformed, "bytes after the response to GET " + target, now);
       } else if (c.sent != request_of(c).size()) {
-        fail(index, "an answer to GET " + target + " before the request was sent", now);
+        fail(index, LoadError::malformed,
+             "an answer to GET " + target + " before the request was sent", now);
       } else if (c.reader.status() != 200) {
-        fail(index, "status " + std::to_string(c.reader.status()) + " for GET " + target, now);
+        fail(index, LoadError::status,
+             "status " + std::to_string(c.reader.status()) + " for GET " + target, now);
+      } else if (!c.reader.body_matches()) {
+        fail(index, LoadError::wrong_answer, c.reader.body_mismatch() + " for GET " + target, now);
       } else {
         const bool closes = c.reader.closes();
         c.reader.reset();
@@ -593,9 +657,13 @@ class LoadRun {
   const LoadOptions& options_;
   const Address address_;
   const bool open_loop_;
-  const double interval_ns_;    // open loop: between due times
-  std::string request_;         // echo: the message; http: the GET of `target`
+  const double interval_ns_;  // open loop: between due times
+  const bool echo_ = options_.protocol == LoadProtocol::echo;
+  // echo: the pattern every message is a window of; http: the GET of `target`
+  std::string request_;
   std::string second_request_;  // http: the GET of `second_target`
+  ExpectedBody expected_body_;  // http: of `target`'s answers
+  ExpectedBody second_expected_body_;
   std::uint64_t second_every_ = 0;
   std::uint64_t sequence_ = 0;  // requests sent so far (picks the second target)
   std::vector<Connection> connections_;
@@ -617,6 +685,40 @@ class LoadRun {
 };
 
 }  // namespace
+
+ExpectedBody default_expected_body(std::string_view target) {
+  if (target == "/plaintext") return ExpectedBody::exactly(std::string(kPlaintextBody));
+  return ExpectedBody::anything();
+}
+
+std::string_view load_error_name(LoadError kind) {
+  switch (kind) {
+    case LoadError::connect:
+      return "connect";
+    case LoadError::connection:
+      return "connection";
+    case LoadError::timeout:
+      return "timeout";
+    case LoadError::malformed:
+      return "malformed";
+    case LoadError::status:
+      return "status";
+    case LoadError::wrong_answer:
+      return "wrong answer";
+  }
+  return "unknown";
+}
+
+std::string LoadReport::errors_summary() const {
+  std::string text;
+  for (std::size_t kind = 0; kind < kLoadErrorKinds; ++kind) {
+    if (errors_by_kind[kind] == 0) continue;
+    if (!text.empty()) text += ", ";
+    text += std::to_string(errors_by_kind[kind]) + " " +
+            std::string(load_error_name(static_cast<LoadError>(kind)));
+  }
+  return text;
+}
 
 LoadReport run_load(const LoadOptions& options) {
   check_options(options);

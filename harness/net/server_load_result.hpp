@@ -2,17 +2,32 @@
 // harness::ServerLoadResult: what one run of a load against a server child measured, as the
 // network workloads (io/tcp_echo, io/http_plaintext) report it.
 //
-//   record_load(report)        the generator's figures: requests, errors, rate, latency
-//   record_server_stop(stop)   the server's peak RSS and context switches from its stop(), or
-//                              server_error when it had died ("server died: ...")
+//   record_load(report)        the generator's figures: requests, errors (and their kinds),
+//                              rate, latency
+//   record_server_stop(stop)   the server's peak memory and context switches from its stop(),
+//                              or server_error when it had died ("server died: ...")
 //   failure()                  "" for a good run, else why not: the server died, a request
-//                              failed, or none was answered in the measured phase
+//                              failed (how many of each kind, and the first's text), or none
+//                              was answered in the measured phase
 //   set_counters(counters)     requests_per_second, latency_p50/p90/p99/p999/max_us, errors,
 //                              server_rss_bytes, and ctx_voluntary/ctx_involuntary replaced by
 //                              the server's (the generator's own are not the figure of interest)
 //
-// Each workload's loader decides what "completed" and "errors" mean for it (bytes echoed,
-// status 200 with the right body); its check() returns failure().
+// The counters from the server (ServerProcess::stop(), server_process.hpp):
+//   server_rss_bytes   the sum of VmHWM (peak resident set) over the server process and its
+//                      descendants alive when it was stopped, read from /proc just before
+//                      SIGTERM. For a single-process server, its own peak. For a server with
+//                      worker processes (prefork `processes` models, nginx's master + worker)
+//                      an upper bound: pages shared between its processes (program, libraries,
+//                      what a parent touched before fork) count once per process, and peaks
+//                      that need not coincide are added. Not the benchmark process's memory
+//                      (wait4's ru_maxrss would be: it keeps the parent's peak copied at fork).
+//   ctx_voluntary, ctx_involuntary
+//                      wait4's for the reaped server: its own switches plus those of the
+//                      workers it reaped (none are inherited from the benchmark process).
+//
+// Each workload's loader decides what "completed" and "errors" mean for it (the echo's bytes,
+// status 200 with the expected body); its check() returns failure().
 
 #include <cstdint>
 #include <stdexcept>
@@ -27,6 +42,7 @@ namespace harness {
 struct ServerLoadResult {
   std::int64_t completed = 0;  // requests answered correctly
   std::int64_t errors = 0;
+  std::string error_kinds;  // e.g. "3 wrong answer, 1 timeout" (the generator's; "" for wrk)
   std::string first_error;  // the loader's first error text
   double requests_per_second = 0;
   double latency_p50_us = 0;
@@ -34,7 +50,8 @@ struct ServerLoadResult {
   double latency_p99_us = 0;
   double latency_p999_us = 0;
   double latency_max_us = 0;
-  std::int64_t server_rss_bytes = 0;
+  std::int64_t server_rss_bytes = 0;  // see above: VmHWM summed over the server's processes
+  std::int64_t server_processes = 0;  // how many processes server_rss_bytes sums
   std::int64_t server_ctx_voluntary = 0;
   std::int64_t server_ctx_involuntary = 0;
   std::string server_error;  // the server died before it was stopped (or the loader failed)
@@ -42,6 +59,7 @@ struct ServerLoadResult {
   void record_load(const LoadReport& report) {
     completed = report.completed;
     errors = report.errors;
+    error_kinds = report.errors_summary();
     first_error = report.first_error;
     requests_per_second = report.requests_per_second();
     latency_p50_us = microseconds(report.latency.percentile_ns(50));
@@ -58,6 +76,7 @@ struct ServerLoadResult {
     try {
       const ServerUsage usage = stop();
       server_rss_bytes = usage.max_rss_bytes;
+      server_processes = usage.processes;
       server_ctx_voluntary = usage.voluntary_switches;
       server_ctx_involuntary = usage.involuntary_switches;
     } catch (const std::runtime_error& error) {
@@ -68,7 +87,8 @@ struct ServerLoadResult {
   [[nodiscard]] std::string failure() const {
     if (!server_error.empty()) return server_error;
     if (errors > 0) {
-      return std::to_string(errors) + " requests failed (first: " + first_error + ")";
+      return std::to_string(errors) + " requests failed (" +
+             (error_kinds.empty() ? "" : error_kinds + "; ") + "first: " + first_error + ")";
     }
     if (completed == 0) return "no request was answered during the measured phase";
     return "";

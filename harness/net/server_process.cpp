@@ -17,11 +17,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <iostream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -33,6 +35,7 @@
 #include <thread>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 namespace harness {
 namespace {
@@ -212,6 +215,72 @@ std::uint16_t port_of(std::string_view line) {
   return value <= 65535 ? static_cast<std::uint16_t>(value) : 0;
 }
 
+// Reads up to `size` bytes of a /proc file; "" when it cannot be read (the process is gone).
+std::string_view read_proc_file(const char* path, char* buffer, std::size_t size) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::size_t filled = 0;
+  while (filled < size) {
+    const ssize_t n = ::read(fd, buffer + filled, size - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    filled += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return {buffer, filled};
+}
+
+// Every process's parent: (pid, ppid) from /proc/*/stat ("PID (COMM) STATE PPID ..."; COMM
+// may hold spaces and parentheses, so the fields after it are found from its last ')').
+std::vector<std::pair<pid_t, pid_t>> parent_links() {
+  std::vector<std::pair<pid_t, pid_t>> links;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return links;
+  std::array<char, 512> buffer{};
+  while (const dirent* entry = ::readdir(proc)) {
+    const std::string_view name = entry->d_name;
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    const std::string path = "/proc/" + std::string(name) + "/stat";
+    const std::string_view stat = read_proc_file(path.c_str(), buffer.data(), buffer.size());
+    const auto close_paren = stat.rfind(')');
+    if (close_paren == std::string_view::npos || close_paren + 4 >= stat.size()) continue;
+    // ") S PPID ": the state is one character, then the parent's pid.
+    std::string_view rest = stat.substr(close_paren + 4);
+    pid_t ppid = 0;
+    std::size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
+      ppid = ppid * 10 + (rest[digits] - '0');
+      ++digits;
+    }
+    if (digits == 0) continue;
+    pid_t pid = 0;
+    for (const char c : name) pid = pid * 10 + (c - '0');
+    links.emplace_back(pid, ppid);
+  }
+  ::closedir(proc);
+  return links;
+}
+
+// VmHWM of `pid` in bytes; -1 when unreadable (gone, a zombie, a kernel thread).
+std::int64_t peak_rss_of(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/status";
+  std::array<char, 4096> buffer{};
+  const std::string_view status = read_proc_file(path.c_str(), buffer.data(), buffer.size());
+  constexpr std::string_view kField = "\nVmHWM:";
+  const auto at = status.find(kField);
+  if (at == std::string_view::npos) return -1;
+  std::string_view value = status.substr(at + kField.size());
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  std::int64_t kib = 0;
+  std::size_t digits = 0;
+  while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') {
+    kib = kib * 10 + (value[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0 || !value.substr(digits).starts_with(" kB")) return -1;
+  return kib * 1024;
+}
+
 bool can_connect(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
@@ -226,6 +295,26 @@ bool can_connect(std::uint16_t port) {
 }
 
 }  // namespace
+
+TreeMemory process_tree_peak_rss(pid_t root) {
+  TreeMemory memory;
+  if (root <= 0) return memory;
+  const std::vector<std::pair<pid_t, pid_t>> links = parent_links();
+  std::vector<pid_t> tree{root};
+  // Breadth first: tree[done..] are found but their children not yet looked for.
+  for (std::size_t done = 0; done < tree.size(); ++done) {
+    for (const auto& [pid, ppid] : links) {
+      if (ppid == tree[done]) tree.push_back(pid);
+    }
+  }
+  for (const pid_t pid : tree) {
+    const std::int64_t peak = peak_rss_of(pid);
+    if (peak < 0) continue;
+    memory.peak_rss_bytes += peak;
+    ++memory.processes;
+  }
+  return memory;
+}
 
 ServerProcess ServerProcess::start_serve(
     const std::string& workload, const std::string& model,
@@ -388,6 +477,8 @@ ServerUsage ServerProcess::stop() {
     close_fd(output_fd_);
     throw std::runtime_error(message);
   }
+  // While it still runs: its peak memory (VmHWM is gone once it has exited).
+  const TreeMemory memory = process_tree_peak_rss(pid);
   ::kill(pid, SIGTERM);
   const auto deadline = Clock::now() + kStopGrace;
   bool reaped = false;
@@ -405,7 +496,9 @@ ServerUsage ServerProcess::stop() {
   close_fd(stdout_fd_);
   close_fd(output_fd_);
   ServerUsage result;
-  result.max_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;  // kilobytes
+  // Not usage.ru_maxrss: that holds this process's peak, copied at fork (see the header).
+  result.max_rss_bytes = memory.peak_rss_bytes;
+  result.processes = memory.processes;
   result.voluntary_switches = usage.ru_nvcsw;
   result.involuntary_switches = usage.ru_nivcsw;
   return result;

@@ -10,11 +10,12 @@
 //   ServerProcess::start_command(argv, port)
 //       runs any command that will listen on 127.0.0.1:port (nginx), and waits until a TCP
 //       connect to that port succeeds (10 s timeout)
-//   stop()  SIGTERM; after 5 s SIGKILL; reaps the child with wait4 and returns its resource
-//           usage (peak RSS, context switches). Throws std::runtime_error("server died: ...")
-//           when the child had exited before stop() was called (a crashed server). A server
-//           that needed SIGKILL, ended otherwise than by SIGTERM or exit 0, or wrote anything
-//           on stderr gets one "corio-bench: note: ..." line on stderr with what it wrote.
+//   stop()  measures the server's peak memory (see "The server's memory" below), then
+//           SIGTERM; after 5 s SIGKILL; reaps the child with wait4 and returns its usage (peak
+//           memory, context switches). Throws std::runtime_error("server died: ...") when the
+//           child had exited before stop() was called (a crashed server). A server that
+//           needed SIGKILL, ended otherwise than by SIGTERM or exit 0, or wrote anything on
+//           stderr gets one "corio-bench: note: ..." line on stderr with what it wrote.
 //   ~ServerProcess  stop() if still running, never throws.
 //
 // No orphans: the child is started with PR_SET_PDEATHSIG(SIGKILL), so it dies with this
@@ -29,6 +30,24 @@
 // 0, 1 and 2. Its stderr goes to a memory file (it never blocks; read back for messages);
 // start_command's commands must stay in the foreground (nginx: -g 'daemon off;'), since a
 // command that exits is a server that died.
+//
+// The server's memory (ServerUsage::max_rss_bytes): the sum, over the server process and
+// every descendant of it alive when stop() is called, of each one's VmHWM (/proc/PID/status:
+// the peak resident set of its own address space since its exec or fork), read just before
+// SIGTERM. A server that forks workers (the `processes` models' prefork workers, nginx's
+// master and worker) is its whole process tree. Each process's peak counts every page it
+// maps, shared or not, so pages shared between processes (the program and its libraries,
+// memory a prefork parent touched before fork and its workers inherited copy-on-write) count
+// once per process: for a multi-process server the sum is an upper bound of what the tree
+// held, and it adds peaks that need not have coincided. A worker that ended before stop() is
+// not counted. 0 when /proc cannot be read.
+//
+// Not wait4's ru_maxrss: the kernel folds the high-water mark of the address space a child
+// had before exec, i.e. a copy of this (benchmark) process's, into the child's ru_maxrss, so a
+// server forked from a 200 MB benchmark process reports at least 200 MB whatever it uses
+// itself. Context switches do come from wait4: they start at 0 in a forked child (nothing is
+// inherited from this process), and wait4 adds those of the descendants the server reaped
+// (the prefork models reap their workers when they get SIGTERM; nginx's master its worker).
 
 #include <cstdint>
 #include <string>
@@ -39,10 +58,24 @@
 namespace harness {
 
 struct ServerUsage {
-  std::int64_t max_rss_bytes = 0;  // the server's peak RSS (its reaped children included)
+  // The sum of VmHWM over the server's process tree before SIGTERM (see above): an upper
+  // bound for a multi-process server, its own peak for a single process.
+  std::int64_t max_rss_bytes = 0;
+  std::int64_t processes = 0;  // how many processes that sum covers (the server and workers)
+  // From wait4: the server's own, plus those of the descendants it reaped.
   std::int64_t voluntary_switches = 0;
   std::int64_t involuntary_switches = 0;
 };
+
+// The peak memory of a process tree, as ServerUsage::max_rss_bytes defines it: the sum of
+// VmHWM over `root` and its descendants alive now (found through the parent pid in
+// /proc/*/stat), and how many processes that is. {0, 0} when `root` is gone or /proc cannot
+// be read; a descendant that ends during the scan is left out.
+struct TreeMemory {
+  std::int64_t peak_rss_bytes = 0;
+  std::int64_t processes = 0;
+};
+TreeMemory process_tree_peak_rss(pid_t root);
 
 class ServerProcess {
  public:

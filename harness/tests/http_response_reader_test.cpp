@@ -1,5 +1,6 @@
 // HttpResponseReader, table-driven (llhttp's style): each response is also fed split at every
-// byte boundary, and followed by the next response's bytes, which it must leave alone.
+// byte boundary, and followed by the next response's bytes, which it must leave alone; bodies
+// compared with an expected one (exactly, a prefix, anything), whole and split.
 #include "harness/net/http_response_reader.hpp"
 
 #include <string>
@@ -112,6 +113,110 @@ TEST(HttpResponseReader, ReadsResponsesOneAfterAnotherAfterReset) {
     EXPECT_EQ(step.consumed, response.size());
     reader.reset();
   }
+}
+
+// A response with `body`, fed whole and split at every byte, against `expected`: whether the
+// reader found it right, and its mismatch text (the same for every split).
+struct BodyVerdict {
+  bool matches = true;
+  std::string mismatch;
+};
+
+BodyVerdict judge(std::string_view body, const ExpectedBody& expected) {
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                               "\r\n\r\n" + std::string(body);
+  BodyVerdict verdict;
+  for (std::size_t split = 0; split <= response.size(); ++split) {
+    SCOPED_TRACE("split at " + std::to_string(split));
+    HttpResponseReader reader;
+    reader.expect_body(&expected);
+    const auto [progress, consumed] = feed_split(reader, response, split);
+    EXPECT_EQ(progress, Progress::complete) << reader.error();  // a wrong body is not malformed
+    EXPECT_EQ(consumed, response.size());
+    if (split == 0) {
+      verdict = {reader.body_matches(), reader.body_mismatch()};
+    } else {
+      EXPECT_EQ(reader.body_matches(), verdict.matches);
+      EXPECT_EQ(reader.body_mismatch(), verdict.mismatch);
+    }
+  }
+  return verdict;
+}
+
+TEST(HttpResponseReader, ComparesTheBodyWithTheExpectedOneExactly) {
+  const ExpectedBody hello = ExpectedBody::exactly("Hello, World!");
+  EXPECT_TRUE(judge("Hello, World!", hello).matches);
+  EXPECT_EQ(judge("Hello, World!", hello).mismatch, "");
+
+  const BodyVerdict wrong_byte = judge("Hello, World?", hello);
+  EXPECT_FALSE(wrong_byte.matches);
+  EXPECT_EQ(wrong_byte.mismatch,
+            "body 'Hello, World?' (13 bytes) differs from the expected 'Hello, World!' (13 "
+            "bytes) at byte 12");
+  EXPECT_TRUE(judge("hello, World!", hello).mismatch.ends_with("' (13 bytes) at byte 0"));
+
+  const BodyVerdict short_body = judge("Hello", hello);
+  EXPECT_FALSE(short_body.matches);
+  EXPECT_EQ(short_body.mismatch,
+            "body 'Hello' (5 bytes) differs from the expected 'Hello, World!' (13 bytes)");
+  EXPECT_FALSE(judge("Hello, World!!", hello).matches);
+  EXPECT_FALSE(judge("", hello).matches);
+  EXPECT_EQ(judge("", hello).mismatch,
+            "body '' (0 bytes) differs from the expected 'Hello, World!' (13 bytes)");
+}
+
+TEST(HttpResponseReader, ComparesAPrefixOrNothing) {
+  const ExpectedBody ok = ExpectedBody::starting_with("ok ");
+  EXPECT_TRUE(judge("ok 12345", ok).matches);
+  EXPECT_TRUE(judge("ok ", ok).matches);
+  EXPECT_FALSE(judge("ok", ok).matches);
+  const BodyVerdict wrong = judge("no 12345", ok);
+  EXPECT_FALSE(wrong.matches);
+  EXPECT_EQ(wrong.mismatch,
+            "body 'no 12345' (8 bytes) does not start with the expected 'ok ': byte 0 differs");
+  EXPECT_EQ(judge("ok", ok).mismatch, "body 'ok' (2 bytes) does not start with the expected 'ok '");
+  EXPECT_EQ(ok.describe(), "a body starting with 'ok '");
+
+  const ExpectedBody any = ExpectedBody::anything();
+  EXPECT_FALSE(any.compares());
+  EXPECT_TRUE(judge("whatever", any).matches);
+  EXPECT_TRUE(judge("", any).matches);
+}
+
+TEST(HttpResponseReader, ShowsAWrongBodysStartAndItsOddBytes) {
+  const std::string expected(100, 'a');
+  std::string body = expected;
+  body[70] = '\x01';
+  const BodyVerdict verdict = judge(body, ExpectedBody::exactly(expected));
+  EXPECT_FALSE(verdict.matches);
+  // The first 40 bytes ("..." for the rest), the expected one cut at 60, the byte's place.
+  EXPECT_EQ(verdict.mismatch, "body '" + std::string(40, 'a') + "...' (100 bytes) differs from " +
+                                  "the expected '" + std::string(60, 'a') +
+                                  "...' (100 bytes) at byte 70");
+  const BodyVerdict odd = judge(std::string("\x01'\\", 3), ExpectedBody::exactly("abc"));
+  EXPECT_NE(odd.mismatch.find("body '\\x01\\x27\\x5c' (3 bytes)"), std::string::npos)
+      << odd.mismatch;
+}
+
+TEST(HttpResponseReader, KeepsTheExpectedBodyOverResetAndComparesNothingWithoutOne) {
+  const ExpectedBody ok = ExpectedBody::exactly("ok");
+  HttpResponseReader reader;
+  reader.expect_body(&ok);
+  const std::string_view right = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const std::string_view wrong = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nko";
+  ASSERT_EQ(reader.feed(wrong).progress, Progress::complete);
+  EXPECT_FALSE(reader.body_matches());
+  reader.reset();
+  ASSERT_EQ(reader.feed(right).progress, Progress::complete);
+  EXPECT_TRUE(reader.body_matches());
+  EXPECT_EQ(reader.body_mismatch(), "");
+  reader.reset();
+  ASSERT_EQ(reader.feed(wrong).progress, Progress::complete);
+  EXPECT_FALSE(reader.body_matches());  // still expected after reset()
+  reader.reset();
+  reader.expect_body(nullptr);
+  ASSERT_EQ(reader.feed(wrong).progress, Progress::complete);
+  EXPECT_TRUE(reader.body_matches());
 }
 
 TEST(HttpResponseReader, RefusesAnEndlessHead) {

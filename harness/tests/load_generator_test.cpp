@@ -1,6 +1,7 @@
 // run_load against small servers running on threads of the test: closed and open loop, echo
-// and HTTP (with a second target), errors counted when the server resets connections or does
-// not answer, BadInput for impossible options, runtime_error when nothing listens. No timing
+// and HTTP (with a second target), errors counted (by kind) when the server resets
+// connections, does not answer, or answers wrong bytes (a stale or corrupted echo, a wrong
+// body), BadInput for impossible options, runtime_error when nothing listens. No timing
 // assertions: only counts and invariants that hold however slow the machine is.
 #include "harness/net/load_generator.hpp"
 
@@ -24,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/bad_input.hpp"
+#include "harness/net/server_load_result.hpp"
 
 namespace harness {
 namespace {
@@ -111,8 +113,44 @@ void echo(int fd, int reset_after = 0) {
   }
 }
 
+// Reads one echo message of `size` bytes into `message`; false when the peer left.
+bool read_message(int fd, std::string& message, std::size_t size) {
+  message.resize(size);
+  for (std::size_t got = 0; got < size;) {
+    const ssize_t n = ::read(fd, message.data() + got, size - got);
+    if (n <= 0) return false;
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool send_all(int fd, std::string_view bytes) {
+  return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+}
+
+// A wrong echo server for `size`-byte messages: answers every message after the connection's
+// first with that first message again (a stale answer: right length, right kind of bytes).
+void echo_first_message_again(int fd, std::size_t size) {
+  std::string first;
+  std::string message;
+  if (!read_message(fd, first, size) || !send_all(fd, first)) return;
+  while (read_message(fd, message, size)) {
+    if (!send_all(fd, first)) return;
+  }
+}
+
+// A wrong echo server: every third message comes back with one byte changed.
+void echo_corrupting_every_third(int fd, std::size_t size) {
+  std::string message;
+  for (int count = 1; read_message(fd, message, size); ++count) {
+    if (count % 3 == 0) message[size / 2] = static_cast<char>(message[size / 2] ^ 0x20);
+    if (!send_all(fd, message)) return;
+  }
+}
+
 // Answers every GET: /plaintext and /slow with 200 (different bodies), anything else 404.
-void http(int fd) {
+// With `wrong_plaintext`, /plaintext's body is `wrong_plaintext` instead of "Hello, World!".
+void http(int fd, std::string_view wrong_plaintext = {}) {
   std::string pending;
   std::array<char, 4096> buffer{};
   for (;;) {
@@ -124,7 +162,10 @@ void http(int fd) {
       const std::string head = pending.substr(0, end);
       pending.erase(0, end + 4);
       std::string reply;
-      if (head.starts_with("GET /plaintext ")) {
+      if (head.starts_with("GET /plaintext ") && !wrong_plaintext.empty()) {
+        reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(wrong_plaintext.size()) +
+                "\r\n\r\n" + std::string(wrong_plaintext);
+      } else if (head.starts_with("GET /plaintext ")) {
         reply = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, World!";
       } else if (head.starts_with("GET /slow ")) {
         reply = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nslow";
@@ -243,8 +284,76 @@ TEST(LoadGenerator, CountsUnansweredRequestsAsTimeouts) {
   const LoadReport report = run_load(options);
   EXPECT_EQ(report.completed, 0);
   EXPECT_GT(report.errors, 0);
+  EXPECT_EQ(report.errors_of(LoadError::timeout), report.errors) << report.errors_summary();
   EXPECT_NE(report.first_error.find("no answer within"), std::string::npos) << report.first_error;
   ::close(silent);
+}
+
+TEST(LoadGenerator, AnEchoWithAnotherRequestsBytesIsAWrongAnswer) {
+  // Every request's message differs from the previous one's on its connection: a server that
+  // answers with the connection's first message again is caught, not only a corrupted echo.
+  ThreadServer server([](int fd) { echo_first_message_again(fd, 64); });
+  LoadOptions options = quick_options(server.port());
+  options.message_bytes = 64;
+  const LoadReport report = run_load(options);
+  EXPECT_GT(report.errors, 0);
+  EXPECT_EQ(report.errors_of(LoadError::wrong_answer), report.errors) << report.errors_summary();
+  EXPECT_TRUE(
+      report.first_error.starts_with("wrong answer: the echo differs from the message "
+                                     "sent at byte "))
+      << report.first_error;
+  // Each connection's first answer is right, then it fails and is re-opened: one right answer
+  // per wrong one at most.
+  EXPECT_LE(report.completed, report.errors + options.connections);
+}
+
+TEST(LoadGenerator, ACorruptedEchoIsAWrongAnswer) {
+  ThreadServer server([](int fd) { echo_corrupting_every_third(fd, 100); });
+  LoadOptions options = quick_options(server.port());
+  options.message_bytes = 100;
+  const LoadReport report = run_load(options);
+  EXPECT_GT(report.completed, 0);
+  EXPECT_GT(report.errors, 0);
+  EXPECT_EQ(report.errors_of(LoadError::wrong_answer), report.errors) << report.errors_summary();
+  EXPECT_NE(report.first_error.find("at byte 50 of 100"), std::string::npos) << report.first_error;
+  EXPECT_EQ(report.errors_summary(), std::to_string(report.errors) + " wrong answer");
+}
+
+TEST(LoadGenerator, HttpChecksThePlaintextBodyByDefault) {
+  for (const std::string_view wrong : {"Hello, World?", "Hello", "Hello, World!!"}) {
+    SCOPED_TRACE(wrong);
+    ThreadServer server([wrong](int fd) { http(fd, wrong); });
+    LoadOptions options = quick_options(server.port());
+    options.protocol = LoadProtocol::http_get;
+    const LoadReport report = run_load(options);
+    EXPECT_EQ(report.completed, 0);
+    EXPECT_GT(report.errors, 0);
+    EXPECT_EQ(report.errors_of(LoadError::wrong_answer), report.errors) << report.errors_summary();
+    EXPECT_TRUE(report.first_error.starts_with("wrong answer: body '" + std::string(wrong) + "'"))
+        << report.first_error;
+    EXPECT_TRUE(report.first_error.ends_with(" for GET /plaintext")) << report.first_error;
+  }
+}
+
+TEST(LoadGenerator, HttpChecksTheBodyEachTargetIsGiven) {
+  ThreadServer server([](int fd) { http(fd); });
+  LoadOptions options = quick_options(server.port());
+  options.protocol = LoadProtocol::http_get;
+  options.second_target = "/slow";
+  options.second_every = 2;
+  options.second_expected_body = ExpectedBody::exactly("fast");  // the server says "slow"
+  const LoadReport report = run_load(options);
+  EXPECT_GT(report.completed, 0);  // /plaintext's answers are right
+  EXPECT_EQ(report.second_latency.count(), 0);
+  EXPECT_GT(report.errors_of(LoadError::wrong_answer), 0);
+  EXPECT_EQ(report.errors_of(LoadError::wrong_answer), report.errors) << report.errors_summary();
+  EXPECT_NE(report.first_error.find("for GET /slow"), std::string::npos) << report.first_error;
+
+  options.expected_body = ExpectedBody::starting_with("Hello");
+  options.second_expected_body = ExpectedBody::starting_with("sl");
+  const LoadReport right = run_load(options);
+  EXPECT_GT(right.completed, 0);
+  EXPECT_EQ(right.errors, 0) << right.first_error;
 }
 
 TEST(LoadGenerator, HttpGetsTheTargetAndEveryNthTheSecondTarget) {
@@ -253,6 +362,7 @@ TEST(LoadGenerator, HttpGetsTheTargetAndEveryNthTheSecondTarget) {
   options.protocol = LoadProtocol::http_get;
   options.second_target = "/slow";
   options.second_every = 4;
+  options.second_expected_body = ExpectedBody::exactly("slow");
   options.max_requests = 400;
   options.duration = 60s;
   const LoadReport report = run_load(options);
@@ -272,6 +382,7 @@ TEST(LoadGenerator, CountsAStatusOtherThan200AsAnError) {
   const LoadReport report = run_load(options);
   EXPECT_EQ(report.completed, 0);
   EXPECT_GT(report.errors, 0);
+  EXPECT_EQ(report.errors_of(LoadError::status), report.errors) << report.errors_summary();
   EXPECT_NE(report.first_error.find("status 404"), std::string::npos) << report.first_error;
 }
 
@@ -306,6 +417,32 @@ TEST(LoadGenerator, RefusesImpossibleOptionsBeforeAnyWork) {
     o.protocol = LoadProtocol::http_get;
     o.target = "no-slash";
   }));
+  // An echo must be the bytes sent: no expected body.
+  EXPECT_TRUE(refused([](LoadOptions& o) { o.expected_body = ExpectedBody::exactly("x"); }));
+  EXPECT_TRUE(refused([](LoadOptions& o) {
+    o.protocol = LoadProtocol::http_get;
+    o.second_expected_body = ExpectedBody::exactly("x");  // without a second target
+  }));
+}
+
+TEST(LoadGenerator, DefaultExpectedBodies) {
+  EXPECT_EQ(default_expected_body("/plaintext").bytes, "Hello, World!");
+  EXPECT_FALSE(default_expected_body("/plaintext").prefix_only);
+  EXPECT_FALSE(default_expected_body("/cheap").compares());
+}
+
+TEST(LoadGenerator, AServerLoadResultSaysWhatKindOfErrorsFailedIt) {
+  LoadReport report;
+  report.completed = 10;
+  report.errors = 3;
+  report.errors_by_kind[static_cast<std::size_t>(LoadError::wrong_answer)] = 2;
+  report.errors_by_kind[static_cast<std::size_t>(LoadError::timeout)] = 1;
+  report.first_error = "wrong answer: body 'x' (1 bytes) differs from the expected 'y' (1 bytes)";
+  EXPECT_EQ(report.errors_summary(), "1 timeout, 2 wrong answer");
+  ServerLoadResult result;
+  result.record_load(report);
+  EXPECT_EQ(result.failure(),
+            "3 requests failed (1 timeout, 2 wrong answer; first: " + report.first_error + ")");
 }
 
 TEST(LoadGenerator, ThrowsWhenNoConnectionCanBeMade) {

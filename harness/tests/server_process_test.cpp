@@ -1,6 +1,8 @@
 // ServerProcess with the test servers of test_servers.hpp (this binary runs itself as
-// `serve ...`): started and stopped with its usage, a server that died, refused parameters
-// and names with the child's own line, start_command, no orphans when the parent is killed.
+// `serve ...`): started and stopped with its usage, its memory its own (what it touched, not
+// the parent's copied at fork; a prefork server's processes summed), a server that died,
+// refused parameters and names with the child's own line, start_command, no orphans when the
+// parent is killed.
 #include "harness/net/server_process.hpp"
 
 #include <arpa/inet.h>
@@ -8,13 +10,16 @@
 #include <csignal>
 #include <cstdint>
 #include <fstream>
+#include <iostream>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -96,9 +101,77 @@ TEST(ServerProcess, StartsServesAndStopsWithItsUsage) {
   const pid_t pid = server.pid();
   const ServerUsage usage = server.stop();
   EXPECT_GT(usage.max_rss_bytes, 0);
+  EXPECT_EQ(usage.processes, 1);
   EXPECT_GE(usage.voluntary_switches, 0);
   EXPECT_TRUE(process_gone(pid));
   EXPECT_EQ(server.stop().max_rss_bytes, 0);  // a second stop() has nothing to do
+}
+
+constexpr std::int64_t kMiB = std::int64_t{1} << 20;
+
+TEST(ServerProcess, MemoryIsWhatTheServerTouched) {
+  ServerProcess server = ServerProcess::start_serve("test/echo", "touch_memory", {{"mib", "64"}});
+  EXPECT_EQ(echo_through(server.port(), "ping"), "ping");
+  const ServerUsage usage = server.stop();
+  EXPECT_GE(usage.max_rss_bytes, 64 * kMiB);
+  EXPECT_LT(usage.max_rss_bytes, 64 * kMiB + 40 * kMiB);  // the program itself is small
+  EXPECT_EQ(usage.processes, 1);
+}
+
+// The bug this guards against: wait4's ru_maxrss of a forked-then-exec'd child keeps the
+// high-water mark of the address space it had right after fork, a copy of the parent's.
+TEST(ServerProcess, MemoryIsNotTheParentsCopiedAtFork) {
+  const auto held_bytes = static_cast<std::size_t>(200 * kMiB);
+  std::vector<char> held(held_bytes);
+  volatile char* const pages = held.data();
+  for (std::size_t i = 0; i < held_bytes; i += 4096) pages[i] = 1;  // resident, not just mapped
+
+  // The premise, checked on this kernel: a small program forked from here gets this
+  // process's 200 MiB back as its ru_maxrss.
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::execl("/bin/true", "true", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage_of_true{};
+  ASSERT_EQ(::wait4(child, &status, 0, &usage_of_true), child);
+  if (usage_of_true.ru_maxrss * 1024 < 200 * kMiB) {
+    std::cout << "note: this kernel does not charge the parent's memory to an exec'd child's "
+                 "ru_maxrss ("
+              << usage_of_true.ru_maxrss << " KiB)\n";
+  }
+
+  ServerProcess server = ServerProcess::start_serve("test/echo", "blocking", {});
+  EXPECT_EQ(echo_through(server.port(), "ping"), "ping");
+  const ServerUsage usage = server.stop();
+  EXPECT_GT(usage.max_rss_bytes, 0);
+  EXPECT_LT(usage.max_rss_bytes, 20 * kMiB);
+  EXPECT_EQ(usage.processes, 1);
+  EXPECT_EQ(pages[0], 1);  // `held` stayed resident until now
+}
+
+TEST(ServerProcess, MemoryOfAPreforkServerSumsItsProcesses) {
+  ServerProcess server =
+      ServerProcess::start_serve("test/echo", "prefork_memory", {{"workers", "3"}, {"mib", "32"}});
+  const TreeMemory live = process_tree_peak_rss(server.pid());
+  EXPECT_EQ(live.processes, 4);
+  const ServerUsage usage = server.stop();
+  EXPECT_EQ(usage.processes, 4);  // the server and its 3 workers
+  EXPECT_GE(usage.max_rss_bytes, kMiB * 3 * 32);
+  EXPECT_LT(usage.max_rss_bytes, kMiB * 3 * 32 + kMiB * 4 * 20);  // workers are small besides
+}
+
+TEST(ServerProcess, TreeMemoryOfNoProcessIsZero) {
+  EXPECT_EQ(process_tree_peak_rss(-1).processes, 0);
+  // A pid past the kernel's largest (pid_max is at most 2^22) is never in use.
+  const TreeMemory none = process_tree_peak_rss((1 << 22) + 1);
+  EXPECT_EQ(none.processes, 0);
+  EXPECT_EQ(none.peak_rss_bytes, 0);
+  const TreeMemory self = process_tree_peak_rss(::getpid());
+  EXPECT_GE(self.processes, 1);
+  EXPECT_GT(self.peak_rss_bytes, 0);
 }
 
 TEST(ServerProcess, PassesParametersAndAcceptsTheGroupLessName) {

@@ -9,6 +9,9 @@
 //   test/echo sibling           binds a second SO_REUSEPORT socket to its port first (the
 //                               contract multi-loop models rely on), then echoes
 //   test/echo stderr_line       writes a line on stderr, then echoes like blocking
+//   test/echo touch_memory      touches --param mib (default 64) MiB, then echoes
+//   test/echo prefork_memory    forks --param workers (default 2) children that touch --param
+//                               mib (default 32) MiB each and wait; ready once all have
 
 namespace harness::test {
 
