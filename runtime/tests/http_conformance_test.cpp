@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -652,6 +653,45 @@ TEST(HttpConformance, ExpectContinueGets100BeforeTheBodyOrTheFinalStatusAtOnce) 
       co_await stream.write_all(std::string_view("body"));
       EXPECT_TRUE((co_await read_response(stream)).starts_with("HTTP/1.1 200 OK\r\n"));
     }
+    server.cancel();
+    EXPECT_THROW(co_await server, corio::CancelledError);
+  };
+  corio::run(main_task());
+}
+
+// What held before the strictness work must still hold: a long pipelined burst is answered
+// whole and in order, and peers that reset mid-request (a partial head, a partial chunked
+// body) cost nothing but their own connection.
+TEST(HttpConformance, TenThousandPipelinedRequestsAndTwoThousandResetsMidRequest) {
+  auto main_task = []() -> Task<void> {
+    TcpListener listener = TcpListener::bind("127.0.0.1", 0);
+    const std::uint16_t port = listener.local_port();
+    auto server = corio::spawn(http::serve(std::move(listener)));
+    {
+      std::string burst;
+      for (int i = 0; i < 10000; ++i) burst += kGet;
+      burst += with_header("Connection: close");
+      const std::string text = co_await exchange(port, burst, false);
+      const Answers answers = answers_in(text, false);
+      EXPECT_FALSE(answers.malformed);
+      EXPECT_EQ(answers.statuses, std::vector<int>(10001, 200));
+      EXPECT_FALSE(answers.last_keeps_alive);
+    }
+    const std::string partial_chunked = post_chunked("5\r\nhel");
+    for (int i = 0; i < 2000; ++i) {
+      TcpStream stream = co_await TcpStream::connect("127.0.0.1", port);
+      const std::string_view partial =
+          i % 2 == 0 ? std::string_view(kGet).substr(0, 20) : std::string_view(partial_chunked);
+      co_await stream.write_all(partial);
+      // SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+      const ::linger reset{.l_onoff = 1, .l_linger = 0};
+      EXPECT_EQ(::setsockopt(stream.native_handle(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset),
+                0);
+      stream.close();
+      if (i % 500 == 0) co_await corio::yield_now();
+    }
+    const Answers after = answers_in(co_await exchange(port, kGet, false), false);
+    EXPECT_EQ(after.statuses, std::vector<int>{200});
     server.cancel();
     EXPECT_THROW(co_await server, corio::CancelledError);
   };
