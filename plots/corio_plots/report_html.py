@@ -131,9 +131,10 @@ _CSS = f"""
 html {{ -webkit-text-size-adjust: 100%; }}
 body {{ margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: #1b1f24; background: #fff; }}
-main {{ max-width: {MAX_WIDTH_PX}px; margin: 0 auto; padding: 0 20px 40px; box-sizing: border-box; }}
-nav ul {{ list-style: none; padding: 6px 0; margin: 0; display: flex; flex-wrap: wrap; gap: 2px 14px;
-  border-bottom: 1px solid #d0d7de; font-size: 13px; }}
+main {{ max-width: {MAX_WIDTH_PX}px; margin: 0 auto; padding: 0 20px 40px;
+  box-sizing: border-box; }}
+nav ul {{ list-style: none; padding: 6px 0; margin: 0; display: flex; flex-wrap: wrap;
+  gap: 2px 14px; border-bottom: 1px solid #d0d7de; font-size: 13px; }}
 h1 {{ font-size: 22px; margin: 10px 0 4px; }}
 h2 {{ font-size: 20px; margin: 24px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }}
 h3 {{ font-size: 17px; margin: 20px 0 6px; }}

@@ -549,9 +549,10 @@ def answer_loop_waits(results: Results) -> str | None:
                 f"({fmt_ratio(top.wall.median / loop.wall.median)} longer for the pool): a pool "
                 "of P blocking workers waits N / P times in a row, a loop overlaps all N "
                 f"waits{_single(top.wall, loop.wall)}.")
+    why = (_compare(top.wall, loop.wall) if top.wall.median >= loop.wall.median else
+           "the pool was faster")
     return (f"On waits the loop did not beat the pool in this run: {figures} "
-            f"({_compare(top.wall, loop.wall) if top.wall.median >= loop.wall.median else 'the pool was faster'}"
-            f"{_single(top.wall, loop.wall)}).")
+            f"({why}{_single(top.wall, loop.wall)}).")
 
 
 def answer_limit(results: Results) -> str | None:
@@ -590,9 +591,9 @@ def answer_limit(results: Results) -> str | None:
         return (f"In this run a limit above the server's capacity still bought throughput: "
                 f"{at_knee}; {at_last} ({fmt_ratio(last.rps / knee.rps)} the requests/s, more "
                 f"than {fmt_percent(ANSWER_TOLERANCE)}){single}.")
+    p99 = _compare(last.p99, knee.p99) if last.p99.median >= knee.p99.median else "lower"
     return (f"In this run limiting concurrency bought nothing measurable: {at_knee}; {at_last} "
-            f"(p99 {_compare(last.p99, knee.p99) if last.p99.median >= knee.p99.median else 'lower'}"
-            f" without the limit){single}.")
+            f"(p99 {p99} without the limit){single}.")
 
 
 def answer_to_thread(results: Results) -> str | None:
@@ -632,9 +633,10 @@ def answer_to_thread(results: Results) -> str | None:
     if ea is None or eb is None:
         cost = "; the run does not report the moved requests' own latency (expensive_p50_us)"
     elif within_noise(ea, eb) or abs(eb.median / ea.median - 1) <= ANSWER_TOLERANCE:
+        same = _compare(eb, ea) if eb.median >= ea.median else _compare(ea, eb)
         cost = (f"; the moved requests took {fmt_value(eb, fmt_us)} (p50) against "
-                f"{fmt_value(ea, fmt_us)} inline, {_compare(eb, ea) if eb.median >= ea.median else _compare(ea, eb)}"
-                ": the hand-off itself costs less than this run can resolve")
+                f"{fmt_value(ea, fmt_us)} inline, {same}: the hand-off itself costs less than "
+                "this run can resolve")
     elif eb.median > ea.median:
         cost = (f"; the moved requests paid for it: {fmt_value(eb, fmt_us)} (p50) against "
                 f"{fmt_value(ea, fmt_us)} inline, {fmt_us(eb.median - ea.median)} more")
@@ -664,10 +666,10 @@ def answer_noise(results: Results, cols: list[Column]) -> str | None:
     if total == 0:
         return "Nothing to compare: no headline has two models."
     if single == total:
-        return (f"None can be told from noise in this run: every figure of the table above is a "
-                f"single sample (one repetition), so its {fmt_count(total)} ranks follow the "
-                "medians alone; the full profile repeats each network, CPU, mixed and limit "
-                "benchmark 3 times (--repetitions N for more).")
+        return (f"None can be told from noise in this run: every rank of the table above "
+                f"compares single samples (one repetition), so its {fmt_count(total)} ranks "
+                "follow the medians alone; the full profile repeats each network, CPU, mixed and "
+                "limit benchmark 3 times (--repetitions N for more).")
     unstable = sum(1 for c in cols for s in c.stats.values() if s.unstable)
     across = (f"{reps[0]}" if reps[0] == reps[-1] else f"{reps[0]}-{reps[-1]}") if reps else "1"
     parts = [f"{fmt_count(ranked)} of the table's {fmt_count(total)} ranked figures hold their "

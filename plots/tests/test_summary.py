@@ -222,9 +222,9 @@ class Noise(Fixture):
     def test_false_single_samples(self) -> None:
         r = run(*sleeps({"corio": {100: 10.2}, "libuv": {100: 10.3}}), reps=1)
         self.assertEqual(summary.answer_noise(r, summary.columns(r)),
-                         "None can be told from noise in this run: every figure of the table "
-                         "above is a single sample (one repetition), so its 2 ranks follow the "
-                         "medians alone; the full profile repeats each network, CPU, mixed and "
+                         "None can be told from noise in this run: every rank of the table "
+                         "above compares single samples (one repetition), so its 2 ranks follow "
+                         "the medians alone; the full profile repeats each network, CPU, mixed and "
                          "limit benchmark 3 times (--repetitions N for more).")
 
 
