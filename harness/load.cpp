@@ -129,7 +129,9 @@ void print_report(const LoadCommand& command, const std::string& connect,
   human.precision(1);
   human << "  requests  " << report.completed << " (" << report.requests_per_second()
         << "/s), errors " << report.errors;
-  if (report.errors > 0) human << " (first: " << report.first_error << ")";
+  if (report.errors > 0) {
+    human << " (" << report.errors_summary() << "; first: " << report.first_error << ")";
+  }
   human << "\n  latency   p50 " << microseconds(latency.percentile_ns(50)) << ", p90 "
         << microseconds(latency.percentile_ns(90)) << ", p99 "
         << microseconds(latency.percentile_ns(99)) << ", p99.9 "
@@ -334,8 +336,10 @@ std::string load_usage() {
 Loads a server started elsewhere (corio-bench serve WORKLOAD ... on another host, or any
 server of the same protocol) with the suite's load generator, on one thread.
 
-  WORKLOAD            tcp_echo (echo --size bytes, compare the answer) or http_plaintext
-                      (keep-alive GET of --target; an answer other than 200 is an error)
+  WORKLOAD            tcp_echo (echo --size bytes, different bytes per request; an answer
+                      other than those bytes is an error) or http_plaintext (keep-alive GET
+                      of --target; a status other than 200, or for /plaintext a body other
+                      than "Hello, World!", is an error)
   --connect HOST:PORT the server's address (as `serve` printed it)
   --connections C     connections kept open (default 64)
   --duration SECONDS  the recorded time (default 10)
@@ -347,7 +351,8 @@ server of the same protocol) with the suite's load generator, on one thread.
   --target PATH       http_plaintext's path (default /plaintext)
   --timeout SECONDS   a request unanswered this long is an error (default 10)
 
-Prints a summary (requests/s, latency p50/p90/p99/p99.9/max, errors), then one JSON line.
+Prints a summary (requests/s, latency p50/p90/p99/p99.9/max, errors by kind), then one JSON
+line.
 Exit status: 0 done; 2 bad input or the first connection failed (nothing was run);
              3 no request succeeded, or the generator failed.
 )";

@@ -41,6 +41,9 @@ Result load_server(std::string_view model, const Params& params) {
     options.target = "/cheap";
     options.second_target = "/expensive";
     options.second_every = params.expensive_every;
+    // Every answer is checked: /cheap says "ok", /expensive "ok <the work's result>".
+    options.expected_body = harness::ExpectedBody::exactly("ok");
+    options.second_expected_body = harness::ExpectedBody::starting_with("ok ");
     options.connections = params.connections;
     options.rate_per_second = params.rate_per_second;
     options.warmup = kWarmup;
