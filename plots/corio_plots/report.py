@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from corio_plots import (blocking_cdf, bytes_per_task, concurrency_limit, cpu_scaling, generic,
-                         runtime_cost, schema, sleep_fanout, summary, throughput)
+                         http_fanout, pipeline, runtime_cost, scale_to_failure, schema,
+                         sleep_fanout, summary, throughput)
 from corio_plots.document import (Block, Bullets, Chart, Heading, Para, TableBlock,
                                   to_markdown)
 from corio_plots.load import REAL_TIME_NS, Results
@@ -24,9 +25,9 @@ from corio_plots.table import Table
 
 # Every chart the report can draw, by file stem (each written as .png and .svg).
 CHART_STEMS: tuple[str, ...] = (
-    sleep_fanout.STEM, cpu_scaling.STEM, throughput.STEMS["io/tcp_echo"],
-    throughput.STEMS["io/http_plaintext"], blocking_cdf.STEM, concurrency_limit.STEM,
-    runtime_cost.STEM, bytes_per_task.STEM,
+    sleep_fanout.STEM, scale_to_failure.STEM, cpu_scaling.STEM, throughput.STEMS["io/tcp_echo"],
+    throughput.STEMS["io/http_plaintext"], http_fanout.STEM, pipeline.STEM, blocking_cdf.STEM,
+    concurrency_limit.STEM, runtime_cost.STEM, bytes_per_task.STEM,
 )
 
 
@@ -40,6 +41,8 @@ class Part:
     tables: list[Table] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # stem -> one line under the chart: what it shows, computed from its data (module.shows)
+    shows: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +80,8 @@ def _charted(results: Results, charts_dir: Path, written: list[Path], key: str, 
         return part
     written += module.draw(data, charts_dir)
     part.charts.append((stem, alt))
+    if hasattr(module, "shows"):
+        part.shows[stem] = module.shows(data)
     part.findings += module.findings(data)
     part.tables.append(module.table(data))
     part.notes += data.notes
@@ -106,30 +111,54 @@ def _parts(results: Results, charts_dir: Path, written: list[Path]) -> list[tupl
     groups: list[tuple[str, list[Part | None]]] = [
         ("Concurrency vs parallelism", [
             charted(sleep_fanout.KEY, sleep_fanout, lambda: sleep_fanout.compute(results),
-                    "wall time vs tasks, log-log, with the ideal lines", sleep_fanout.STEM),
+                    "wall time vs tasks, log-log, with the ideal lines and where each model "
+                    "stopped", sleep_fanout.STEM),
+            _scale_part(results, charts_dir, written),
             charted(cpu_scaling.KEY, cpu_scaling, lambda: cpu_scaling.compute(results),
                     "speed-up vs workers per kernel, ideal line and core count", cpu_scaling.STEM),
         ]),
         ("Servers and clients", [
             *[charted(key, throughput, lambda key=key: throughput.compute(results, key),
-                      "requests per second per model with error bars", throughput.STEMS[key])
+                      "requests per second against p99 latency per model, one panel per "
+                      "connection count", throughput.STEMS[key])
               for key in throughput.KEYS],
-            _plain(results, "io/http_fanout", "requests"),
-            _plain(results, "io/pipeline", "items"),
+            charted(http_fanout.KEY, http_fanout, lambda: http_fanout.compute(results),
+                    "throughput and p99 vs the concurrency limit L per model, with L / D",
+                    http_fanout.STEM),
+            charted(pipeline.KEY, pipeline, lambda: pipeline.compute(results),
+                    "items per second vs consumers per queue capacity and model", pipeline.STEM),
         ]),
         ("Blocking the loop", [
             charted(blocking_cdf.KEY, blocking_cdf, lambda: blocking_cdf.compute(results),
-                    "latency CDF of the cheap requests per model and variant", blocking_cdf.STEM),
+                    "latency percentiles of the cheap requests on a log tail, per model and "
+                    "variant", blocking_cdf.STEM),
         ]),
         ("Limiting concurrency", [
             charted(concurrency_limit.KEY, concurrency_limit,
                     lambda: concurrency_limit.compute(results),
-                    "throughput and p99 vs concurrency limit with Little's law",
+                    "throughput, p99, client memory and errors vs concurrency limit with "
+                    "Little's law and the 503 mode",
                     concurrency_limit.STEM),
         ]),
         ("The cost of each model", _runtime_parts(results, charts_dir, written)),
     ]
     return [(title, [p for p in parts if p is not None]) for title, parts in groups]
+
+
+def _scale_part(results: Results, charts_dir: Path, written: list[Path]) -> Part | None:
+    """Scale to failure: sleep_fanout's sweep as wall time and memory vs N, with the stops."""
+    data = scale_to_failure.compute(results)
+    if data is None:
+        return None
+    written += scale_to_failure.draw(data, charts_dir)
+    return Part(heading="Scale to failure",
+                what="how many concurrent sleeping tasks each model takes, their wall time "
+                     "and memory, and where and why each model stopped",
+                charts=[(scale_to_failure.STEM, "wall time and peak memory vs N, log-log, "
+                                                "with where each model stopped")],
+                tables=[scale_to_failure.table(data)],
+                findings=scale_to_failure.findings(data), notes=data.notes,
+                shows={scale_to_failure.STEM: scale_to_failure.shows(data)})
 
 
 def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> list[Part | None]:
@@ -143,17 +172,21 @@ def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> l
                                "skynet by its total time; timers by each timer's lateness past "
                                "its own deadline and by the overshoot (entry to last wake-up, "
                                "minus the sleep)",
-                          charts=[(runtime_cost.STEM, "cost per operation per model, log scale")]
+                          charts=[(runtime_cost.STEM, "cost per operation per model, dots on "
+                                                      "a log scale")]
                           if drawn else [],
-                          findings=runtime_cost.findings(cost), notes=cost.notes))
+                          findings=runtime_cost.findings(cost), notes=cost.notes,
+                          shows={runtime_cost.STEM: runtime_cost.shows(cost)}))
     memory = bytes_per_task.compute(results)
     if memory is not None:
         written += bytes_per_task.draw(memory, charts_dir)
         parts.append(Part(heading="Bytes per task",
                           what="resident memory one waiting task (or thread) holds",
-                          charts=[(bytes_per_task.STEM, "bytes per task per model, log scale")],
+                          charts=[(bytes_per_task.STEM, "bytes per task per model, dots on a "
+                                                        "log scale")],
                           tables=[bytes_per_task.table(memory)],
-                          findings=bytes_per_task.findings(memory), notes=memory.notes))
+                          findings=bytes_per_task.findings(memory), notes=memory.notes,
+                          shows={bytes_per_task.STEM: bytes_per_task.shows(memory)}))
     for w in schema.WORKLOADS:
         if w.key.startswith("runtime/"):
             parts.append(_plain(results, w.key))
@@ -351,7 +384,10 @@ def build(results: Results, meta: dict[str, Any] | None, charts_dir: Path,
             blocks.append(Heading(3, p.heading))
             if p.what:
                 blocks.append(Para(p.what[0].upper() + p.what[1:] + "."))
-            blocks += [Chart(stem, alt) for stem, alt in p.charts]
+            for stem, alt in p.charts:
+                blocks.append(Chart(stem, alt))
+                if p.shows.get(stem):
+                    blocks.append(Para(f"**What this shows:** {p.shows[stem]}"))
             blocks += [TableBlock(t) for t in p.tables]
             notes += p.notes
 
