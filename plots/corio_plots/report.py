@@ -288,7 +288,7 @@ def reading_guide(results: Results) -> list[str]:
 
 def _summary_blocks(results: Results, cols: list[summary.Column],
                     answers: list[summary.Answer]) -> list[Block]:
-    """The summary: the decision table, how to read it, and the answers, one screen."""
+    """The summary: the decision table, the answers, then how to read the table."""
     blocks: list[Block] = [Heading(2, "Summary", anchor="summary")]
     if cols:
         blocks.append(TableBlock(summary.decision_table(cols), role="summary"))
