@@ -158,19 +158,24 @@ def shows(data: Pipeline) -> str:
     parts = []
     for work in data.works():
         caps = data.capacities(work)
-        helped, flat, queue_mattered = [], [], []
+        helped, flat, fell, queue_mattered = [], [], [], []
         for model in data.models(work):
             line = data.line(model, work, caps[0]) if caps else []
             effect = consumer_effect(line)
             if effect is None:
                 continue
-            (helped if "moved" in effect and "fewer" not in effect else flat).append(model)
+            if "fewer" in effect:
+                fell.append(model)
+            else:
+                (helped if "moved" in effect else flat).append(model)
             q = queue_effect(data, model, work)
             if q and "changed items/s by no more" not in q:
                 queue_mattered.append(model)
-        if not (helped or flat):
+        if not (helped or flat or fell):
             continue
         text = f"{work}: more consumers raised items/s for " + (", ".join(helped) or "no model")
+        if fell:
+            text += f", lowered it for {', '.join(fell)}"
         if caps and len(caps) > 1:
             text += (f"; a bigger queue (Q = {fmt_count(caps[0])} -> {fmt_count(caps[-1])}) "
                      "mattered beyond noise and 10% for " + (", ".join(queue_mattered)

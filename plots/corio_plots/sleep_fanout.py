@@ -46,11 +46,10 @@ class Point:
 STOP_REASONS: dict[str, tuple[str, str]] = {
     "threads": ("vm.max_map_count",
                 "the suite stops threads there: each thread's stack mapping counts against "
-                "vm.max_map_count (about 30,000 threads on the reference VM), and creating "
-                "10,000 takes about a second"),
+                "vm.max_map_count (65530 mappings: about 30,000 threads on the reference VM)"),
     "processes": ("fork + reap cost",
-                  "the suite stops processes there: forking and reaping 1,000 children takes "
-                  "about 0.3 s, more than the wait"),
+                  "the suite stops processes there: forking and reaping the children, not the "
+                  "wait, sets the wall time"),
     "thread_pool": ("queued: N / P rounds of D",
                     "the suite stops thread_pool there: beyond its pool its tasks queue and the "
                     "wall time grows as N / P rounds of D by design"),

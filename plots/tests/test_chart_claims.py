@@ -80,7 +80,8 @@ class PipelineClaims(unittest.TestCase):
         self.assertIn("more consumers moved fewer items, 5.0x less", found)
         self.assertIn("a bigger queue (Q = 16 -> 1,024) raised items/s 3.0x (200,000/s -> "
                       "600,000/s at K = 16)", found)
-        self.assertIn("more consumers raised items/s for no model", pipeline.shows(data))
+        self.assertIn("more consumers raised items/s for no model, lowered it for threads",
+                      pipeline.shows(data))
 
     def test_flat_consumers(self) -> None:
         data = pipe({("libuv", 1, 16): 2e6, ("libuv", 64, 16): 2.05e6})

@@ -88,9 +88,8 @@ class Findings(unittest.TestCase):
                       "sleeps at once; one after another they take N·D = 1,000 s).", text)
         self.assertIn("threads ran up to N = 10,000 only: 180 ms at D = 10 ms, 18x the ideal "
                       "10 ms, 170 ms beyond it (more than 10%); the suite stops threads there: "
-                      "each thread's stack mapping counts against vm.max_map_count (about "
-                      "30,000 threads on the reference VM), and creating 10,000 takes about a "
-                      "second.", text)
+                      "each thread's stack mapping counts against vm.max_map_count (65530 "
+                      "mappings: about 30,000 threads on the reference VM).", text)
         # asio's row at N = 100,000 is unstable (32-52 ms around 40), still apart from libuv.
         self.assertIn("At N = 100,000, D = 10 ms (ideal 10 ms): corio 12 ms, libuv 25 ms, asio "
                       "40 ms (unstable); within 10% of the ideal: none; the order holds across "
