@@ -231,6 +231,21 @@ def draw(data: Throughput, out_dir: Path) -> list[Path]:
             ax = axes[r * len(cols) + c]
             point = _panel_point(data, row, conns)
             bars = [b for b in data.bars if b.point == point and _p99(b) is not None]
+            no_p99 = sorted((b for b in data.bars if b.point == point and _p99(b) is None),
+                            key=lambda b: schema.model_order(b.model))
+            if not bars and no_p99:  # no latency in this run: requests/s per model alone
+                drawn += no_p99
+                for i, b in enumerate(no_p99):
+                    ax.errorbar([i], [b.rps], yerr=errorbar([b.rps_stat]), capsize=3,
+                                markersize=6, **colors.dot_kwargs(b.model))
+                ax.set_xticks(range(len(no_p99)), [b.model for b in no_p99], rotation=30,
+                              ha="right")
+                ax.set_xlim(-0.5, len(no_p99) - 0.5)
+                figure.log_axis(ax, "y", figure.stat_values(b.rps_stat for b in no_p99))
+                ax.set_title(f"{point} (no p99 in this run)", fontsize=9)
+                if c == 0:
+                    ax.set_ylabel("requests/s (log)")
+                continue
             if not bars:
                 ax.set_visible(False)
                 continue
