@@ -1,7 +1,11 @@
-"""matplotlib set-up shared by every chart: headless backend, size, saving PNG + SVG.
+"""matplotlib set-up shared by every chart: headless backend, size, saving PNG + SVG, and
+what keeps a chart readable.
 
-Charts are 8 x 4.8 inches at 100 dpi: 800 x 480 px PNGs, the width of a README column on
-GitHub, so they are shown at their own size and 10 pt text stays readable.
+Charts are 8 inches wide at 100 dpi: 800 px PNGs, the width of a README column on GitHub, so
+they are shown at their own size and 10 pt text stays readable. log_axis / linear_axis set
+limits that hug the measured values (error bars included) and ticks on them; legend_below and
+footnote make room under the panels; save() thins tick labels that would overlap (declutter)
+before writing. tests/test_readability.py checks every chart against the same rules.
 """
 
 from __future__ import annotations
@@ -82,45 +86,6 @@ def legend_outside(ax: Axes, handles_from: list[Axes] | None = None, ncol: int =
                   ncol=ncol, borderaxespad=0.0)
 
 
-def _plain(value: float, _pos: int) -> str:
-    if value <= 0:
-        return ""
-    if value >= 1:
-        return f"{value:,.0f}"
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def plain_log_ticks(ax: Axes, axis: str = "both") -> None:
-    """Log axes labelled 0.1, 1, 10, 1,000 instead of 10^-1 ... : read without decoding."""
-    formatter = ticker.FuncFormatter(_plain)
-    if axis in ("x", "both"):
-        ax.xaxis.set_major_formatter(formatter)
-    if axis in ("y", "both"):
-        ax.yaxis.set_major_formatter(formatter)
-
-
-def log_bar_floor(ax: Axes, values: list[float]) -> None:
-    """Starts a log-scale bar axis at the smallest bar's decade (96 -> 10), so a small bar
-    shows its size instead of a sliver above an arbitrary bottom, and leaves room above the
-    tallest bar for its value label."""
-    positive = [v for v in values if v > 0]
-    if positive:
-        ax.set_ylim(bottom=10 ** math.floor(math.log10(min(positive))), top=max(positive) * 3)
-
-
-def label_bars(ax: Axes, bars: Any, texts: list[str],
-               above: list[float] | None = None) -> None:
-    """Writes each bar's value above it, small, so the chart can be read without the table;
-    ``above``: per bar, the height of its error bar's top over the bar, so the label clears
-    it."""
-    for i, (bar, text) in enumerate(zip(bars, texts)):
-        if bar.get_height() > 0:
-            top = bar.get_height() + (above[i] if above else 0.0)
-            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, top),
-                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=7)
-
-
 def bars_caption(stats: Iterable[Stat | None]) -> str:
     """What the error bars of a chart are: min–max over N repetitions, or none (single
     samples)."""
@@ -134,6 +99,7 @@ def bars_caption(stats: Iterable[Stat | None]) -> str:
 
 
 # --- Readability: tick labels that never overlap, limits that hug the data ------------------
+
 
 def drawn_ticks(axis: Any) -> list[Any]:
     """The ticks matplotlib draws on ``axis`` (those inside its view), labelled or not."""
