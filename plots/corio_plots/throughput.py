@@ -23,6 +23,7 @@ from corio_plots.table import Table, stat_cell
 from corio_plots.units import REQ, fmt_bytes, fmt_count, fmt_rate, fmt_us
 
 KEYS = ("io/tcp_echo", "io/http_plaintext")
+MAX_COLUMNS = 3  # connection counts drawn side by side; more are in the table only
 STEMS = {"io/tcp_echo": "tcp_echo_throughput", "io/http_plaintext": "http_plaintext_throughput"}
 
 
@@ -81,7 +82,12 @@ def compute(results: Results, key: str) -> Throughput | None:
                         server_rss=m.stat(schema.SERVER_RSS_BYTES)))
     if not bars:
         return None
-    return Throughput(key=key, bars=bars, notes=notes)
+    data = Throughput(key=key, bars=bars, notes=notes)
+    conns = list(dict.fromkeys(c for _, c in panels(data)))
+    if len(conns) > MAX_COLUMNS:
+        notes.append(f"{key}: the chart shows {MAX_COLUMNS} connection counts "
+                     f"({', '.join(conns[:MAX_COLUMNS])}); the others are in the table only")
+    return data
 
 
 def _rate(bar: Bar) -> str:
@@ -222,7 +228,7 @@ def shows(data: Throughput) -> str:
 def draw(data: Throughput, out_dir: Path) -> list[Path]:
     keys = panels(data)
     rows = list(dict.fromkeys(r for r, _ in keys))
-    cols = list(dict.fromkeys(c for _, c in keys))[:3]
+    cols = list(dict.fromkeys(c for _, c in keys))[:MAX_COLUMNS]
     fig, axes = figure.new_figure(ncols=len(cols), nrows=len(rows),
                                   height_in=1.2 + 2.9 * len(rows))
     drawn: list[Bar] = []
