@@ -6,7 +6,7 @@
 #       [1/5] install missing dependencies (scripts/install_deps.sh)
 #       [2/5] configure and build the release preset
 #       [3/5] run corio-bench (profile full unless told otherwise)
-#       [4/5] draw the charts and write REPORT.md (plots/)
+#       [4/5] draw the charts, write REPORT.md and report.html (plots/)
 #       [5/5] settle meta.json and move the folder to DIR/<UTC timestamp>-<host>/
 #   ./run_all.sh report DIR [--open]
 #       re-draw DIR/charts/, DIR/REPORT.md and DIR/report.html from DIR/results.json;
@@ -271,7 +271,7 @@ step_bench() {
 }
 
 step_report() {
-  say 4 "charts and REPORT.md"
+  say 4 "charts, REPORT.md and report.html"
   run_step "[4/5]" "$PY" "$PLOTS/make_report.py" "$TMP_DIR" ||
     step_failed "[4/5] drawing the charts or writing the report failed (see above)"
 }
@@ -305,7 +305,7 @@ step_finish() {
   fi
   TMP_DIR=""
   say 5 "done"
-  echo "$PROG: results in ${final#"$CALLER_PWD"/}/ (REPORT.md, charts/, results.json, meta.json)"
+  echo "$PROG: results in ${final#"$CALLER_PWD"/}/ (REPORT.md, report.html, charts/, results.json, meta.json)"
 }
 
 cmd_run() {
