@@ -1,6 +1,8 @@
 """runtime/*: what one operation costs per model, in ns, as a dot plot on a log axis.
 
-ns per operation = 1e9 / items_per_second for spawn, switch, gather, sync and task_memory.
+ns per operation = 1e9 / items_per_second for spawn, switch, gather and sync; task_memory's
+creation_ns_per_task (its items_per_second, in older results, divided the whole call: trim,
+/proc reads, release and join included).
 skynet (a tree of tasks) is measured by its total real time, so it has its own panel in ms.
 timers wait out a sleep, so they are not a cost per operation; their finding is each timer's
 lateness past its own deadline (timer_lateness_*_us) and, named for what it is, the overshoot
@@ -103,6 +105,8 @@ def first_per_model(ms: list[Measurement]) -> list[Measurement]:
 def _cost(key: str, m: Measurement) -> Cost | None:
     if key == schema.RUNTIME_TOTAL_TIME:
         stat = m.stat(REAL_TIME_NS)
+    elif (creation := m.stat(schema.CREATION_NS_PER_TASK)) is not None:
+        stat = creation
     else:
         ips = m.stat(schema.ITEMS_PER_SECOND)
         stat = None if ips is None else ips.map(ns_per_op)
@@ -127,7 +131,8 @@ def compute(results: Results) -> RuntimeCost | None:
         for m in first_per_model(ms):
             cost = _cost(key, m)
             if cost is None:
-                notes.append(f"{m.name.base}: no items_per_second counter; not drawn")
+                notes.append(f"{m.name.base}: no cost counter (items_per_second, "
+                             "creation_ns_per_task); not drawn")
                 continue
             (skynet if key == schema.RUNTIME_TOTAL_TIME else per_op).append(cost)
         if len({m.name.label for m in ms}) > len({m.model for m in ms}):

@@ -40,6 +40,10 @@ OVERSHOOT_MS = "overshoot_ms"
 TIMER_LATENESS_P50_US = "timer_lateness_p50_us"
 TIMER_LATENESS_P99_US = "timer_lateness_p99_us"
 TIMER_LATENESS_MAX_US = "timer_lateness_max_us"
+TIMER_LATENESS_MIN_US = "timer_lateness_min_us"  # negative: a timer fired before its deadline
+TIMERS_FIRED_EARLY = "timers_fired_early"
+CREATION_NS_PER_TASK = "creation_ns_per_task"  # task_memory: creating one idle task
+BYTES_PER_QUEUED_TASK = "bytes_per_queued_task"  # sleep_fanout thread_pool: one queued closure
 OVERLAP = "overlap"  # sleep_fanout: N * D / wall; N for a perfectly concurrent model, 1 sequential
 
 # Latency percentiles, microseconds.
@@ -83,6 +87,13 @@ COUNTERS: dict[str, tuple[str, str]] = {
     TIMER_LATENESS_P99_US: ("µs", "timers: 99th percentile of each timer's fire time minus its "
                                   "own deadline"),
     TIMER_LATENESS_MAX_US: ("µs", "timers: largest fire time minus own deadline"),
+    TIMER_LATENESS_MIN_US: ("µs", "timers: smallest fire time minus own deadline (negative: "
+                                  "a timer fired early)"),
+    TIMERS_FIRED_EARLY: ("count", "timers: how many fired before their own deadline"),
+    CREATION_NS_PER_TASK: ("ns", "task_memory: time to create one idle task (from the first "
+                                 "allocation until all N wait, over N)"),
+    BYTES_PER_QUEUED_TASK: ("bytes", "sleep_fanout thread_pool: malloc growth per submitted "
+                                     "closure (not a sleeping task)"),
     OVERLAP: ("ratio", "N * D / wall time: how many sleeps overlapped"),
     LATENCY_P50_US: ("µs", "median request latency"),
     LATENCY_P90_US: ("µs", "90th percentile request latency"),
@@ -103,7 +114,8 @@ for _name in CDF_COUNTERS:
 # less); load.py refuses a file that breaks this.
 SIGNED_COUNTERS: frozenset[str] = frozenset({
     BYTES_PER_TASK, CLIENT_RSS_BYTES, OVERSHOOT_MS, TIMER_LATENESS_P50_US,
-    TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US,
+    TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US, TIMER_LATENESS_MIN_US, TIMERS_FIRED_EARLY,
+    BYTES_PER_QUEUED_TASK,
 })
 
 
@@ -203,18 +215,19 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("runtime/timers", "Timers",
              "N tasks sleep D: each timer's lateness past its own deadline, the overshoot "
              "(entry to last wake-up, minus D) and the memory of a task on a timer",
-             (), (ITEMS_PER_SECOND, BYTES_PER_TASK, OVERSHOOT_MS, TIMER_LATENESS_P50_US,
-                  TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US)),
+             (), (BYTES_PER_TASK, OVERSHOOT_MS, TIMER_LATENESS_P50_US, TIMER_LATENESS_P99_US,
+                  TIMER_LATENESS_MAX_US, TIMER_LATENESS_MIN_US, TIMERS_FIRED_EARLY)),
     Workload("runtime/skynet", "Skynet", "1M tasks in a tree of 10 children each: total time",
              (), ()),
     Workload("runtime/task_memory", "Task memory", "resident bytes per idle task",
-             (), (ITEMS_PER_SECOND, BYTES_PER_TASK)),
+             (), (CREATION_NS_PER_TASK, BYTES_PER_TASK)),
 )
 
 WORKLOAD_BY_KEY: dict[str, Workload] = {w.key: w for w in WORKLOADS}
 
-# Runtime workloads whose cost is ns per operation (1e9 / items_per_second), and the phrase
-# a finding uses for one operation. skynet is measured by its total real time instead.
+# Runtime workloads whose cost is ns per operation (1e9 / items_per_second; task_memory's
+# creation_ns_per_task, which times only the creation), and the phrase a finding uses for one
+# operation. skynet is measured by its total real time instead.
 # runtime/timers is not among them: its runs wait out a sleep (sleep_ms), so its
 # items_per_second is N / (sleep + overhead), not a cost; its figures are the timer_lateness_*
 # counters (else overshoot_ms) and bytes_per_task.

@@ -223,3 +223,28 @@ class ShowsClaims(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TaskMemoryCost(unittest.TestCase):
+    """Idle task creation is creation_ns_per_task when a run reports it: its items_per_second
+    divided the whole call (trim, /proc reads, release, join) by N."""
+
+    def cost(self, counters: dict[str, float]) -> float:
+        from corio_plots import runtime_cost
+
+        w = Writer()
+        w.add("runtime/task_memory/corio/tasks:100000/iterations:1", 80.0, "ms", counters,
+              reps=3, jitter=TIGHT)
+        data = runtime_cost.compute(load_rows(w, CONTEXT))
+        assert data is not None
+        [cost] = [c for c in data.per_op if c.workload == "runtime/task_memory"]
+        return cost.ns_per_op
+
+    def test_creation_time_is_the_cost_when_reported(self) -> None:
+        ns = self.cost({"creation_ns_per_task": 1900.0, "items_per_second": 1.25e6,
+                        "bytes_per_task": 204.0})
+        self.assertAlmostEqual(ns, 1900.0, delta=1900.0 * 0.02)
+
+    def test_older_runs_fall_back_to_items_per_second(self) -> None:
+        ns = self.cost({"items_per_second": 1.25e6, "bytes_per_task": 204.0})
+        self.assertAlmostEqual(ns, 800.0, delta=800.0 * 0.02)
