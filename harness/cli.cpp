@@ -33,7 +33,7 @@ constexpr std::array owned_flags{
     OwnedFlag{.flag = "benchmark_display_aggregates_only",
               .instead = "--repetitions sets it (false)"},
     OwnedFlag{.flag = "benchmark_min_time",
-              .instead = "--profile sets it (quick 0.05 s, full 0.25 s per run)"},
+              .instead = "--profile sets it (quick 0.05 s, full 0.15 s per run)"},
 };
 
 std::string error(std::string_view text) { return std::string(prefix) + std::string(text); }
@@ -230,7 +230,7 @@ the repetitions are interleaved: each round runs every selected benchmark once.
 Options (each also accepts --option=VALUE):
   --profile quick|full  parameter points and minimum time per run: quick (default; CI,
                         minutes, 0.05 s per run, 1 repetition) or full (the real numbers,
-                        0.25 s per run, 3 repetitions)
+                        0.15 s per run, 3 repetitions)
   --filter REGEX        run only the benchmarks whose name matches REGEX (a leading '-'
                         excludes them instead); matching nothing is an error
   --list                print the profile's benchmark names (after --filter), one per line

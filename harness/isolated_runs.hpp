@@ -11,7 +11,7 @@
 // peak RSS starts from what is resident. Measured in the reference run of 2026-11-25: corio's
 // spawn+join was 52.5 ns inside the full run and 22 ns alone, and every runtime row's peak
 // RSS read 78.5 MiB. A fresh process costs about 30 ms here (exec, registering every
-// benchmark, Google Benchmark's set-up), small beside a run's 0.25 s minimum time.
+// benchmark, Google Benchmark's set-up), small beside a run's 0.15 s minimum time.
 //
 // Order: the repetitions are interleaved: round r runs every selected benchmark once, in --list
 // order (shuffled per round with --benchmark_enable_random_interleaving=true), before round

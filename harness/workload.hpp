@@ -20,7 +20,7 @@
 //
 // and optionally (see workload_impl.hpp): `unit(const Params&)` for the display time unit
 // (default milliseconds), `iterations(const Params&, Profile)` for a fixed call count per
-// run instead of the profile's minimum time (quick 0.05 s, full 0.25 s), and `setup()` or
+// run instead of the profile's minimum time (quick 0.05 s, full 0.15 s), and `setup()` or
 // `setup(const Params&)`, called untimed before each run's first call (start a helper process
 // once, lazily: a run that is filtered out never pays for it; the second form when the helper
 // depends on the point, e.g. a server's capacity).

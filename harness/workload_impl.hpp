@@ -47,7 +47,7 @@ namespace detail {
 // minutes; full gives a run of a millisecond-scale model a hundred iterations or more, in
 // each of its three repetitions (cli.hpp's default_repetitions).
 constexpr double min_time_seconds(Profile profile) {
-  return profile == Profile::quick ? 0.05 : 0.25;
+  return profile == Profile::quick ? 0.05 : 0.15;
 }
 
 // Results are checked in batches with the timer paused: one Pause/Resume pair per batch

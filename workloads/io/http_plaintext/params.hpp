@@ -46,7 +46,7 @@ struct Workload {
 
   // 64 connections: wrk's usual -c64 and enough ready sockets per epoll_wait to show what a
   // one-thread loop does with them; 256 is where a thread or a process per connection starts
-  // to cost scheduling and memory. wrk takes whole seconds. Full: 1.5 s (wrk 2 s) per
+  // to cost scheduling and memory. wrk takes whole seconds. Full: 1 s (wrk 1 s) per
   // repetition, three repetitions (corio-bench's full profile) for a median.
   static std::vector<Params> points(harness::Profile profile) {
     using std::chrono::milliseconds;
@@ -61,8 +61,8 @@ struct Workload {
     for (const int connections : {64, 256}) {
       points.push_back({.connections = connections,
                         .warmup = milliseconds(300),
-                        .duration = milliseconds(1500),
-                        .wrk_duration = seconds(2)});
+                        .duration = milliseconds(1000),
+                        .wrk_duration = seconds(1)});
     }
     return points;
   }
