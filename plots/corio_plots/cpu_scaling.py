@@ -93,6 +93,15 @@ def efficiency(speedup_value: float, cores: int | None) -> float | None:
     return speedup_value / cores if cores else None
 
 
+def target_workers(workers: list[int], cores: int | None) -> int:
+    """The W the findings compare at: the core count when it was run, else the largest W at
+    or below it, else the smallest W (the nearest above it). `workers` is sorted, not empty."""
+    if cores in workers:
+        return cores
+    below = [w for w in workers if cores is None or w <= cores]
+    return below[-1] if below else workers[0]
+
+
 def ideal(workers: int, cores: int | None) -> float:
     """The best speed-up W workers can reach: W, but no more than the cores."""
     return float(min(workers, cores) if cores else workers)
@@ -218,9 +227,7 @@ def findings(data: CpuScaling) -> list[str]:
         if not points:
             continue
         all_w = sorted({p.workers for p in points})
-        # The core count when it was run, else the largest W at or below it.
-        target = data.cores if data.cores in all_w else max(
-            (w for w in all_w if data.cores is None or w <= data.cores), default=all_w[-1])
+        target = target_workers(all_w, data.cores)
         at = sorted((p for p in points if p.workers == target), key=lambda p: -p.speedup)
         if at:
             best, rest = at[0], at[1:]
@@ -295,8 +302,7 @@ def shows(data: CpuScaling) -> str:
         if not points:
             continue
         all_w = sorted({p.workers for p in points})
-        target = data.cores if data.cores in all_w else max(
-            (w for w in all_w if data.cores is None or w <= data.cores), default=all_w[-1])
+        target = target_workers(all_w, data.cores)
         at = [p for p in points if p.workers == target]
         reached = [p.model for p in at
                    if p.speedup >= ideal(p.workers, data.cores) * (1 - SCALING_TOLERANCE)]

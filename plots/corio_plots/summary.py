@@ -162,12 +162,7 @@ def geometric_mean(stats: list[Stat]) -> Stat:
 def cpu_target(data: cpu_scaling.CpuScaling) -> int | None:
     """W = cores when the run has it, else the largest W at or below the cores."""
     ws = sorted({p.workers for p in data.points if p.model != schema.SEQUENTIAL})
-    if not ws:
-        return None
-    if data.cores in ws:
-        return data.cores
-    below = [w for w in ws if data.cores is None or w <= data.cores]
-    return below[-1] if below else ws[0]
+    return cpu_scaling.target_workers(ws, data.cores) if ws else None
 
 
 def cpu_speedups(data: cpu_scaling.CpuScaling, workers: int) -> dict[str, Stat]:
