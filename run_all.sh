@@ -41,7 +41,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly ROOT
 readonly PROG=run_all.sh
 readonly STEPS=5
-readonly BENCH="$ROOT/build/release/harness/corio-bench"
+readonly BENCH="$ROOT/build/release/bench/corio-bench"
 readonly PLOTS="$ROOT/plots"
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 

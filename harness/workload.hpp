@@ -5,7 +5,8 @@
 //   harness::Counters     extra figures a run reports besides time
 //   harness::register_model<W>(model, fn, profile)
 //                         registers one model of workload W as Google Benchmark runs, one per
-//                         parameter point, named "<W::name>/<model>/<W::label(point)>"
+//                         parameter point, named "<W::name>/<model>/<W::label(point)>"; a
+//                         workload folder calls it through harness::Registrar (registrar.hpp)
 //
 // A workload W is a struct in workloads/<group>/<workload>/params.hpp providing:
 //
@@ -56,9 +57,6 @@ class Counters {
 template <class W>
 void register_model(std::string_view model, typename W::Result (*fn)(const typename W::Params&),
                     Profile profile);
-
-// Defined by workloads/registry.cpp: the one list of every workload's models.
-void register_all_workloads(Profile profile);
 
 }  // namespace harness
 

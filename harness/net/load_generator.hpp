@@ -56,9 +56,9 @@
 //   client$ corio-bench load tcp_echo --connect SERVER:8081 --size 1024 --rate 20000
 //
 // `serve --help` lists every registered server (workload, model, --param names); `load
-// --help` its options. `load` prints a summary and one JSON line (harness/load.hpp); wrk
+// --help` its options. `load` prints a summary and one JSON line (bench/load.hpp); wrk
 // works against the same servers (wrk -t1 -c64 -d10s http://SERVER:8080/plaintext).
-// harness/tests/netns_split_test.sh runs this split in two network namespaces of one host.
+// bench/tests/netns_split_test.sh runs this split in two network namespaces of one host.
 //
 // Cost, at the time of writing (2-core VM shared with other jobs; corio's http_plaintext
 // server pinned to core 0, the generator to core 1, 64 connections, 5 s): the generator spends

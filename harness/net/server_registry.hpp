@@ -1,6 +1,6 @@
 #pragma once
 // The servers `corio-bench serve` can run: one function per (workload, model), registered by
-// each workload folder's servers.cpp (workloads/registry.cpp calls them all).
+// each workload folder's register.cpp through harness::Registrar (harness/registrar.hpp).
 //
 //   harness::ServerContext     what a server function gets: a listening socket and parameters
 //   harness::ServerFn          void(ServerContext&): serves until the process is terminated
@@ -68,8 +68,5 @@ void register_server(std::string workload, std::string model, ServerFn serve,
 // `workload` may omit its group ("tcp_echo" finds "io/tcp_echo"). nullptr when unknown.
 const ServerEntry* find_server(const std::string& workload, const std::string& model);
 const std::vector<ServerEntry>& all_servers();
-
-// Defined by workloads/registry.cpp: registers every workload's servers.
-void register_all_servers();
 
 }  // namespace harness

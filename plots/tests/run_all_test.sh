@@ -196,7 +196,7 @@ make_stub_repo() {
   printf '#!/bin/sh\necho "install_deps.sh: all packages present"\n' \
     >"$repo/scripts/install_deps.sh"
   printf '#!/bin/sh\necho "stub cmake $*"\n' >"$WORK/bin/cmake"
-  cat >"$repo/build/release/harness/corio-bench" <<STUB
+  cat >"$repo/build/release/bench/corio-bench" <<STUB
 #!/usr/bin/env bash
 # Stub: STUB_MODE=ok writes the valid fixture to --out; fail exits 3; hang sleeps.
 out=""
@@ -209,7 +209,7 @@ case \${STUB_MODE:-ok} in
 esac
 STUB
   chmod +x "$repo/scripts/install_deps.sh" "$WORK/bin/cmake" \
-    "$repo/build/release/harness/corio-bench"
+    "$repo/build/release/bench/corio-bench"
 }
 make_stub_repo
 stub_path="$WORK/bin:$PATH"

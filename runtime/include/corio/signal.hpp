@@ -21,7 +21,7 @@
 //           unblocked: hence block_signals before creating threads (the blocking pool's too).
 //           wait_for_signal also blocks them in the calling thread.
 // Cost:     one signalfd and one epoll registration per wait.
-// Example:  harness/serve.cpp (corio-bench serve)
+// Example:  bench/serve.cpp (corio-bench serve)
 
 #include <initializer_list>
 

@@ -1,42 +1,37 @@
-// Registers cpu/cpu_scaling's models with the harness (workloads/registry.cpp calls this).
+// Registers cpu/cpu_scaling's models (workloads/list.hpp names this folder). CPU work needs no
+// server.
 #include <chrono>
 
+#include "harness/registrar.hpp"
 #include "harness/rusage.hpp"
-#include "harness/workload.hpp"
 #include "workloads/cpu/cpu_scaling/params.hpp"
 
-namespace workloads {
+namespace workloads::cpu::cpu_scaling {
 namespace {
-
-namespace cs = cpu::cpu_scaling;
 
 // The model's call, plus the CPU time every thread of this process used during it (threads
 // that started and ended inside the call included). Measured here, around the call, so that
 // every model is measured the same way.
-template <cs::Result (*Model)(const cs::Params&)>
-cs::Result with_cpu_time(const cs::Params& params) {
+template <Result (*Model)(const Params&)>
+Result with_cpu_time(const Params& params) {
   const std::chrono::nanoseconds before = harness::cpu_time();
-  cs::Result result = Model(params);
+  Result result = Model(params);
   result.cpu_time += harness::cpu_time() - before;
   return result;
 }
 
 }  // namespace
 
-void register_cpu_cpu_scaling(harness::Profile profile) {
+void register_workload(harness::Registrar& registrar) {
   // sequential is the speed-up baseline: W = 1 only.
-  harness::register_model<cs::SequentialWorkload>("sequential", with_cpu_time<cs::sequential>,
-                                                  profile);
-  harness::register_model<cs::Workload>("corio", with_cpu_time<cs::corio>, profile);
-  harness::register_model<cs::Workload>("corio_mt", with_cpu_time<cs::corio_mt>, profile);
-  harness::register_model<cs::Workload>("threads", with_cpu_time<cs::threads>, profile);
-  harness::register_model<cs::Workload>("thread_pool", with_cpu_time<cs::thread_pool>, profile);
-  harness::register_model<cs::Workload>("processes", with_cpu_time<cs::processes>, profile);
-  harness::register_model<cs::Workload>("asio_mt", with_cpu_time<cs::asio_mt>, profile);
-  harness::register_model<cs::Workload>("libuv", with_cpu_time<cs::libuv>, profile);
+  registrar.model<SequentialWorkload>("sequential", with_cpu_time<sequential>);
+  registrar.model<Workload>("corio", with_cpu_time<corio>);
+  registrar.model<Workload>("corio_mt", with_cpu_time<corio_mt>);
+  registrar.model<Workload>("threads", with_cpu_time<threads>);
+  registrar.model<Workload>("thread_pool", with_cpu_time<thread_pool>);
+  registrar.model<Workload>("processes", with_cpu_time<processes>);
+  registrar.model<Workload>("asio_mt", with_cpu_time<asio_mt>);
+  registrar.model<Workload>("libuv", with_cpu_time<libuv>);
 }
 
-// CPU work needs no server.
-void register_cpu_cpu_scaling_servers() {}
-
-}  // namespace workloads
+}  // namespace workloads::cpu::cpu_scaling

@@ -3,11 +3,11 @@
 // fan-outs: io/http_fanout against its /delay server, limit/concurrency_limit against its
 // capacity-C server. The two differ in their Params and in how a point becomes a FanoutSpec.
 //
-//   register_clients<W, SequentialW, spec>(profile)
+//   register_clients<W, SequentialW, spec>(registrar)
 //       registers sequential (with SequentialW's points) and the eight concurrent clients
 //       (with W's), each run being run_fanout(client, spec(params))
 
-#include "harness/workload.hpp"
+#include "harness/registrar.hpp"
 #include "workloads/io/http_fanout/client.hpp"
 #include "workloads/io/http_fanout/fanout_run.hpp"
 
@@ -23,18 +23,17 @@ FanoutRun run_client(const Params& params) {
 }  // namespace detail
 
 template <class W, class SequentialW, FanoutSpec (*spec)(const typename W::Params&)>
-void register_clients(harness::Profile profile) {
+void register_clients(harness::Registrar& registrar) {
   using P = typename W::Params;
-  harness::register_model<SequentialW>("sequential", detail::run_client<P, spec, sequential>,
-                                       profile);
-  harness::register_model<W>("corio", detail::run_client<P, spec, corio>, profile);
-  harness::register_model<W>("corio_mt", detail::run_client<P, spec, corio_mt>, profile);
-  harness::register_model<W>("threads", detail::run_client<P, spec, threads>, profile);
-  harness::register_model<W>("thread_pool", detail::run_client<P, spec, thread_pool>, profile);
-  harness::register_model<W>("processes", detail::run_client<P, spec, processes>, profile);
-  harness::register_model<W>("asio", detail::run_client<P, spec, asio>, profile);
-  harness::register_model<W>("asio_mt", detail::run_client<P, spec, asio_mt>, profile);
-  harness::register_model<W>("libuv", detail::run_client<P, spec, libuv>, profile);
+  registrar.model<SequentialW>("sequential", detail::run_client<P, spec, sequential>);
+  registrar.model<W>("corio", detail::run_client<P, spec, corio>);
+  registrar.model<W>("corio_mt", detail::run_client<P, spec, corio_mt>);
+  registrar.model<W>("threads", detail::run_client<P, spec, threads>);
+  registrar.model<W>("thread_pool", detail::run_client<P, spec, thread_pool>);
+  registrar.model<W>("processes", detail::run_client<P, spec, processes>);
+  registrar.model<W>("asio", detail::run_client<P, spec, asio>);
+  registrar.model<W>("asio_mt", detail::run_client<P, spec, asio_mt>);
+  registrar.model<W>("libuv", detail::run_client<P, spec, libuv>);
 }
 
 }  // namespace workloads::io::http_fanout

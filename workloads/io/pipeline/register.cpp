@@ -1,24 +1,20 @@
-// Registers io/pipeline's models with the harness (workloads/registry.cpp calls this).
-#include "harness/workload.hpp"
+// Registers io/pipeline's models (workloads/list.hpp names this folder). No servers.
+#include "harness/registrar.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
-namespace workloads {
+namespace workloads::io::pipeline {
 
-void register_io_pipeline(harness::Profile profile) {
-  namespace pipeline = io::pipeline;
-  harness::register_model<pipeline::SequentialWorkload>("sequential", pipeline::sequential,
-                                                        profile);
-  harness::register_model<pipeline::Workload>("corio", pipeline::corio, profile);
+void register_workload(harness::Registrar& registrar) {
+  registrar.model<SequentialWorkload>("sequential", sequential);
+  registrar.model<Workload>("corio", corio);
   // corio_mt offloads only CPU work: a 1 ms wait needs no thread (corio_mt.cpp says more).
-  harness::register_model<pipeline::CpuWorkload>("corio_mt", pipeline::corio_mt, profile);
-  harness::register_model<pipeline::Workload>("threads", pipeline::threads, profile);
-  harness::register_model<pipeline::Workload>("thread_pool", pipeline::thread_pool, profile);
-  harness::register_model<pipeline::Workload>("processes", pipeline::processes, profile);
-  harness::register_model<pipeline::Workload>("asio", pipeline::asio, profile);
-  harness::register_model<pipeline::Workload>("asio_mt", pipeline::asio_mt, profile);
-  harness::register_model<pipeline::Workload>("libuv", pipeline::libuv, profile);
+  registrar.model<CpuWorkload>("corio_mt", corio_mt);
+  registrar.model<Workload>("threads", threads);
+  registrar.model<Workload>("thread_pool", thread_pool);
+  registrar.model<Workload>("processes", processes);
+  registrar.model<Workload>("asio", asio);
+  registrar.model<Workload>("asio_mt", asio_mt);
+  registrar.model<Workload>("libuv", libuv);
 }
 
-void register_io_pipeline_servers() {}
-
-}  // namespace workloads
+}  // namespace workloads::io::pipeline

@@ -1,47 +1,42 @@
-// Registers io/tcp_echo's models with the harness (workloads/registry.cpp calls this): each
+// Registers io/tcp_echo's models and servers (workloads/list.hpp names this folder): each
 // model is a server (servers.hpp, one file per model) plus the one benchmark function that
 // starts it and loads it (load_run.hpp).
-#include <string>
+#include <string_view>
 
-#include "harness/net/server_registry.hpp"
-#include "harness/workload.hpp"
+#include "harness/registrar.hpp"
 #include "workloads/io/tcp_echo/load_run.hpp"
 #include "workloads/io/tcp_echo/params.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
 
-namespace workloads {
+namespace workloads::io::tcp_echo {
 namespace {
 
-namespace echo = io::tcp_echo;
-
-template <echo::ModelName Model>
-void add_model(harness::Profile profile) {
-  harness::register_model<echo::Workload>(Model.view(), echo::measure_model<Model>, profile);
+template <ModelName Model>
+void add_model(harness::Registrar& registrar) {
+  registrar.model<Workload>(Model.view(), measure_model<Model>);
 }
 
 }  // namespace
 
-void register_io_tcp_echo(harness::Profile profile) {
-  add_model<"corio">(profile);
-  add_model<"corio_mt">(profile);
-  add_model<"threads">(profile);
-  add_model<"thread_pool">(profile);
-  add_model<"processes">(profile);
-  add_model<"asio">(profile);
-  add_model<"asio_mt">(profile);
-  add_model<"libuv">(profile);
+void register_workload(harness::Registrar& registrar) {
+  add_model<"corio">(registrar);
+  add_model<"corio_mt">(registrar);
+  add_model<"threads">(registrar);
+  add_model<"thread_pool">(registrar);
+  add_model<"processes">(registrar);
+  add_model<"asio">(registrar);
+  add_model<"asio_mt">(registrar);
+  add_model<"libuv">(registrar);
+
+  const std::string_view workload = Workload::name;
+  registrar.server(workload, "corio", serve_corio);
+  registrar.server(workload, "corio_mt", serve_corio_mt, {"threads"});
+  registrar.server(workload, "threads", serve_threads);
+  registrar.server(workload, "thread_pool", serve_thread_pool, {"threads"});
+  registrar.server(workload, "processes", serve_processes, {"workers"});
+  registrar.server(workload, "asio", serve_asio);
+  registrar.server(workload, "asio_mt", serve_asio_mt, {"threads"});
+  registrar.server(workload, "libuv", serve_libuv);
 }
 
-void register_io_tcp_echo_servers() {
-  const std::string workload(echo::Workload::name);
-  harness::register_server(workload, "corio", echo::serve_corio);
-  harness::register_server(workload, "corio_mt", echo::serve_corio_mt, {"threads"});
-  harness::register_server(workload, "threads", echo::serve_threads);
-  harness::register_server(workload, "thread_pool", echo::serve_thread_pool, {"threads"});
-  harness::register_server(workload, "processes", echo::serve_processes, {"workers"});
-  harness::register_server(workload, "asio", echo::serve_asio);
-  harness::register_server(workload, "asio_mt", echo::serve_asio_mt, {"threads"});
-  harness::register_server(workload, "libuv", echo::serve_libuv);
-}
-
-}  // namespace workloads
+}  // namespace workloads::io::tcp_echo

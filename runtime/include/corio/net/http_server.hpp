@@ -35,7 +35,7 @@
 //           when one request needs it) and a send buffer (grown only for a larger reply).
 //           Per request in steady state: no heap allocation; one read() and one send() per
 //           burst of pipelined requests, epoll_wait shared by all connections ready together.
-// Example:  runtime/tests/http_server_test.cpp; `corio-bench serve` (harness/serve.cpp)
+// Example:  runtime/tests/http_server_test.cpp; `corio-bench serve` (bench/serve.cpp)
 
 #include <chrono>
 #include <cstddef>

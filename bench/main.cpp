@@ -24,21 +24,22 @@
 #include <benchmark/benchmark.h>
 #include <boost/version.hpp>
 
-#include "harness/build_info.hpp"
-#include "harness/cli.hpp"
-#include "harness/git_revision.hpp"
-#include "harness/isolated_runs.hpp"
-#include "harness/load.hpp"
-#include "harness/net/server_registry.hpp"
-#include "harness/progress_reporter.hpp"
+#include "bench/build_info.hpp"
+#include "bench/cli.hpp"
+#include "bench/git_revision.hpp"
+#include "bench/isolated_runs.hpp"
+#include "bench/load.hpp"
+#include "harness/registrar.hpp"
+#include "bench/progress_reporter.hpp"
 #include "harness/rusage.hpp"
-#include "harness/serve.hpp"
+#include "bench/serve.hpp"
 #include "harness/workload.hpp"
+#include "workloads/registry.hpp"
 
 namespace {
 
-using harness::ExitCode;
-using harness::Options;
+using bench::ExitCode;
+using bench::Options;
 
 int exit_status(ExitCode code) { return static_cast<int>(code); }
 
@@ -110,7 +111,7 @@ class NameCollector final : public benchmark::BenchmarkReporter {
   std::ostringstream messages_;
 };
 
-// A display that shows nothing: a --child's parent prints the lines (harness/isolated_runs.hpp).
+// A display that shows nothing: a --child's parent prints the lines (bench/isolated_runs.hpp).
 class SilentDisplay final : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
@@ -121,7 +122,7 @@ class SilentDisplay final : public benchmark::BenchmarkReporter {
 std::vector<std::string> child_flags(const Options& options) {
   std::vector<std::string> flags;
   for (const std::string& flag : options.benchmark_flags) {
-    const auto name = harness::split_option(flag).first;
+    const auto name = bench::split_option(flag).first;
     if (name != "--benchmark_format" && name != "--benchmark_enable_random_interleaving" &&
         name != "--benchmark_color" && name != "--benchmark_counters_tabular") {
       flags.push_back(flag);
@@ -132,30 +133,30 @@ std::vector<std::string> child_flags(const Options& options) {
 
 int run_isolated(const Options& options, std::vector<std::string> names,
                  const std::string& command_line) {
-  const std::string format = harness::benchmark_format(options);
+  const std::string format = bench::benchmark_format(options);
   if (format == "csv") {
     std::cerr << "corio-bench: --benchmark_format=csv needs --in-process (each run has its own "
                  "process; use --out FILE.json for the merged results)\n";
     return exit_status(ExitCode::bad_input);
   }
-  harness::IsolatedRuns runs;
+  bench::IsolatedRuns runs;
   runs.executable = std::filesystem::read_symlink("/proc/self/exe").string();
   runs.profile = options.profile;
   runs.names = std::move(names);
   runs.repetitions =
-      options.repetitions > 0 ? options.repetitions : harness::default_repetitions(options.profile);
-  runs.shuffle_rounds = harness::random_interleaving(options);
+      options.repetitions > 0 ? options.repetitions : bench::default_repetitions(options.profile);
+  runs.shuffle_rounds = bench::random_interleaving(options);
   runs.child_flags = child_flags(options);
   runs.out = options.out;
   runs.json_to_stdout = format == "json";
   runs.command_line = command_line;
-  return harness::run_isolated(runs);
+  return bench::run_isolated(runs);
 }
 
 void add_run_context(const Options& options, const std::string& command_line,
                      bool per_run_peak_rss) {
-  namespace info = harness::build_info;
-  benchmark::AddCustomContext("corio_profile", std::string(harness::to_string(options.profile)));
+  namespace info = bench::build_info;
+  benchmark::AddCustomContext("corio_profile", std::string(bench::to_string(options.profile)));
   benchmark::AddCustomContext("corio_build_type", std::string(info::build_type));
   benchmark::AddCustomContext("corio_compiler", std::string(info::compiler));
   benchmark::AddCustomContext("corio_cxx_flags", std::string(info::cxx_flags));
@@ -172,8 +173,9 @@ void add_run_context(const Options& options, const std::string& command_line,
 }
 
 int run_benchmarks(const Options& options, char* program, const std::string& command_line) {
-  const std::string_view profile = harness::to_string(options.profile);
-  harness::register_all_workloads(options.profile);
+  const std::string_view profile = bench::to_string(options.profile);
+  harness::Registrar registrar = harness::Registrar::benchmarks(options.profile);
+  workloads::register_all(registrar);
 
   // Pass 1: validate the pass-through flags and resolve the filter, before any work.
   std::vector<std::string> flags = options.benchmark_flags;
@@ -230,7 +232,7 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
   // A child runs one repetition: its parent counts them.
   const int repetitions = options.child             ? 1
                           : options.repetitions > 0 ? options.repetitions
-                                                    : harness::default_repetitions(options.profile);
+                                                    : bench::default_repetitions(options.profile);
   if (repetitions > 1) {
     flags.push_back("--benchmark_repetitions=" + std::to_string(repetitions));
     // Every repetition in the display and the JSON, then the aggregates: the reporter counts
@@ -241,21 +243,21 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
   initialize_benchmark(program, flags);
   add_run_context(options, command_line, harness::reset_peak_rss());
 
-  harness::ProgressReporter::Settings settings;
+  bench::ProgressReporter::Settings settings;
   settings.names = listing.names;
-  settings.names_in_order = !harness::random_interleaving(options);
+  settings.names_in_order = !bench::random_interleaving(options);
   settings.overwrite = ::isatty(STDERR_FILENO) != 0;
   settings.debug_library_note =
       "note: the warning above is about Debian's Google Benchmark library (its timing loop), "
       "not corio-bench, which is a " +
-      std::string(harness::build_info::build_type) +
+      std::string(bench::build_info::build_type) +
       " build (corio_build_type in the JSON context)";
   // A leaked static owned by Google Benchmark; it honours --benchmark_format and _color.
   SilentDisplay silent;
   benchmark::BenchmarkReporter* display =
       options.child ? &silent : benchmark::CreateDefaultDisplayReporter();
   std::ostringstream discarded_progress;
-  harness::ProgressReporter reporter(*display, options.child ? discarded_progress : std::cerr,
+  bench::ProgressReporter reporter(*display, options.child ? discarded_progress : std::cerr,
                                      std::move(settings));
   benchmark::RunSpecifiedBenchmarks(&reporter, options.filter);
   benchmark::Shutdown();
@@ -277,24 +279,26 @@ int main(int argc, char** argv) {
   std::string command_line = "corio-bench";
   for (const std::string& arg : args) command_line += " " + arg;
 
-  const harness::ParseResult parsed = harness::parse_command_line(args);
+  const bench::ParseResult parsed = bench::parse_command_line(args);
   if (!parsed.ok()) {
     std::cerr << parsed.error << '\n';
     return exit_status(ExitCode::bad_input);
   }
   const Options& options = parsed.options;
   switch (options.command) {
-    case harness::Command::help:
-      std::cout << harness::usage() << "\nGoogle Benchmark's flags:\n" << std::flush;
+    case bench::Command::help:
+      std::cout << bench::usage() << "\nGoogle Benchmark's flags:\n" << std::flush;
       benchmark::PrintDefaultHelp();
       return exit_status(ExitCode::success);
-    case harness::Command::serve:
+    case bench::Command::serve: {
       // Every workload's servers, before the name on the command line is looked up.
-      harness::register_all_servers();
-      return harness::serve_command(options.command_args);
-    case harness::Command::load:
-      return harness::load_command(options.command_args);
-    case harness::Command::run:
+      harness::Registrar registrar = harness::Registrar::servers();
+      workloads::register_all(registrar);
+      return bench::serve_command(options.command_args);
+    }
+    case bench::Command::load:
+      return bench::load_command(options.command_args);
+    case bench::Command::run:
       break;
   }
   try {

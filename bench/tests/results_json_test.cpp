@@ -1,6 +1,6 @@
 // The rows corio-bench writes when every repetition ran in its own process: renumbered
 // repetitions and Google Benchmark 1.7.1's aggregates, computed with its rules.
-#include "harness/results_json.hpp"
+#include "bench/results_json.hpp"
 
 #include <cmath>
 #include <string>
@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/isolated_runs.hpp"
+#include "bench/isolated_runs.hpp"
 
-namespace harness {
+namespace bench {
 namespace {
 
 Json iteration(double real_time, double items_per_second) {
@@ -107,4 +107,4 @@ TEST(IsolatedRuns, ExactNameFilterEscapesRegexCharacters) {
 }
 
 }  // namespace
-}  // namespace harness
+}  // namespace bench

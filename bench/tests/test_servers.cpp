@@ -1,5 +1,5 @@
 // The servers of test_servers.hpp: plain blocking sockets, nothing a test would have to trust.
-#include "harness/tests/test_servers.hpp"
+#include "bench/tests/test_servers.hpp"
 
 #include <array>
 #include <cerrno>

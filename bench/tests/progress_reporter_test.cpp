@@ -1,5 +1,5 @@
-// harness::ProgressReporter fed by hand: what it prints between runs and what it counts.
-#include "harness/progress_reporter.hpp"
+// bench::ProgressReporter fed by hand: what it prints between runs and what it counts.
+#include "bench/progress_reporter.hpp"
 
 #include <sstream>
 #include <string>
@@ -9,7 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
-namespace harness {
+namespace bench {
 namespace {
 
 using Run = benchmark::BenchmarkReporter::Run;
@@ -114,4 +114,4 @@ TEST(FormatDuration, SwitchesToMinutesAtOneHundredSeconds) {
 }
 
 }  // namespace
-}  // namespace harness
+}  // namespace bench

@@ -2,9 +2,9 @@
 // Runs every benchmark repetition in a fresh corio-bench process, so that no figure depends
 // on what ran before it.
 //
-//   harness::IsolatedRuns      what to run: names (from a --list pass), repetitions, flags
-//   harness::run_isolated      runs them, prints a line per run and progress, merges the JSON
-//   harness::exact_name_filter the --filter that selects exactly one benchmark name
+//   bench::IsolatedRuns      what to run: names (from a --list pass), repetitions, flags
+//   bench::run_isolated      runs them, prints a line per run and progress, merges the JSON
+//   bench::exact_name_filter the --filter that selects exactly one benchmark name
 //
 // Why a process per run: in one process, later benchmarks inherit what earlier ones left (a
 // frame pool holding a million frames, a grown heap, page tables that make fork() slow), and
@@ -30,11 +30,11 @@
 
 #include "harness/workload.hpp"
 
-namespace harness {
+namespace bench {
 
 struct IsolatedRuns {
   std::string executable;  // this program, as exec'd by each child
-  Profile profile = Profile::quick;
+  harness::Profile profile = harness::Profile::quick;
   std::vector<std::string> names;  // full benchmark names, in --list order
   int repetitions = 1;
   bool shuffle_rounds = false;           // --benchmark_enable_random_interleaving=true
@@ -51,4 +51,4 @@ int run_isolated(const IsolatedRuns& runs);
 // "^" + name with regex metacharacters escaped + "$".
 [[nodiscard]] std::string exact_name_filter(const std::string& name);
 
-}  // namespace harness
+}  // namespace bench

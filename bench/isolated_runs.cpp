@@ -1,4 +1,4 @@
-#include "harness/isolated_runs.hpp"
+#include "bench/isolated_runs.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,11 +21,11 @@
 #include <unistd.h>
 #include <utility>
 
-#include "harness/cli.hpp"
-#include "harness/progress_reporter.hpp"
-#include "harness/results_json.hpp"
+#include "bench/cli.hpp"
+#include "bench/progress_reporter.hpp"
+#include "bench/results_json.hpp"
 
-namespace harness {
+namespace bench {
 namespace {
 
 // Set by the signal handler; the child that runs when a signal arrives gets it too.
@@ -388,4 +388,4 @@ int run_isolated(const IsolatedRuns& runs) {
   return static_cast<int>(ExitCode::success);
 }
 
-}  // namespace harness
+}  // namespace bench

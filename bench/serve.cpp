@@ -1,6 +1,6 @@
 // corio-bench serve: any registered server (harness/net/server_registry.hpp) on a socket this
 // code binds. See serve.hpp.
-#include "harness/serve.hpp"
+#include "bench/serve.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 #include "harness/bad_input.hpp"
-#include "harness/cli.hpp"
+#include "bench/cli.hpp"
 #include "harness/net/host_port.hpp"
 #include "harness/net/server_registry.hpp"
 
-namespace harness {
+namespace bench {
 namespace {
 
 std::string error(const std::string& text) { return "corio-bench: serve: " + text; }
@@ -34,7 +34,7 @@ std::string join(const std::vector<std::string>& items) {
 
 std::vector<std::string> registered_workloads() {
   std::vector<std::string> names;
-  for (const ServerEntry& entry : all_servers()) {
+  for (const harness::ServerEntry& entry : harness::all_servers()) {
     if (std::ranges::find(names, entry.workload) == names.end()) names.push_back(entry.workload);
   }
   return names;
@@ -47,10 +47,10 @@ bool same_workload(const std::string& registered, const std::string& asked) {
 }
 
 // The entry the options name, or the one line saying what is accepted instead.
-const ServerEntry* find_entry(const ServeOptions& options, std::string& refusal) {
+const harness::ServerEntry* find_entry(const ServeOptions& options, std::string& refusal) {
   std::vector<std::string> models;
   std::string workload;
-  for (const ServerEntry& entry : all_servers()) {
+  for (const harness::ServerEntry& entry : harness::all_servers()) {
     if (!same_workload(entry.workload, options.workload)) continue;
     workload = entry.workload;
     models.push_back(entry.model);
@@ -61,7 +61,7 @@ const ServerEntry* find_entry(const ServeOptions& options, std::string& refusal)
                     (workloads.empty() ? "none, no server is registered" : join(workloads)) + ")");
     return nullptr;
   }
-  const ServerEntry* entry = find_server(options.workload, options.model);
+  const harness::ServerEntry* entry = harness::find_server(options.workload, options.model);
   if (entry == nullptr) {
     refusal = error("no server of model '" + options.model + "' for " + workload +
                     " (accepted: " + join(models) + ")");
@@ -195,7 +195,7 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
     result.error = error("--listen HOST:PORT is required (e.g. --listen 127.0.0.1:8080)");
     return result;
   }
-  const std::optional<HostPort> address = parse_host_port(*listen);
+  const std::optional<harness::HostPort> address = harness::parse_host_port(*listen);
   if (!address) {
     result.error = error("--listen '" + *listen +
                          "' is not HOST:PORT with PORT 0..65535 (e.g. 127.0.0.1:8080)");
@@ -208,12 +208,12 @@ ServeParse parse_serve_args(const std::vector<std::string>& args) {
 
 int run_serve(const ServeOptions& options) {
   std::string refusal;
-  const ServerEntry* entry = find_entry(options, refusal);
+  const harness::ServerEntry* entry = find_entry(options, refusal);
   if (entry == nullptr) {
     std::cerr << refusal << '\n';
     return 2;
   }
-  ServerContext context;
+  harness::ServerContext context;
   context.listen_fd = bind_listener(options.host, options.port, context.port, refusal);
   if (context.listen_fd < 0) {
     std::cerr << refusal << '\n';
@@ -227,7 +227,7 @@ int run_serve(const ServeOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     entry->serve(context);
-  } catch (const BadInput& e) {
+  } catch (const harness::BadInput& e) {
     std::cerr << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
@@ -264,12 +264,12 @@ std::string serve_usage() {
       "failed.\n"
       "\n"
       "Servers (workload: models; parameters):\n";
-  std::map<std::string, std::vector<const ServerEntry*>> by_workload;
-  for (const ServerEntry& entry : all_servers()) by_workload[entry.workload].push_back(&entry);
+  std::map<std::string, std::vector<const harness::ServerEntry*>> by_workload;
+  for (const harness::ServerEntry& entry : harness::all_servers()) by_workload[entry.workload].push_back(&entry);
   if (by_workload.empty()) text += "  (none registered)\n";
   for (const auto& [workload, entries] : by_workload) {
     text += "  " + workload + ":";
-    for (const ServerEntry* entry : entries) {
+    for (const harness::ServerEntry* entry : entries) {
       text += " " + entry->model;
       if (!entry->param_names.empty()) text += " [" + join(entry->param_names) + "]";
     }
@@ -278,4 +278,4 @@ std::string serve_usage() {
   return text;
 }
 
-}  // namespace harness
+}  // namespace bench

@@ -1,13 +1,13 @@
 #pragma once
 // The command line of corio-bench, parsed without side effects so that tests can feed it.
 //
-//   harness::Command             what to do: run the benchmarks (default), help, serve, load
-//   harness::ExitCode            the exit statuses DESIGN.md fixes for every tool of the suite
-//   harness::Options             everything the command line says
-//   harness::ParseResult         Options, or the one line to print before exiting 2
-//   harness::parse_command_line  argv (without argv[0]) -> ParseResult
-//   harness::usage               the --help text
-//   harness::split_option        "--name=value" -> ("--name", "value"), for serve and load too
+//   bench::Command             what to do: run the benchmarks (default), help, serve, load
+//   bench::ExitCode            the exit statuses DESIGN.md fixes for every tool of the suite
+//   bench::Options             everything the command line says
+//   bench::ParseResult         Options, or the one line to print before exiting 2
+//   bench::parse_command_line  argv (without argv[0]) -> ParseResult
+//   bench::usage               the --help text
+//   bench::split_option        "--name=value" -> ("--name", "value"), for serve and load too
 //
 // One language for the whole suite: `--option VALUE` or `--option=VALUE`, subcommands as the
 // first word that is not an option, Google Benchmark's own flags passed through as
@@ -21,7 +21,10 @@
 
 #include "harness/workload.hpp"
 
-namespace harness {
+namespace bench {
+
+// Profiles are the harness's: the workloads choose their points by them.
+using harness::Profile;
 
 enum class Command { run, help, serve, load };
 
@@ -40,7 +43,7 @@ struct Options {
   std::string out;      // Google Benchmark JSON goes here too; empty: no file
   int repetitions = 0;  // 0: the profile's (default_repetitions)
   // Run every benchmark in this process, one after another, as Google Benchmark does, instead
-  // of each repetition in a fresh process (harness/isolated_runs.hpp).
+  // of each repetition in a fresh process (bench/isolated_runs.hpp).
   bool in_process = false;
   // Internal: this process is one of those fresh processes. It runs in-process and prints
   // nothing but errors; its parent reads its --out file.
@@ -77,4 +80,4 @@ struct ParseResult {
 [[nodiscard]] std::pair<std::string_view, std::optional<std::string_view>> split_option(
     std::string_view arg);
 
-}  // namespace harness
+}  // namespace bench

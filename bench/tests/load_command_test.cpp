@@ -1,4 +1,4 @@
-// parse_load_args: the `corio-bench load` command line into LoadOptions, and its refusals
+// parse_load_args: the `corio-bench load` command line into harness::LoadOptions, and its refusals
 // (the end-to-end exit statuses are CorioBench.Load* in CMakeLists.txt).
 #include <chrono>
 #include <string>
@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/load.hpp"
+#include "bench/load.hpp"
 
-namespace harness {
+namespace bench {
 namespace {
 
 using namespace std::chrono_literals;
@@ -18,9 +18,9 @@ TEST(LoadCommand, ParsesEveryOption) {
                                             "--connections=8", "--duration", "2.5", "--warmup", "0",
                                             "--rate", "1000", "--size", "512", "--timeout", "3"});
   ASSERT_TRUE(parsed.ok()) << parsed.error;
-  const LoadOptions& o = parsed.command.options;
+  const harness::LoadOptions& o = parsed.command.options;
   EXPECT_EQ(parsed.command.workload, "io/tcp_echo");
-  EXPECT_EQ(o.protocol, LoadProtocol::echo);
+  EXPECT_EQ(o.protocol, harness::LoadProtocol::echo);
   EXPECT_EQ(o.host, "10.77.0.1");
   EXPECT_EQ(o.port, 8080);
   EXPECT_EQ(o.connections, 8);
@@ -35,7 +35,7 @@ TEST(LoadCommand, HttpPlaintextGetsPlaintextByDefault) {
   const LoadParse parsed = parse_load_args({"http_plaintext", "--connect", "[::1]:80"});
   ASSERT_TRUE(parsed.ok()) << parsed.error;
   EXPECT_EQ(parsed.command.workload, "io/http_plaintext");
-  EXPECT_EQ(parsed.command.options.protocol, LoadProtocol::http_get);
+  EXPECT_EQ(parsed.command.options.protocol, harness::LoadProtocol::http_get);
   EXPECT_EQ(parsed.command.options.target, "/plaintext");
   EXPECT_EQ(parsed.command.options.host, "::1");
   EXPECT_EQ(parsed.command.options.rate_per_second, 0.0);
@@ -87,4 +87,4 @@ TEST(LoadCommand, HelpIsNotAnError) {
 }
 
 }  // namespace
-}  // namespace harness
+}  // namespace bench

@@ -1,7 +1,7 @@
 // corio-bench serve end to end: started as a child process, it answers HTTP on the port it is
 // given and ends on SIGTERM; a port in use is refused with status 2, even when its holder set
 // SO_REUSEPORT. Plus parse_serve_args.
-#include "harness/serve.hpp"
+#include "bench/serve.hpp"
 
 #include <arpa/inet.h>
 #include <chrono>
@@ -22,7 +22,7 @@
 
 extern char** environ;
 
-namespace harness {
+namespace bench {
 namespace {
 
 // A listening socket on 127.0.0.1 with a kernel-chosen port; -1 on failure. With
@@ -202,4 +202,4 @@ TEST(Serve, RefusesMalformedCommandLines) {
 }
 
 }  // namespace
-}  // namespace harness
+}  // namespace bench

@@ -3,11 +3,11 @@
 // (harness/net/load_generator.hpp) against a server started elsewhere, typically
 // `corio-bench serve` on another host, so that generator and server do not share CPUs.
 //
-//   harness::LoadCommand       what the load command line says
-//   harness::LoadParse         LoadCommand, or the one line to print before exiting 2
-//   harness::parse_load_args   the arguments after `load` -> LoadParse (no side effects)
-//   harness::load_command      parse, try one connection, run, print; returns the exit status
-//   harness::load_usage        `load --help`
+//   bench::LoadCommand       what the load command line says
+//   bench::LoadParse         LoadCommand, or the one line to print before exiting 2
+//   bench::parse_load_args   the arguments after `load` -> LoadParse (no side effects)
+//   bench::load_command      parse, try one connection, run, print; returns the exit status
+//   bench::load_usage        `load --help`
 //
 // Workloads: tcp_echo (echo protocol, --size bytes per message) and http_plaintext (keep-alive
 // GET of --target, /plaintext by default); "io/" may prefix either. Output on stdout: a short
@@ -26,11 +26,11 @@
 
 #include "harness/net/load_generator.hpp"
 
-namespace harness {
+namespace bench {
 
 struct LoadCommand {
   std::string workload;  // "io/tcp_echo" or "io/http_plaintext"
-  LoadOptions options;
+  harness::LoadOptions options;
   bool help = false;
 };
 
@@ -46,4 +46,4 @@ int load_command(const std::vector<std::string>& args);
 
 [[nodiscard]] std::string load_usage();
 
-}  // namespace harness
+}  // namespace bench

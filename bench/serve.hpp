@@ -4,15 +4,15 @@
 // generator (ServerProcess starts it) or for outside ones (wrk, `corio-bench load` on another
 // host). It runs until SIGTERM or SIGINT end the process.
 //
-//   harness::ServeOptions      what the serve command line says
-//   harness::ServeParse        ServeOptions, or the one line to print before exiting 2
-//   harness::parse_serve_args  the arguments after `serve` -> ServeParse (syntax only, no
+//   bench::ServeOptions      what the serve command line says
+//   bench::ServeParse        ServeOptions, or the one line to print before exiting 2
+//   bench::parse_serve_args  the arguments after `serve` -> ServeParse (syntax only, no
 //                              side effects; the registry is consulted by run_serve)
-//   harness::run_serve         checks the names against the registry, binds, runs the server;
+//   bench::run_serve         checks the names against the registry, binds, runs the server;
 //                              returns the exit status
-//   harness::serve_command     parse_serve_args + --help + run_serve, printing what it refuses:
+//   bench::serve_command     parse_serve_args + --help + run_serve, printing what it refuses:
 //                              what main() calls after harness::register_all_servers()
-//   harness::serve_usage       `serve --help`: the syntax and every registered server
+//   bench::serve_usage       `serve --help`: the syntax and every registered server
 //
 // Exit statuses: 2 before serving for an unknown workload, model or --param name (the line
 // lists what is accepted), a malformed value (BadInput from the server function), or an
@@ -31,7 +31,7 @@
 #include <utility>
 #include <vector>
 
-namespace harness {
+namespace bench {
 
 struct ServeOptions {
   std::string workload;
@@ -56,4 +56,4 @@ int serve_command(const std::vector<std::string>& args);
 
 [[nodiscard]] std::string serve_usage();
 
-}  // namespace harness
+}  // namespace bench

@@ -1,4 +1,4 @@
-#include "harness/results_json.hpp"
+#include "bench/results_json.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-namespace harness {
+namespace bench {
 namespace {
 
 // Keys of a row that are Google Benchmark's bookkeeping; every other number is a counter.
@@ -145,4 +145,4 @@ Json failed_row(const std::string& name, const std::string& message) {
   return row;
 }
 
-}  // namespace harness
+}  // namespace bench

@@ -2,7 +2,7 @@
 // The display reporter corio-bench runs with: Google Benchmark's own display, plus progress
 // lines and a count of failed runs.
 //
-//   harness::ProgressReporter  wraps a display reporter; prints "[i/N] name ... elapsed, ETA"
+//   bench::ProgressReporter  wraps a display reporter; prints "[i/N] name ... elapsed, ETA"
 //                              to a progress stream and counts runs with error_occurred
 //
 // Google Benchmark 1.7.1 has no "run about to start" hook: a reporter hears ReportContext once
@@ -21,7 +21,7 @@
 
 #include <benchmark/benchmark.h>
 
-namespace harness {
+namespace bench {
 
 class ProgressReporter final : public benchmark::BenchmarkReporter {
  public:
@@ -70,4 +70,4 @@ class ProgressReporter final : public benchmark::BenchmarkReporter {
 // "12.3s" below 100 seconds, "4m05s" above.
 [[nodiscard]] std::string format_duration(double seconds);
 
-}  // namespace harness
+}  // namespace bench

@@ -1,6 +1,6 @@
 #pragma once
-// Servers the harness tests start through ServerProcess: corio_harness_tests runs itself as
-// `corio_harness_tests serve test/echo --model MODEL ...` (test_main.cpp), the way corio-bench
+// Servers the harness tests start through ServerProcess: corio_bench_tests runs itself as
+// `corio_bench_tests serve test/echo --model MODEL ...` (test_main.cpp), the way corio-bench
 // runs its workloads' servers, with these registered instead.
 //
 //   test/echo blocking          echoes on every connection (a thread each)

@@ -1,5 +1,5 @@
 // corio-bench load: see load.hpp.
-#include "harness/load.hpp"
+#include "bench/load.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 #include "harness/bad_input.hpp"
-#include "harness/cli.hpp"
+#include "bench/cli.hpp"
 #include "harness/net/host_port.hpp"
 
-namespace harness {
+namespace bench {
 namespace {
 
 using std::chrono::duration;
@@ -111,9 +111,9 @@ std::string microseconds(std::int64_t ns) {
 }
 
 void print_report(const LoadCommand& command, const std::string& connect,
-                  const LoadReport& report) {
-  const LoadOptions& o = command.options;
-  const LatencyHistogram& latency = report.latency;
+                  const harness::LoadReport& report) {
+  const harness::LoadOptions& o = command.options;
+  const harness::LatencyHistogram& latency = report.latency;
   const double elapsed = duration<double>(report.elapsed).count();
   std::ostringstream human;
   human << "corio-bench load: " << command.workload << " on " << connect << ", " << o.connections
@@ -161,7 +161,7 @@ void print_report(const LoadCommand& command, const std::string& connect,
 LoadParse parse_load_args(const std::vector<std::string>& args) {
   LoadParse result;
   LoadCommand& command = result.command;
-  LoadOptions& o = command.options;
+  harness::LoadOptions& o = command.options;
   // The command line's defaults, for a run against another host: longer than a benchmark's.
   o.duration = std::chrono::seconds(10);
   o.warmup = std::chrono::seconds(1);
@@ -259,7 +259,7 @@ LoadParse parse_load_args(const std::vector<std::string>& args) {
   }
   if (workload == "tcp_echo" || workload == "io/tcp_echo") {
     command.workload = "io/tcp_echo";
-    o.protocol = LoadProtocol::echo;
+    o.protocol = harness::LoadProtocol::echo;
     if (target) {
       result.error =
           error("--target is for http_plaintext, not tcp_echo (--size sets the message)");
@@ -267,7 +267,7 @@ LoadParse parse_load_args(const std::vector<std::string>& args) {
     }
   } else if (workload == "http_plaintext" || workload == "io/http_plaintext") {
     command.workload = "io/http_plaintext";
-    o.protocol = LoadProtocol::http_get;
+    o.protocol = harness::LoadProtocol::http_get;
     if (size) {
       result.error = error("--size is for tcp_echo, not http_plaintext (--target sets the path)");
       return result;
@@ -282,7 +282,7 @@ LoadParse parse_load_args(const std::vector<std::string>& args) {
         error("--connect HOST:PORT is required (the address `corio-bench serve` printed)");
     return result;
   }
-  const std::optional<HostPort> address = parse_host_port(*connect);
+  const std::optional<harness::HostPort> address = harness::parse_host_port(*connect);
   if (!address || address->port == 0) {
     result.error = error("--connect '" + *connect +
                          "' is not HOST:PORT with PORT 1..65535 (e.g. 10.0.0.2:8080)");
@@ -304,7 +304,7 @@ int load_command(const std::vector<std::string>& args) {
     return 2;
   }
   const LoadCommand& command = parsed.command;
-  const LoadOptions& o = command.options;
+  const harness::LoadOptions& o = command.options;
   const std::string connect =
       (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
       std::to_string(o.port);
@@ -314,10 +314,10 @@ int load_command(const std::vector<std::string>& args) {
               << '\n';
     return 2;
   }
-  LoadReport report;
+  harness::LoadReport report;
   try {
     report = run_load(o);
-  } catch (const BadInput& e) {
+  } catch (const harness::BadInput& e) {
     std::cerr << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
@@ -358,4 +358,4 @@ Exit status: 0 done; 2 bad input or the first connection failed (nothing was run
 )";
 }
 
-}  // namespace harness
+}  // namespace bench

@@ -1,4 +1,4 @@
-# Writes OUT, a header defining harness::build_info::git_revision for the checkout SOURCE_DIR:
+# Writes OUT, a header defining bench::build_info::git_revision for the checkout SOURCE_DIR:
 # `git describe --always --dirty`, or "" when git, the repository or a first commit is missing.
 #
 # Run by the corio_git_revision target at every build rather than once at configure time, so
@@ -21,15 +21,15 @@ if(GIT_FOUND)
 endif()
 
 set(text "#pragma once
-// Generated at build time by harness/git_revision.cmake.
+// Generated at build time by bench/git_revision.cmake.
 //
-//   harness::build_info::git_revision  \"\" when not built from a git checkout with a commit
+//   bench::build_info::git_revision  \"\" when not built from a git checkout with a commit
 
 #include <string_view>
 
-namespace harness::build_info {
+namespace bench::build_info {
 inline constexpr std::string_view git_revision = \"${revision}\";
-}  // namespace harness::build_info
+}  // namespace bench::build_info
 ")
 
 set(old "")

@@ -1,15 +1,15 @@
 #pragma once
 // Google Benchmark 1.7.1's JSON, assembled from runs made in separate processes.
 //
-//   harness::Json                 an insertion-ordered nlohmann JSON value (Google Benchmark's
+//   bench::Json                 an insertion-ordered nlohmann JSON value (Google Benchmark's
 //                                 key order: "name" first, counters last)
-//   harness::RunRow               one repetition's row, as a child process wrote it
-//   harness::repetition_rows      a benchmark's rows renumbered as repetitions 0..R-1 of R
-//   harness::aggregate_rows       the mean, median, stddev and cv rows Google Benchmark
+//   bench::RunRow               one repetition's row, as a child process wrote it
+//   bench::repetition_rows      a benchmark's rows renumbered as repetitions 0..R-1 of R
+//   bench::aggregate_rows       the mean, median, stddev and cv rows Google Benchmark
 //                                 would have computed over those repetitions
-//   harness::failed_row           a row for a run whose process died before writing one
+//   bench::failed_row           a row for a run whose process died before writing one
 //
-// When every repetition of every benchmark runs in its own process (harness/isolated_runs.hpp),
+// When every repetition of every benchmark runs in its own process (bench/isolated_runs.hpp),
 // no Google Benchmark instance sees more than one repetition, so the aggregates it would write
 // after them are computed here, with its rules (statistics.cc of 1.7.1): sample standard
 // deviation, cv = stddev / mean, failed repetitions left out, no aggregate when fewer than two
@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace harness {
+namespace bench {
 
 using Json = nlohmann::ordered_json;
 
@@ -35,4 +35,4 @@ using Json = nlohmann::ordered_json;
 // An iteration row that says the run failed, for a process that wrote none (it crashed).
 [[nodiscard]] Json failed_row(const std::string& name, const std::string& message);
 
-}  // namespace harness
+}  // namespace bench

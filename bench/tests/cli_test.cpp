@@ -1,13 +1,13 @@
-// harness::parse_command_line: every accepted spelling, and a one-line error naming the bad
+// bench::parse_command_line: every accepted spelling, and a one-line error naming the bad
 // value and the accepted ones for everything else.
-#include "harness/cli.hpp"
+#include "bench/cli.hpp"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-namespace harness {
+namespace bench {
 namespace {
 
 ParseResult parse(std::vector<std::string> args) { return parse_command_line(args); }
@@ -116,4 +116,4 @@ TEST(Cli, SubcommandTakesTheRestOfTheLine) {
 }
 
 }  // namespace
-}  // namespace harness
+}  // namespace bench

@@ -1,4 +1,4 @@
-#include "harness/cli.hpp"
+#include "bench/cli.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <utility>
 
-namespace harness {
+namespace bench {
 namespace {
 
 constexpr std::string_view prefix = "corio-bench: ";
@@ -265,4 +265,4 @@ std::pair<std::string_view, std::optional<std::string_view>> split_option(std::s
   return {arg, std::nullopt};
 }
 
-}  // namespace harness
+}  // namespace bench

@@ -1,4 +1,4 @@
-#include "harness/progress_reporter.hpp"
+#include "bench/progress_reporter.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace harness {
+namespace bench {
 namespace {
 
 constexpr std::string_view debug_warning = "Library was built as DEBUG";
@@ -157,4 +157,4 @@ double ProgressReporter::elapsed_seconds() const {
   return std::chrono::duration<double>(Clock::now() - start_).count();
 }
 
-}  // namespace harness
+}  // namespace bench

@@ -1,0 +1,58 @@
+#pragma once
+// What a workload folder registers itself with: its models (Google Benchmark runs) and its
+// servers (for `corio-bench serve`), in one function per folder,
+// `workloads::<group>::<workload>::register_workload(harness::Registrar&)`, listed once in
+// workloads/list.hpp.
+//
+//   harness::Registrar              handed to every folder's register_workload
+//   Registrar::model<W>(name, fn)   one model of workload W (harness/workload.hpp's contract)
+//   Registrar::server(...)          one server function (harness/net/server_registry.hpp's)
+//   Registrar::profile()            quick or full, for folders whose model list depends on it
+//   Registrar::registers_benchmarks()  whether model() registers anything (else server() does)
+//
+// A registrar registers either the benchmarks or the servers, never both: `serve` needs no
+// benchmark, and a run needs no server table (a model that starts a server runs `serve` in a
+// child process, which registers the servers there). The folder lists everything either way.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "harness/net/server_registry.hpp"
+#include "harness/workload.hpp"
+
+namespace harness {
+
+class Registrar {
+ public:
+  // The benchmarks of `profile`'s points; servers are ignored.
+  [[nodiscard]] static Registrar benchmarks(Profile profile) { return Registrar(profile, true); }
+  // The servers; models are ignored.
+  [[nodiscard]] static Registrar servers() { return Registrar(Profile::quick, false); }
+
+  [[nodiscard]] Profile profile() const { return profile_; }
+  // For a folder with work to skip when its models are not wanted (probing for tools).
+  [[nodiscard]] bool registers_benchmarks() const { return benchmarks_; }
+
+  template <class W>
+  void model(std::string_view name, typename W::Result (*fn)(const typename W::Params&)) {
+    if (benchmarks_) register_model<W>(name, fn, profile_);
+  }
+
+  // `param_names`: the `--param` names the server accepts (the harness refuses others).
+  void server(std::string_view workload, std::string model, ServerFn serve,
+              std::vector<std::string> param_names = {}) {
+    if (!benchmarks_) {
+      register_server(std::string(workload), std::move(model), serve, std::move(param_names));
+    }
+  }
+
+ private:
+  Registrar(Profile profile, bool benchmarks) : profile_(profile), benchmarks_(benchmarks) {}
+
+  Profile profile_;
+  bool benchmarks_;
+};
+
+}  // namespace harness

@@ -1,0 +1,13 @@
+// Registers runtime/skynet's models (workloads/list.hpp names this folder). No servers.
+#include "harness/registrar.hpp"
+#include "workloads/runtime/skynet/params.hpp"
+
+namespace workloads::runtime::skynet {
+
+void register_workload(harness::Registrar& registrar) {
+  // libuv and threads have no skynet: README.md says why.
+  registrar.model<Workload>("corio", corio);
+  registrar.model<Workload>("asio", asio);
+}
+
+}  // namespace workloads::runtime::skynet

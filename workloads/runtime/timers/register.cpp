@@ -1,0 +1,14 @@
+// Registers runtime/timers's models (workloads/list.hpp names this folder). No servers.
+#include "harness/registrar.hpp"
+#include "workloads/runtime/timers/params.hpp"
+
+namespace workloads::runtime::timers {
+
+void register_workload(harness::Registrar& registrar) {
+  registrar.model<Workload>("corio", corio);
+  registrar.model<Workload>("asio", asio);
+  registrar.model<Workload>("libuv", libuv);
+  registrar.model<ThreadsWorkload>("threads", threads);
+}
+
+}  // namespace workloads::runtime::timers
