@@ -1,4 +1,4 @@
-// corio-bench: registers every workload's models (workloads/registry.cpp) with Google
+// corio-bench: registers every workload's models (workloads/list.hpp names the folders) with Google
 // Benchmark, runs those the command line selects, and turns failed checks into exit status 3.
 //
 // It has its own main rather than BENCHMARK_MAIN() because the latter exits 0 even after
@@ -194,7 +194,7 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
   if (listing.names.empty()) {
     if (options.filter.empty()) {
       std::cerr << "corio-bench: no benchmark is registered for profile " << profile
-                << " (workloads/registry.cpp registers them)\n";
+                << " (workloads/list.hpp names the workload folders)\n";
       return exit_status(ExitCode::success);
     }
     if (listing.messages.find("Could not compile") != std::string::npos) {
