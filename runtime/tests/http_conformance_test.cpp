@@ -33,6 +33,8 @@
 #include <corio/net/http_parser.hpp>
 #include <corio/net/http_server.hpp>
 
+#include "http_test_routes.hpp"
+
 namespace {
 
 using corio::Task;
@@ -567,7 +569,7 @@ TEST(HttpConformance, ServerAnswersEachCaseWithItsStatusesAndConnectionState) {
   auto main_task = []() -> Task<void> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     for (const Case& test : cases()) {
       SCOPED_TRACE(test.name);
       expect_served(test, co_await exchange(port, test.input, false), "whole");
@@ -598,7 +600,7 @@ TEST(HttpConformance, ExpectContinueGets100BeforeTheBodyOrTheFinalStatusAtOnce) 
   auto main_task = []() -> Task<void> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     {
       // A route that takes the request: 100 Continue, then, once the body is sent, 200.
       TcpStream stream = co_await TcpStream::connect("127.0.0.1", port);
@@ -666,7 +668,7 @@ TEST(HttpConformance, TenThousandPipelinedRequestsAndTwoThousandResetsMidRequest
   auto main_task = []() -> Task<void> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     {
       std::string burst;
       for (int i = 0; i < 10000; ++i) burst += kGet;

@@ -15,6 +15,8 @@
 #include <corio/net/http_server.hpp>
 #include <corio/signal.hpp>
 
+#include "http_test_routes.hpp"
+
 // Counting replacements of the global operator new, for the steady-state allocation test. Not
 // under the sanitizers, which bypass the frame pool (every coroutine frame is then an
 // allocation) and want their own operator new.
@@ -74,7 +76,7 @@ TEST(HttpServer, PlaintextRoundTripThroughTheClient) {
   auto main_task = []() -> Task<void> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     http::Client client = co_await http::Client::connect("127.0.0.1", port);
     const http::Client::Result result = co_await client.get("/plaintext");
     EXPECT_EQ(result.status, 200);
@@ -90,7 +92,7 @@ TEST(HttpClient, KeepsOneConnectionAliveForAHundredRequests) {
   auto main_task = []() -> Task<int> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     http::Client client = co_await http::Client::connect("127.0.0.1", port);
     const int fd = client.is_open() ? 1 : 0;
     int ok = 0;
@@ -122,7 +124,7 @@ TEST(HttpServer, PipelinedRequestsInOneWriteAreAnsweredInOrder) {
   auto main_task = []() -> Task<std::string> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     TcpStream stream = co_await TcpStream::connect("127.0.0.1", port);
     co_await stream.write_all(
         std::string_view("GET /delay?ms=5 HTTP/1.1\r\nHost: a\r\n\r\n"
@@ -148,7 +150,7 @@ TEST(HttpServer, MalformedRequestGets400AndClosesWhileAnotherConnectionIsServed)
   auto main_task = []() -> Task<void> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     http::Client good = co_await http::Client::connect("127.0.0.1", port);
     EXPECT_EQ((co_await good.get("/plaintext")).status, 200);
     TcpStream bad = co_await TcpStream::connect("127.0.0.1", port);
@@ -168,7 +170,7 @@ TEST(HttpServer, UnsupportedVersionGets505) {
   auto main_task = []() -> Task<std::string> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     TcpStream stream = co_await TcpStream::connect("127.0.0.1", port);
     co_await stream.write_all(std::string_view("GET / HTTP/2.0\r\nHost: a\r\n\r\n"));
     std::string reply = co_await read_to_end(stream);
@@ -200,7 +202,7 @@ TEST(HttpServer, DelayAnswersAfterALaterRequestOnAnotherConnection) {
   auto main_task = []() -> Task<bool> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     corio::Event sent;
     corio::Event fast_done;
     auto slow = corio::spawn(slow_request(port, &sent, &fast_done));
@@ -217,7 +219,7 @@ TEST(HttpServer, CancellingServeClosesItsConnections) {
   auto main_task = []() -> Task<std::size_t> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     TcpStream idle = co_await TcpStream::connect("127.0.0.1", port);
     http::Client busy = co_await http::Client::connect("127.0.0.1", port);
     EXPECT_EQ((co_await busy.get("/plaintext")).status, 200);
@@ -235,7 +237,7 @@ TEST(HttpServer, SteadyStateKeepAliveRequestsAllocateNothing) {
   auto main_task = []() -> Task<long> {
     TcpListener listener = TcpListener::bind("127.0.0.1", 0);
     const std::uint16_t port = listener.local_port();
-    auto server = corio::spawn(http::serve(std::move(listener)));
+    auto server = corio::spawn(http::serve(std::move(listener), &corio::testing::test_routes));
     http::Client client = co_await http::Client::connect("127.0.0.1", port);
     for (int i = 0; i < 100; ++i) co_await client.get("/plaintext");  // warm the frame pool
     const long before = g_allocations.load();

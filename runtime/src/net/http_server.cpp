@@ -15,10 +15,6 @@
 namespace corio::net::http {
 namespace {
 
-constexpr std::string_view kHelloWorld = "Hello, World!";
-// Longest /delay accepted: an hour, so that N * 1 ms cannot overflow anything.
-constexpr std::uint64_t kMaxDelayMs = 3'600'000;
-
 // The receive side: bytes [begin_, end_) of data_ are received and not yet consumed; the
 // parser sees them from begin_, which is the current request's first byte.
 class ReceiveBuffer {
@@ -140,70 +136,12 @@ bool is_head(const Request& request) noexcept { return request.method == "HEAD";
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-// The routes builtin_routes serves, with the methods each allows: the only place that says so,
-// and where a 405's Allow line comes from. Every route allows the same methods today, which is
-// also what OPTIONS * answers.
-struct Route {
-  std::string_view path;
-  std::string_view allow;  // for the Allow line
-  bool (*allows)(std::string_view method) noexcept;
-};
-constexpr std::string_view kGetHead = "GET, HEAD";
-constexpr bool get_or_head(std::string_view method) noexcept {
-  return method == "GET" || method == "HEAD";
-}
-constexpr std::array<Route, 2> kRoutes = {{
-    {.path = "/plaintext", .allow = kGetHead, .allows = &get_or_head},
-    {.path = "/delay", .allow = kGetHead, .allows = &get_or_head},
-}};
-
-// RFC 9110 section 9's methods and PATCH (RFC 5789): a server knows them, so a resource that
-// does not allow one answers 405; any other method is 501 (section 9.1).
-bool is_known_method(std::string_view method) noexcept {
-  constexpr std::array<std::string_view, 9> kKnown = {
-      "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
-  return std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end();
-}
-
 Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler handler,
                               ServerOptions options) {
   for (;;) group->spawn(serve_connection(co_await listener->accept(), handler, options));
 }
 
 }  // namespace
-
-Reply builtin_routes(const Request& request) noexcept {
-  // CONNECT asks for a tunnel, which this server does not make (nginx answers it 405).
-  if (!is_known_method(request.method) || request.method == "CONNECT") {
-    return {.status = 501, .body = "Not Implemented"};
-  }
-  if (request.path == "*") {  // asterisk-form: the parser lets it through with OPTIONS only
-    return {.status = 200, .body = {}, .allow = kGetHead};
-  }
-  const auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
-                                  [&request](const Route& r) { return r.path == request.path; });
-  if (route == kRoutes.end()) return {.status = 404, .body = "Not Found"};
-  if (!route->allows(request.method)) {
-    return {.status = 405, .body = "Method Not Allowed", .allow = route->allow};
-  }
-  if (route->path == "/plaintext") return {.body = kHelloWorld};
-  const auto value = find_query_param(request.query, "ms");
-  std::uint64_t ms = 0;
-  bool valid = value.has_value() && !value->empty() && value->size() <= 7;
-  if (valid) {
-    for (const char c : *value) {
-      if (c < '0' || c > '9') {
-        valid = false;
-        break;
-      }
-      ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-  }
-  if (!valid || ms > kMaxDelayMs) {
-    return {.status = 400, .body = "Bad Request: /delay needs ms=N, 0 <= N <= 3600000"};
-  }
-  return {.body = "OK", .delay = std::chrono::milliseconds(static_cast<std::int64_t>(ms))};
-}
 
 Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options) {
   try {

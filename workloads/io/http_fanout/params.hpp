@@ -52,7 +52,7 @@ inline FanoutSpec fanout_spec(const Params& params) {
   spec.target = "/delay?ms=" + std::to_string(params.delay.count());
   spec.requests = params.requests;
   spec.limit = params.effective_limit();
-  spec.expected_body = "OK";  // corio::net::http::builtin_routes' /delay answer
+  spec.expected_body = "OK";  // workloads::common::http_routes' /delay answer
   return spec;
 }
 

@@ -1,11 +1,12 @@
 // corio_mt: one corio event loop per core (corio::run_sharded), each running corio's HTTP
-// server (corio::net::http::serve) on its own listening socket: the nginx-workers / Seastar
-// layout. Shard 0 serves the harness's socket (ctx.listen_fd); every other shard gets its own
-// socket bound to the same address with SO_REUSEPORT, so the kernel spreads new connections
-// over the shards' accept queues, and a connection then lives on one loop and one thread for
-// good: no locks, no hand-offs, nothing shared. The extra sockets are bound here, before any
-// shard starts, so that a bind error fails the server at once and ctx.ready() is only said
-// when every queue exists (a connection arriving earlier would all land in shard 0's).
+// server (corio::net::http::serve with the suite's routes, workloads/common/http_routes.hpp)
+// on its own listening socket: the nginx-workers / Seastar layout. Shard 0 serves the harness's
+// socket (ctx.listen_fd); every other shard gets its own socket bound to the same address with
+// SO_REUSEPORT, so the kernel spreads new connections over the shards' accept queues, and a
+// connection then lives on one loop and one thread for good: no locks, no hand-offs, nothing
+// shared. The extra sockets are bound here, before any shard starts, so that a bind error fails the
+// server at once and ctx.ready() is only said when every queue exists (a connection arriving
+// earlier would all land in shard 0's).
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +20,7 @@
 
 #include <corio/corio.hpp>
 
+#include "workloads/common/http_routes.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"
 
 namespace workloads::io::http_plaintext {
@@ -47,7 +49,7 @@ int bind_like(int listen_fd) {
 
 corio::Task<void> serve_shard(int listen_fd) {
   // Adopted on the shard's own thread: the listener registers with that shard's loop.
-  co_await corio::net::http::serve(corio::net::TcpListener::adopt(listen_fd));
+  co_await corio::net::http::serve(corio::net::TcpListener::adopt(listen_fd), &common::http_routes);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "workloads/common/http_routes.hpp"
+
 namespace workloads::io::http_plaintext {
 namespace {
 
@@ -17,8 +19,8 @@ constexpr std::size_t kInitialSendBytes = std::size_t{16} * 1024;
 // front first.
 constexpr std::size_t kMinRead = 2048;
 // A reply head is at most this long (status line, three header lines, Server, Date, the
-// Connection lines), with room to spare.
-constexpr std::size_t kMaxReplyHead = 256;
+// Connection lines, an Allow line of at most 64 bytes), with room to spare.
+constexpr std::size_t kMaxReplyHead = 320;
 
 // "Server: bench\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. The same
 // length as corio's "Server: corio" line. time() is a vDSO call, not a system call.
@@ -77,10 +79,9 @@ void HttpSession::answer() {
       return;
     }
     const http::Request& request = parser_.request();
-    const bool get = request.method == "GET" || request.method == "HEAD";
-    const bool found = get && request.path == "/plaintext";
-    append_reply(found ? 200 : 404, found ? kHelloWorld : std::string_view("Not Found"),
-                 request.keep_alive, request.version_minor == 0, request.method == "HEAD");
+    const http::Reply reply = common::plaintext_routes(request);
+    append_reply(reply.status, reply.body, request.keep_alive, request.version_minor == 0,
+                 request.method == "HEAD", reply.allow);
     receive_begin_ += result.consumed;
     if (!request.keep_alive) closing_ = true;
   }
@@ -92,15 +93,22 @@ void HttpSession::sent(std::size_t bytes) noexcept {
 }
 
 void HttpSession::append_reply(int status, std::string_view body, bool keep_alive, bool http10,
-                               bool head_only) {
-  std::array<char, 128> extra{};
+                               bool head_only, std::string_view allow) {
+  // Server and Date (53 bytes), "Connection: keep-alive" (24), "Allow: " and CRLF (9) and an
+  // allow list of at most 64 bytes (corio::net::http::Reply::allow's contract).
+  std::array<char, 160> extra{};
   const std::string_view common = common_headers();
   std::size_t extra_size = common.size();
   std::memcpy(extra.data(), common.data(), common.size());
-  if (keep_alive && http10) {
-    constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
-    std::memcpy(extra.data() + extra_size, kKeepAlive.data(), kKeepAlive.size());
-    extra_size += kKeepAlive.size();
+  const auto add = [&extra, &extra_size](std::string_view text) {
+    std::memcpy(extra.data() + extra_size, text.data(), text.size());
+    extra_size += text.size();
+  };
+  if (keep_alive && http10) add("Connection: keep-alive\r\n");
+  if (!allow.empty() && allow.size() <= 64) {
+    add("Allow: ");
+    add(allow);
+    add("\r\n");
   }
   const std::size_t body_size = head_only ? 0 : body.size();
   // Grows only while a burst is larger than any before (amortised doubling).
@@ -111,7 +119,8 @@ void HttpSession::append_reply(int status, std::string_view body, bool keep_aliv
                                                      status, "text/plain", body.size(), keep_alive,
                                                      std::string_view(extra.data(), extra_size));
   send_end_ += head;
-  std::memcpy(send_.data() + send_end_, body.data(), body_size);
+  // memcpy from a null data() (an empty body) is undefined even for 0 bytes.
+  if (body_size > 0) std::memcpy(send_.data() + send_end_, body.data(), body_size);
   send_end_ += body_size;
 }
 

@@ -20,8 +20,11 @@
 //   session.closing()          true after "Connection: close" or a malformed request: close
 //                              once unsent() is empty; otherwise read again
 //
-// Replies: GET or HEAD /plaintext -> 200 text/plain "Hello, World!"; any other target 404;
-// malformed input -> the parser's status (400, 413, 414, 431, 501, 505) and close. Every reply
+// Replies: the suite's routes, workloads::common::plaintext_routes
+// (workloads/common/http_routes.hpp), as corio's server answers them: GET or HEAD /plaintext
+// -> 200 text/plain "Hello, World!"; another method of RFC 9110 on /plaintext -> 405 with
+// "Allow: GET, HEAD"; an unknown method -> 501; OPTIONS * -> 200 with Allow; any other target
+// 404; malformed input -> the parser's status (400, 413, 414, 431, 501, 505) and close. Every reply
 // has Content-Length, Server and Date (TechEmpower's plaintext rules), the same bytes as
 // corio's server sends apart from the Server name, which has the same length.
 // Thread safety: none; one connection's thread or handler uses it at a time (it may move
@@ -37,8 +40,6 @@
 #include <corio/net/http_parser.hpp>
 
 namespace workloads::io::http_plaintext {
-
-inline constexpr std::string_view kHelloWorld = "Hello, World!";
 
 class HttpSession {
  public:
@@ -60,8 +61,8 @@ class HttpSession {
   [[nodiscard]] bool closing() const noexcept { return closing_; }
 
  private:
-  void append_reply(int status, std::string_view body, bool keep_alive, bool http10,
-                    bool head_only);
+  void append_reply(int status, std::string_view body, bool keep_alive, bool http10, bool head_only,
+                    std::string_view allow = {});
 
   corio::net::http::RequestParser parser_;
   std::vector<char> receive_;

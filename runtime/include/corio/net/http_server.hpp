@@ -1,9 +1,10 @@
 #pragma once
-// A small HTTP/1.1 server for corio's load tests, on TcpListener/TcpStream and RequestParser.
+// A small HTTP/1.1 server on TcpListener/TcpStream and RequestParser. It serves no route of
+// its own: every request goes to the caller's handler (the benchmarks' routes are
+// workloads/common/http_routes.hpp).
 //
 //   corio::net::http::Reply              what a handler answers: status, type, body, delay
 //   corio::net::http::Handler            Reply (*)(const Request&): a plain function, no state
-//   corio::net::http::builtin_routes     GET /plaintext, GET /delay?ms=N, 404, 405, 501
 //   corio::net::http::ServerOptions      parser limits, initial buffer sizes
 //   corio::net::http::serve_connection   serves one connection until it closes
 //   corio::net::http::serve              accepts on a listener, one task per connection
@@ -25,8 +26,9 @@
 // Cancellation: cancelling serve()'s task stops accepting (its accept is cancelled) and cancels
 //           every connection task at its current wait: a connection reading waits no more, one
 //           writing may have sent part of a response (no graceful drain of in-flight
-//           responses), one in a /delay stops sleeping. serve() then ends with CancelledError
-//           once every connection task has finished; the listener closes when its frame ends.
+//           responses), one waiting out a Reply::delay stops waiting. serve() then ends with
+//           CancelledError once every connection task has finished; the listener closes when
+//           its frame ends.
 // Errors:   serve_connection swallows std::exception (peer reset, EPIPE): the connection just
 //           ends. serve() rethrows a listener failure other than descriptor exhaustion.
 // Thread safety: loop thread only; run one serve() per loop with SO_REUSEPORT to shard.
@@ -66,20 +68,6 @@ struct Reply {
 // status is used then, to decide between 100 Continue and a final status at once.
 using Handler = Reply (*)(const Request& request);
 
-// The load tests' routes, from one table (http_server.cpp) that also makes the Allow lines:
-//   GET /plaintext      200 "Hello, World!" (text/plain)
-//   GET /delay?ms=N     waits N ms (0 <= N <= 3,600,000, decimal digits), then 200 "OK";
-//                       a missing or malformed N is 400
-//   HEAD of either      the same without the body
-//   OPTIONS *           200, "Allow: GET, HEAD" (what every route allows)
-//   another method      405 "Method Not Allowed" with "Allow: GET, HEAD", for a method of
-//                       RFC 9110 or PATCH; 501 "Not Implemented" for any other method
-//                       (methods are case-sensitive: "get" is 501) and for CONNECT, whatever
-//                       the target (RFC 9110 section 9.1)
-//   any other path      404 "Not Found"
-// An absolute-form target ("http://host/plaintext") is routed by its path.
-Reply builtin_routes(const Request& request) noexcept;
-
 struct ServerOptions {
   Limits limits;
   // Initial receive buffer; grown (doubling) up to limits.max_head_bytes +
@@ -92,13 +80,11 @@ struct ServerOptions {
 
 // Serves one connection until the peer closes it, asks to, sends something malformed, or the
 // task is cancelled. Takes the stream by value: a spawned task owns it.
-Task<void> serve_connection(TcpStream stream, Handler handler = &builtin_routes,
-                            ServerOptions options = {});
+Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options = {});
 
 // Accepts on `listener` and serves each connection in its own task (a TaskGroup) until
 // cancelled; see the top of this file for what cancelling does. Takes the listener by value:
 // read local_port() before handing it over.
-Task<void> serve(TcpListener listener, Handler handler = &builtin_routes,
-                 ServerOptions options = {});
+Task<void> serve(TcpListener listener, Handler handler, ServerOptions options = {});
 
 }  // namespace corio::net::http
