@@ -8,25 +8,23 @@
 //
 // The children are forked from a process that may have threads (other models ran before this
 // one), so a child only computes and then calls write and _exit: no locks, no allocation.
-// PR_SET_PDEATHSIG kills a child whose parent dies; a child that crashed or exited with an
-// error is reported, never waited for forever.
+// common::fork_child sets PR_SET_PDEATHSIG, which kills a child whose parent dies; a child
+// that crashed or exited with an error is reported, never waited for forever.
 
 #include <array>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
 #include "harness/rusage.hpp"
+#include "workloads/common/child_process.hpp"
 #include "workloads/cpu/cpu_scaling/kernels.hpp"
 #include "workloads/cpu/cpu_scaling/params.hpp"
 
@@ -41,10 +39,7 @@ static_assert(sizeof(PartRecord) <= PIPE_BUF, "a record must be written atomical
 
 enum ChildExit : std::uint8_t { sent = 0, orphaned = 1, write_failed = 2 };
 
-[[noreturn]] void run_child(const Params& params, std::int64_t part, pid_t parent, int write_fd) {
-  // Die with the parent; if it already died (we were reparented), stop now.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(orphaned);
+[[noreturn]] void run_child(const Params& params, std::int64_t part, int write_fd) {
   const PartRecord record{
       .part = part,
       .checksum = kernels::run_part(params.kernel, params.work, part, params.workers)};
@@ -57,23 +52,6 @@ enum ChildExit : std::uint8_t { sent = 0, orphaned = 1, write_failed = 2 };
 
 std::string errno_text(const char* what, int error) {
   return std::string(what) + ": " + std::strerror(error);
-}
-
-std::string describe_exit(std::int64_t part, pid_t pid, int status) {
-  const std::string child =
-      "the child for part " + std::to_string(part) + " (pid " + std::to_string(pid) + ")";
-  if (WIFSIGNALED(status)) {
-    return child + " was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-           ::strsignal(WTERMSIG(status)) + ")";
-  }
-  switch (WEXITSTATUS(status)) {
-    case orphaned:
-      return child + " found its parent gone";
-    case write_failed:
-      return child + " could not write its result to the pipe";
-    default:
-      return child + " exited with status " + std::to_string(WEXITSTATUS(status));
-  }
 }
 
 }  // namespace
@@ -91,12 +69,11 @@ Result processes(const Params& params) {
   const int read_fd = fds[0];
   const int write_fd = fds[1];
 
-  const pid_t parent = ::getpid();
   std::vector<pid_t> children;  // children[part]
   children.reserve(static_cast<std::size_t>(params.workers));
   for (std::int64_t part = 0; part < params.workers; ++part) {
-    const pid_t pid = ::fork();
-    if (pid == 0) run_child(params, part, parent, write_fd);
+    const pid_t pid = common::fork_child(orphaned);
+    if (pid == 0) run_child(params, part, write_fd);
     if (pid < 0) {
       // The children made so far finish and are reaped below; the run fails its check.
       result.error = errno_text(("fork for part " + std::to_string(part)).c_str(), errno);
@@ -145,21 +122,17 @@ Result processes(const Params& params) {
   // Reap every child, whatever happened above: none is left a zombie.
   harness::ContextSwitches children_switches;
   for (std::size_t part = 0; part < children.size(); ++part) {
-    int status = 0;
-    rusage usage{};
-    pid_t reaped = 0;
-    do {
-      reaped = ::wait4(children[part], &status, 0, &usage);
-    } while (reaped < 0 && errno == EINTR);
-    if (reaped < 0) {
-      if (result.error.empty()) result.error = errno_text("wait4", errno);
-      continue;
+    const common::ChildEnd end = common::wait_for_child(children[part]);
+    if (end.wait_error == 0) {
+      children_switches.voluntary += end.usage.ru_nvcsw;
+      children_switches.involuntary += end.usage.ru_nivcsw;
+      result.cpu_time += harness::cpu_time_of(end.usage);
     }
-    children_switches.voluntary += usage.ru_nvcsw;
-    children_switches.involuntary += usage.ru_nivcsw;
-    result.cpu_time += harness::cpu_time_of(usage);
-    if (!(WIFEXITED(status) && WEXITSTATUS(status) == sent) && result.error.empty()) {
-      result.error = describe_exit(static_cast<std::int64_t>(part), children[part], status);
+    if (!end.succeeded() && result.error.empty()) {
+      result.error = "the child for part " + std::to_string(part) + " (pid " +
+                     std::to_string(children[part]) + ") " +
+                     end.describe({{orphaned, "found its parent gone"},
+                                   {write_failed, "could not write its result to the pipe"}});
     }
   }
   if (buffered != 0 && result.error.empty()) {

@@ -19,10 +19,11 @@
 // with one page (Q = 16) the parent refills in bursts of 16.
 //
 // Crashes: a consumer that dies (signal, or a failure exit code below) is reported by the
-// Result's error, with its pid and how it ended; every child is reaped with waitpid; children
-// set PR_SET_PDEATHSIG(SIGKILL) so none outlives this process. If all consumers die, the
-// parent's write fails with EPIPE; SIGPIPE is blocked on this thread while it writes (the
-// harness runs other models in this process) and a pending one is consumed with sigtimedwait.
+// Result's error, with its pid and how it ended; every child is reaped; children are forked
+// with common::fork_child, which sets PR_SET_PDEATHSIG(SIGKILL) so none outlives this
+// process. If all consumers die, the parent's write fails with EPIPE; SIGPIPE is blocked on
+// this thread while it writes (the harness runs other models in this process) and a pending
+// one is consumed with sigtimedwait.
 // After fork a child only makes system calls and hashes on its stack: this process has other
 // threads (other models ran before), so it must not take a lock or allocate.
 
@@ -38,14 +39,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string>
-#include <sys/prctl.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <system_error>
 #include <type_traits>
 #include <unistd.h>
 #include <vector>
 
+#include "workloads/common/child_process.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace workloads::io::pipeline {
@@ -63,22 +63,6 @@ enum ConsumerExit : std::uint8_t {
   kPartialRecord = 22,  // read(2) returned part of a record: the pipe's atomicity was broken
   kReportFailed = 23,   // the report could not be written whole
 };
-
-std::string describe_exit(int status) {
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
-  switch (WEXITSTATUS(status)) {
-    case kOrphaned:
-      return "found its parent gone";
-    case kReadFailed:
-      return "failed to read the records pipe";
-    case kPartialRecord:
-      return "read a partial record";
-    case kReportFailed:
-      return "failed to write its report";
-    default:
-      return "exited with status " + std::to_string(WEXITSTATUS(status));
-  }
-}
 
 class UniqueFd {
  public:
@@ -118,10 +102,8 @@ void sleep_io_wait() {
 }
 
 // The consumer process: system calls and arithmetic on its stack only (see the top comment).
-[[noreturn]] void run_consumer(int records_fd, int reports_fd, pid_t parent, Work work,
+[[noreturn]] void run_consumer(int records_fd, int reports_fd, Work work,
                                const sigset_t& parent_mask) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(kOrphaned);
   ::pthread_sigmask(SIG_SETMASK, &parent_mask, nullptr);
   Tally tally;
   Record record;
@@ -190,15 +172,14 @@ Result processes(const Params& params) {
   sigset_t old_mask;
   ::pthread_sigmask(SIG_BLOCK, &sigpipe_only, &old_mask);
 
-  const pid_t parent = ::getpid();
   std::vector<pid_t> children;
   children.reserve(static_cast<std::size_t>(params.consumers));
   for (std::int64_t k = 0; k < params.consumers; ++k) {
-    const pid_t pid = ::fork();
+    const pid_t pid = common::fork_child(kOrphaned);
     if (pid == 0) {
       ::close(records.write_end.get());  // else the records pipe would never reach its end
       ::close(reports.read_end.get());
-      run_consumer(records.read_end.get(), reports.write_end.get(), parent, params.work, old_mask);
+      run_consumer(records.read_end.get(), reports.write_end.get(), params.work, old_mask);
     }
     if (pid < 0) {
       result.error = "fork of consumer process " + std::to_string(k + 1) + " of " +
@@ -253,13 +234,15 @@ Result processes(const Params& params) {
   }
 
   for (std::size_t k = 0; k < children.size(); ++k) {
-    int status = 0;
-    while (::waitpid(children[k], &status, 0) < 0 && errno == EINTR) {
-    }
-    if ((!WIFEXITED(status) || WEXITSTATUS(status) != kOk) && consumer_error.empty()) {
+    const common::ChildEnd end = common::wait_for_child(children[k]);
+    if (!end.succeeded() && consumer_error.empty()) {
       consumer_error = "consumer process " + std::to_string(k + 1) + " of " +
                        std::to_string(children.size()) + " (pid " + std::to_string(children[k]) +
-                       ") " + describe_exit(status);
+                       ") " +
+                       end.describe({{kOrphaned, "found its parent gone"},
+                                     {kReadFailed, "failed to read the records pipe"},
+                                     {kPartialRecord, "read a partial record"},
+                                     {kReportFailed, "failed to write its report"}});
     }
   }
   for (const std::string* error : {&consumer_error, &producer_error, &reports_error}) {

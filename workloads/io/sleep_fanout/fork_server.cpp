@@ -1,8 +1,9 @@
 // The processes model's fork server (see fork_server.hpp): for each request it forks one
 // child per task; the child sleeps D (nanosleep) and reports its id over one pipe shared by
 // all children (16-byte writes, below PIPE_BUF, so they never interleave), then _exits; the
-// server reads the reports until every child has closed its end, reaps each child with
-// waitpid, and answers. PR_SET_PDEATHSIG makes every child die with the server, and the
+// server reads the reports until every child has closed its end, reaps each child, and
+// answers. Children are forked with common::fork_child (workloads/common/child_process.hpp):
+// PR_SET_PDEATHSIG makes every child die with the server, and the
 // server dies with the benchmark (harness::ServerProcess starts it the same way), so nothing
 // is left behind. A child that crashes or exits abnormally makes the reply say what happened.
 //
@@ -17,7 +18,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -26,14 +26,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
 #include <vector>
 
 #include "harness/rusage.hpp"
+#include "workloads/common/child_process.hpp"
 
 namespace workloads::io::sleep_fanout {
 namespace {
@@ -97,10 +96,10 @@ std::int64_t own_private_memory_bytes() {
   return (private_kib + page_table_kib) * 1024;
 }
 
-[[noreturn]] void run_child(std::int64_t id, std::int64_t delay_ns, pid_t parent, int report_fd) {
-  // Dies with the server; if the server is already gone, getppid() no longer names it.
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(2);
+// Exit status of a child that found the server gone (common::fork_child).
+constexpr int kOrphaned = 2;
 
+[[noreturn]] void run_child(std::int64_t id, std::int64_t delay_ns, int report_fd) {
   timespec remaining{.tv_sec = static_cast<time_t>(delay_ns / 1'000'000'000),
                      .tv_nsec = static_cast<long>(delay_ns % 1'000'000'000)};
   while (::nanosleep(&remaining, &remaining) != 0) {
@@ -117,17 +116,6 @@ std::int64_t own_private_memory_bytes() {
 }
 
 // --- Server side. ---
-
-std::string describe_exit(int status) {
-  if (WIFSIGNALED(status)) {
-    const int signal = WTERMSIG(status);
-    const char* name = ::sigabbrev_np(signal);
-    return "was killed by signal " + std::to_string(signal) +
-           (name != nullptr ? std::string(" (SIG") + name + ")" : std::string());
-  }
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  return "ended with wait status " + std::to_string(status);
-}
 
 std::string errno_text(const char* what, int error) {
   return std::string(what) + ": " + std::strerror(error);
@@ -157,14 +145,13 @@ ForkReply run_tasks(const ForkRequest& request) {
   const int read_fd = pipe_fds[0];
   const int write_fd = pipe_fds[1];
 
-  const pid_t server = ::getpid();
   std::vector<pid_t> children;
   children.reserve(static_cast<std::size_t>(request.tasks));
   for (std::int64_t id = 0; id < request.tasks; ++id) {
-    const pid_t pid = ::fork();
+    const pid_t pid = common::fork_child(kOrphaned);
     if (pid == 0) {
       ::close(read_fd);
-      run_child(id, request.delay_ns, server, write_fd);
+      run_child(id, request.delay_ns, write_fd);
     }
     if (pid < 0) {
       set_error(reply, "the OS refused process " + std::to_string(id + 1) + " of " +
@@ -207,16 +194,10 @@ ForkReply run_tasks(const ForkRequest& request) {
 
   // Reap every child, even after a failure: none is left a zombie.
   for (const pid_t pid : children) {
-    int status = 0;
-    pid_t reaped = 0;
-    do {
-      reaped = ::waitpid(pid, &status, 0);
-    } while (reaped < 0 && errno == EINTR);
-    if (reaped < 0) {
-      set_error(reply, errno_text("waitpid", errno));
-    } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-      set_error(reply,
-                "child process " + std::to_string(pid) + " (a task) " + describe_exit(status));
+    const common::ChildEnd end = common::wait_for_child(pid);
+    if (!end.succeeded()) {
+      set_error(reply, "child process " + std::to_string(pid) + " (a task) " +
+                           end.describe({{kOrphaned, "found the fork server gone"}}));
     }
   }
   return reply;
