@@ -22,6 +22,13 @@
 #       (fails), ? too few repetitions to test and worse beyond PCT (a warning; --strict makes
 #       it fail). Rows only in OLD or NEW, failed rows, zero or missing values are listed.
 #       --gbench first prints Google Benchmark's compare.py table (real and CPU time only).
+#   ./run_all.sh instructions [--filter REGEX] [--out FILE.json] [--baseline FILE.json]
+#                             [--fail-over PCT]
+#       instructions per operation of the single-threaded runtime benchmarks (spawn, switch,
+#       gather, sync, skynet for corio, asio, libuv), counted by valgrind's callgrind inside
+#       each model's function: exact where wall time is noise, for a CI gate. --baseline: exit
+#       1 when a figure grew by more than PCT percent (default 2) over an earlier --out file.
+#       Builds the release preset first if needed (bench/instructions.py says more).
 #
 # Options:
 #   --profile quick|full   quick: minutes, for CI; full: the real numbers (default)
@@ -185,7 +192,7 @@ parse_run_args() {
         exit 0
         ;;
       *) bad_input "unknown option '$arg' (accepted: --profile, --filter, --out," \
-        "--repetitions, --help; commands: report, compare)" ;;
+        "--repetitions, --help; commands: report, compare, instructions)" ;;
     esac
     shift
     case $arg in
@@ -434,10 +441,31 @@ cmd_compare() {
   exit "$status"
 }
 
+cmd_instructions() {
+  local arg
+  for arg in "$@"; do
+    [[ $arg == -h || $arg == --help ]] && { usage; exit 0; }
+  done
+  command -v valgrind >/dev/null 2>&1 ||
+    bad_input "instructions needs valgrind: install it (sudo scripts/install_deps.sh --with-tools)"
+  local python=/usr/bin/python3
+  [[ -x $python ]] || python=python3
+  "$python" "$ROOT/bench/instructions.py" --check-args "$@" || exit $?
+  if [[ ! -x $BENCH ]]; then
+    echo "$PROG: instructions: building $BENCH first (cmake --preset release)" >&2
+    { cmake --preset release && cmake --build --preset release; } >&2 ||
+      step_failed "instructions: the release build failed (see above)"
+  fi
+  local status=0
+  "$python" "$ROOT/bench/instructions.py" --bench "$BENCH" "$@" || status=$?
+  exit "$status"
+}
+
 main() {
   case ${1:-} in
     report) shift; cmd_report "$@" ;;
     compare) shift; cmd_compare "$@" ;;
+    instructions) shift; cmd_instructions "$@" ;;
     *) cmd_run "$@" ;;
   esac
 }
