@@ -44,13 +44,13 @@
 #include <string_view>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
 #include <vector>
 
 #include "harness/bad_input.hpp"
+#include "harness/fd_limit.hpp"
 #include "harness/net/http_response_reader.hpp"
 
 namespace harness {
@@ -72,8 +72,6 @@ constexpr nanoseconds kConnectRetryDelay = std::chrono::milliseconds(10);
 constexpr nanoseconds kSweepInterval = std::chrono::milliseconds(10);
 // The first connections must be made within this time (or request_timeout, if shorter).
 constexpr nanoseconds kInitialConnectLimit = std::chrono::seconds(10);
-// Descriptors kept free for everything else in the process.
-constexpr rlim_t kSpareDescriptors = 64;
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
 
@@ -138,21 +136,12 @@ void check_options(const LoadOptions& o) {
   }
 }
 
-// Raises the soft descriptor limit when `connections` need more; BadInput when the hard limit
-// is too low.
+// Raises the descriptor limit (harness/fd_limit.hpp); BadInput when even the hard limit is too
+// low for `connections`.
 void make_room_for(int connections) {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t needed = static_cast<rlim_t>(connections) + kSpareDescriptors;
-  if (limit.rlim_cur >= needed) return;
-  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
-    throw BadInput("corio-bench: load generator: " + std::to_string(connections) +
-                   " connections need " + std::to_string(needed) +
-                   " descriptors; the hard limit is " + std::to_string(limit.rlim_max) +
-                   " (ulimit -Hn)");
+  if (const std::string shortfall = descriptor_shortfall(connections); !shortfall.empty()) {
+    throw BadInput("corio-bench: load generator: " + shortfall);
   }
-  limit.rlim_cur = needed;
-  ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 struct Address {

@@ -45,7 +45,9 @@
 // (`duration`, or until `max_requests` answers). A request counts where its answer (or error)
 // arrives; requests still in flight when the window closes are not counted, as in wrk. The
 // calling thread does all of it (one epoll set, no other thread); sockets are closed with a
-// reset (no TIME_WAIT left), and the soft descriptor limit is raised when `connections` need it.
+// reset (no TIME_WAIT left), and the soft descriptor limit is raised to the hard one
+// (harness::raise_descriptor_limit, harness/fd_limit.hpp): BadInput when even that is too low
+// for `connections`.
 //
 // By hand, and across two hosts (the generator and the server on different machines, so that
 // they share no CPU), the same code runs as `corio-bench load` against `corio-bench serve`:
