@@ -27,9 +27,19 @@
 #include <vector>
 
 #include "harness/workload.hpp"
-#include "workloads/io/http_fanout/fanout_run.hpp"
+#include "workloads/common/fanout_checks.hpp"
+#include "workloads/common/fanout_run.hpp"
 
 namespace workloads::io::http_fanout {
+
+using common::fanout::check_limits;
+using common::fanout::ClientResult;
+using common::fanout::failures_of;
+using common::fanout::FanoutRun;
+using common::fanout::FanoutSpec;
+using common::fanout::limit_label;
+using common::fanout::microseconds;
+using common::fanout::shared_server_port;
 
 struct Params {
   std::int64_t requests = 0;
@@ -38,10 +48,6 @@ struct Params {
 
   [[nodiscard]] std::int64_t effective_limit() const { return limit == 0 ? requests : limit; }
 };
-
-inline std::string limit_label(std::int64_t limit) {
-  return limit == 0 ? std::string("unlimited") : std::to_string(limit);
-}
 
 // The server is registered under this workload's name (register.cpp), with no parameters.
 inline constexpr std::string_view kServerWorkload = "io/http_fanout";
@@ -55,52 +61,6 @@ inline FanoutSpec fanout_spec(const Params& params) {
   spec.expected_body = "OK";  // workloads::common::http_routes' /delay answer
   return spec;
 }
-
-// "3 of 200 requests failed (first: connect: Connection refused)", or "" when none did.
-inline std::string failures_of(const ClientResult& client, std::int64_t requests) {
-  if (client.failed == 0 && client.first_error.empty()) return "";
-  return std::to_string(client.failed) + " of " + std::to_string(requests) +
-         " requests failed (first: " + client.first_error + ")";
-}
-
-// The checks both client workloads make of the answered (200) requests: at most L
-// connections, every latency at least D (the server's delay ran), a span from the first
-// request to the last answer, and no shorter a span than `serving` = min(L, server capacity)
-// requests in flight at a time, each at least D, allow.
-inline std::string check_limits(const ClientResult& client, std::int64_t limit,
-                                std::int64_t serving, std::chrono::milliseconds delay,
-                                std::chrono::nanoseconds requesting) {
-  if (client.connections < 1 || client.connections > limit) {
-    return "opened " + std::to_string(client.connections) + " connections with a limit of " +
-           std::to_string(limit);
-  }
-  if (client.latency.count() != client.ok) {
-    return std::to_string(client.latency.count()) + " latencies recorded for " +
-           std::to_string(client.ok) + " answered requests";
-  }
-  const std::chrono::nanoseconds delay_ns = delay;
-  if (client.ok > 0 && client.latency.min_ns() < delay_ns.count()) {
-    return "a request was answered after " + std::to_string(client.latency.min_ns()) +
-           " ns, before the server's " + std::to_string(delay.count()) + " ms delay had passed";
-  }
-  if (client.ok > 0 && requesting <= std::chrono::nanoseconds::zero()) {
-    return std::to_string(client.ok) +
-           " requests were answered, but no span from the first request written to the last "
-           "answer was recorded";
-  }
-  // R answers of at least D each, at most `serving` at a time, all written at or after the
-  // first request, take at least R * D / serving from it.
-  const double least_ns = static_cast<double>(client.ok) * static_cast<double>(delay_ns.count()) /
-                          static_cast<double>(serving);
-  if (static_cast<double>(requesting.count()) < least_ns) {
-    return std::to_string(client.ok) + " answers took " + std::to_string(requesting.count()) +
-           " ns, less than " + std::to_string(client.ok) + " * D / " + std::to_string(serving) +
-           ": more than " + std::to_string(serving) + " requests were served at once";
-  }
-  return "";
-}
-
-inline double microseconds(std::int64_t ns) { return static_cast<double>(ns) / 1e3; }
 
 struct Workload {
   using Params = http_fanout::Params;

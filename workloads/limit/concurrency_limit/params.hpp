@@ -11,7 +11,7 @@
 //   Workload            points, label, check, items, counters, iterations
 //   SequentialWorkload  the same at L = 1 only
 //
-// The client is each model's fan-out client (workloads/io/http_fanout/client.hpp), the server
+// The client is each model's fan-out client (workloads/common/fanout_client.hpp), the server
 // one corio implementation in its own process (servers.hpp), started once per (C, D, Q) by
 // setup(params), untimed before a run's first call; check() fails a call that had to start it.
 //
@@ -31,12 +31,12 @@
 #include <vector>
 
 #include "harness/workload.hpp"
-#include "workloads/io/http_fanout/fanout_run.hpp"
-#include "workloads/io/http_fanout/params.hpp"
+#include "workloads/common/fanout_checks.hpp"
+#include "workloads/common/fanout_run.hpp"
 
 namespace workloads::limit::concurrency_limit {
 
-namespace fanout = workloads::io::http_fanout;
+namespace fanout = workloads::common::fanout;
 
 struct Params {
   std::int64_t limit = 0;  // 0: unlimited, one connection per request (L = R)

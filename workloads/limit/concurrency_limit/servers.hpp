@@ -1,6 +1,6 @@
 #pragma once
 // limit/concurrency_limit's server: a service of fixed capacity, one implementation whatever
-// the client's model, run in its own process (workloads/io/http_fanout/shared_server.hpp).
+// the client's model, run in its own process (workloads/common/fanout_shared_server.hpp).
 
 #include "harness/net/server_registry.hpp"
 

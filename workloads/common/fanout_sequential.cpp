@@ -3,10 +3,10 @@
 // only, where it is the baseline the concurrent models are measured against. A failed
 // request drops the connection; the next request connects again.
 
-#include "workloads/io/http_fanout/blocking_connection.hpp"
-#include "workloads/io/http_fanout/client.hpp"
+#include "workloads/common/fanout_blocking_connection.hpp"
+#include "workloads/common/fanout_client.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 ClientResult sequential(const ClientJob& job) {
   ClientResult result;
@@ -35,4 +35,4 @@ ClientResult sequential(const ClientJob& job) {
   return result;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

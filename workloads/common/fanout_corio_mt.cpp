@@ -1,5 +1,5 @@
 // corio_mt: one event loop per core (corio::run_sharded), each running corio's limited
-// fan-out (corio_fetch.cpp: gathered coroutines, a Semaphore and a pool of kept-alive
+// fan-out (fanout_corio_fetch.cpp: gathered coroutines, a Semaphore and a pool of kept-alive
 // clients) on its share of the requests and of the limit. That is how corio spreads I/O over
 // cores: loops that share nothing, rather than one loop handing sockets to a ThreadPool (whose
 // workers cannot wait on sockets). The requests are alike, so a static split keeps the shards
@@ -16,10 +16,10 @@
 
 #include <corio/corio.hpp>
 
-#include "workloads/io/http_fanout/client.hpp"
-#include "workloads/io/http_fanout/corio_fetch.hpp"
+#include "workloads/common/fanout_client.hpp"
+#include "workloads/common/fanout_corio_fetch.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 // Part `index` of `total` split into `parts` nearly equal parts.
@@ -45,4 +45,4 @@ ClientResult corio_mt(const ClientJob& job) {
   return result;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

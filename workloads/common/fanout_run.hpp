@@ -6,7 +6,7 @@
 //   FanoutSpec    one run: which server, which target, R, L, what a right answer is
 //   FanoutRun     the client's result plus the span of its requests, its memory, and
 //                 whether the call had to start the server
-//   ClientFn      a model's client (client.hpp)
+//   ClientFn      a model's client (fanout_client.hpp)
 //   run_fanout    the above, in order; never throws for a client-side failure (those are
 //                 in FanoutRun::client), throws std::runtime_error when the server cannot
 //                 be started or has died
@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <string>
 
-#include "workloads/io/http_fanout/client.hpp"
-#include "workloads/io/http_fanout/shared_server.hpp"
+#include "workloads/common/fanout_client.hpp"
+#include "workloads/common/fanout_shared_server.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 struct FanoutSpec {
   std::string workload;  // the server registered as (workload, "corio")
@@ -51,10 +51,6 @@ struct FanoutRun {
 
 using ClientFn = ClientResult (*)(const ClientJob& job);
 
-// Descriptors a run may need beyond its L sockets: stdio, the loop's epoll and eventfd, the
-// harness's pipes, libraries' own.
-inline constexpr std::int64_t kSpareDescriptors = 64;
-
 FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec);
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

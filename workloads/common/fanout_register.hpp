@@ -1,6 +1,6 @@
 #pragma once
-// The nine fan-out clients (client.hpp), registered as the models of a workload whose runs are
-// fan-outs: io/http_fanout against its /delay server, limit/concurrency_limit against its
+// The nine fan-out clients (fanout_client.hpp), registered as the models of a workload whose runs
+// are fan-outs: io/http_fanout against its /delay server, limit/concurrency_limit against its
 // capacity-C server. The two differ in their Params and in how a point becomes a FanoutSpec.
 //
 //   register_clients<W, SequentialW, spec>(registrar)
@@ -8,10 +8,10 @@
 //       (with W's), each run being run_fanout(client, spec(params))
 
 #include "harness/registrar.hpp"
-#include "workloads/io/http_fanout/client.hpp"
-#include "workloads/io/http_fanout/fanout_run.hpp"
+#include "workloads/common/fanout_client.hpp"
+#include "workloads/common/fanout_run.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 namespace detail {
 
@@ -36,4 +36,4 @@ void register_clients(harness::Registrar& registrar) {
   registrar.model<W>("libuv", detail::run_client<P, spec, libuv>);
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

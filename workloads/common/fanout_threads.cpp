@@ -24,10 +24,10 @@
 #include <thread>
 #include <vector>
 
-#include "workloads/io/http_fanout/blocking_connection.hpp"
-#include "workloads/io/http_fanout/client.hpp"
+#include "workloads/common/fanout_blocking_connection.hpp"
+#include "workloads/common/fanout_client.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 using Permits = std::counting_semaphore<std::numeric_limits<std::int32_t>::max()>;
@@ -124,4 +124,4 @@ ClientResult threads(const ClientJob& job) {
   return result;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

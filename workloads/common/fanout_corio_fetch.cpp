@@ -5,7 +5,7 @@
 // pool before the permit is released, and the semaphore's FIFO order serves the waiting
 // coroutines in the order they asked. Everything lives on one loop: plain counters.
 
-#include "workloads/io/http_fanout/corio_fetch.hpp"
+#include "workloads/common/fanout_corio_fetch.hpp"
 
 #include <exception>
 #include <optional>
@@ -15,7 +15,7 @@
 
 #include <corio/corio.hpp>
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 using corio::net::http::Client;
@@ -87,4 +87,4 @@ corio::Task<ClientResult> corio_fetch_all(ClientJob job) {
   co_return std::move(fan_out.result);
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

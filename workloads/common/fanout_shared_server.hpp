@@ -10,10 +10,8 @@
 //       so that starting it is paid once per process, not once per run; *started (when
 //       given) tells whether this call started it. A workload starts its server in its
 //       untimed setup() (harness/workload.hpp) with this same call, so that no timed call
-//       pays for the start
-//   raise_descriptor_limit()
-//       raises RLIMIT_NOFILE's soft limit to the hard one (once) and returns the soft limit;
-//       called before any server starts, so that the servers inherit the raised limit too
+//       pays for the start. The descriptor limit is raised first
+//       (harness::raise_descriptor_limit), so that the server inherits the raised limit
 //
 // Throws std::runtime_error when the server cannot be started, or when a server started
 // earlier has since died (its pid and fate in the text). Benchmark thread only.
@@ -23,13 +21,11 @@
 #include <utility>
 #include <vector>
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 using ServerParams = std::vector<std::pair<std::string, std::string>>;
 
 std::uint16_t shared_server_port(const std::string& workload, const std::string& model,
                                  const ServerParams& params, bool* started = nullptr);
 
-std::int64_t raise_descriptor_limit();
-
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -1,5 +1,5 @@
 // BlockingConnection: plain socket(), connect(), send() and recv() calls, nothing else.
-#include "workloads/io/http_fanout/blocking_connection.hpp"
+#include "workloads/common/fanout_blocking_connection.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <utility>
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 std::string describe(const BlockingFailure& failure) {
   std::string text(failure.what);
@@ -86,4 +86,4 @@ void BlockingConnection::close() noexcept {
   if (fd_ >= 0) ::close(std::exchange(fd_, -1));
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -16,10 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "workloads/io/http_fanout/blocking_connection.hpp"
-#include "workloads/io/http_fanout/client.hpp"
+#include "workloads/common/fanout_blocking_connection.hpp"
+#include "workloads/common/fanout_client.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 struct Shared {
@@ -87,4 +87,4 @@ ClientResult thread_pool(const ClientJob& job) {
   return result;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

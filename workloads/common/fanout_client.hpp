@@ -7,7 +7,7 @@
 //   ClientResult   how the requests ended, their latencies, connections opened, memory
 //   Tally          counts one request's outcome into a ClientResult (models share it)
 //   Outcome, classify   a parsed response -> ok / rejected / failed, with the reason
-//   sequential ... libuv   one client per model (sequential.cpp ... libuv.cpp)
+//   sequential ... libuv   one client per model (fanout_sequential.cpp ... fanout_libuv.cpp)
 //
 // The rules every model follows, so that the models differ only in how they wait:
 //   - Requests are the same bytes (ClientJob::request) and responses are parsed by the same
@@ -36,7 +36,7 @@
 
 #include "harness/net/latency_histogram.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 using Clock = std::chrono::steady_clock;
 
@@ -137,4 +137,4 @@ ClientResult asio(const ClientJob& job);
 ClientResult asio_mt(const ClientJob& job);
 ClientResult libuv(const ClientJob& job);
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -9,7 +9,7 @@
 // coroutine, so its handlers never run concurrently. Only the counter (atomic) and the tally
 // (a mutex, taken only with more than one thread, never across a co_await) are shared.
 
-#include "workloads/io/http_fanout/asio_fetch.hpp"
+#include "workloads/common/fanout_asio_fetch.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -34,12 +34,12 @@
 #include <boost/asio/write.hpp>
 #pragma GCC diagnostic pop
 
-#include "workloads/io/http_fanout/response_reader.hpp"
+#include "workloads/common/fanout_response_reader.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 struct Shared {
@@ -139,4 +139,4 @@ ClientResult asio_fetch_all(const ClientJob& job, unsigned threads) {
   return std::move(shared.result);
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

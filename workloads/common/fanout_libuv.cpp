@@ -13,10 +13,10 @@
 #include <string>
 #include <uv.h>
 
-#include "workloads/io/http_fanout/client.hpp"
-#include "workloads/io/http_fanout/response_reader.hpp"
+#include "workloads/common/fanout_client.hpp"
+#include "workloads/common/fanout_response_reader.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 void check_uv(int status, const char* what) {
@@ -199,4 +199,4 @@ ClientResult libuv(const ClientJob& job) {
   return std::move(fan_out.result);
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -35,10 +35,10 @@
 #include <utility>
 #include <vector>
 
-#include "workloads/io/http_fanout/blocking_connection.hpp"
-#include "workloads/io/http_fanout/client.hpp"
+#include "workloads/common/fanout_blocking_connection.hpp"
+#include "workloads/common/fanout_client.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 enum class RecordKind : std::uint8_t { ok, rejected, failed_io, failed_answer, done };
@@ -359,4 +359,4 @@ ClientResult processes(const ClientJob& job) {
   return result;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -16,7 +16,7 @@
 
 #include <corio/net/http_parser.hpp>
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 class ResponseReader {
  public:
@@ -75,4 +75,4 @@ class ResponseReader {
   std::string_view error_;
 };
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -1,5 +1,5 @@
 // run_fanout: see fanout_run.hpp.
-#include "workloads/io/http_fanout/fanout_run.hpp"
+#include "workloads/common/fanout_run.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,9 +7,10 @@
 
 #include <corio/net/http_parser.hpp>
 
+#include "harness/fd_limit.hpp"
 #include "harness/rusage.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 constexpr std::string_view kHost = "127.0.0.1";
@@ -27,14 +28,9 @@ FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
   FanoutRun run;
   // Every connection is a descriptor here, and one in the server too (which inherits the
   // limit raised here: shared_server_port raises it before starting any server).
-  const std::int64_t allowed = raise_descriptor_limit();
-  if (spec.limit + kSpareDescriptors > allowed) {
+  if (const std::string shortfall = harness::descriptor_shortfall(spec.limit); !shortfall.empty()) {
     run.client.failed = spec.requests;
-    run.client.first_error =
-        "limit:" + std::to_string(spec.limit) + " needs about " +
-        std::to_string(spec.limit + kSpareDescriptors) +
-        " file descriptors and RLIMIT_NOFILE's hard limit is " + std::to_string(allowed) +
-        ": raise it (ulimit -Hn, /etc/security/limits.conf) or use a smaller limit";
+    run.client.first_error = "limit:" + std::to_string(spec.limit) + ": " + shortfall;
     return run;
   }
 
@@ -67,4 +63,4 @@ FanoutRun run_fanout(ClientFn client, const FanoutSpec& spec) {
   return run;
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -1,18 +1,18 @@
-// Servers started on first use and kept in a table until exit (see shared_server.hpp). The
+// Servers started on first use and kept in a table until exit (see fanout_shared_server.hpp). The
 // table is a function-local static: its destructor stops every server (SIGTERM, then reaping)
 // when corio-bench exits normally, and PR_SET_PDEATHSIG kills them when it does not.
-#include "workloads/io/http_fanout/shared_server.hpp"
+#include "workloads/common/fanout_shared_server.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <stdexcept>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "harness/fd_limit.hpp"
 #include "harness/net/server_process.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 namespace {
 
 std::string key_of(const std::string& workload, const std::string& model,
@@ -37,25 +37,10 @@ std::string death_of(pid_t pid) {
 
 }  // namespace
 
-std::int64_t raise_descriptor_limit() {
-  static const std::int64_t soft = [] {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return std::int64_t{1024};
-    if (limit.rlim_cur < limit.rlim_max) {
-      limit.rlim_cur = limit.rlim_max;
-      ::setrlimit(RLIMIT_NOFILE, &limit);
-      ::getrlimit(RLIMIT_NOFILE, &limit);
-    }
-    return limit.rlim_cur == RLIM_INFINITY ? std::int64_t{1} << 30
-                                           : static_cast<std::int64_t>(limit.rlim_cur);
-  }();
-  return soft;
-}
-
 std::uint16_t shared_server_port(const std::string& workload, const std::string& model,
                                  const ServerParams& params, bool* started) {
   static std::map<std::string, harness::ServerProcess> servers;
-  raise_descriptor_limit();
+  harness::raise_descriptor_limit();  // before any server starts: the servers inherit it
   const std::string key = key_of(workload, model, params);
   auto found = servers.find(key);
   if (started != nullptr) *started = found == servers.end();
@@ -73,4 +58,4 @@ std::uint16_t shared_server_port(const std::string& workload, const std::string&
   return found->second.port();
 }
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout

@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
-#include "workloads/io/http_fanout/response_reader.hpp"
+#include "workloads/common/fanout_response_reader.hpp"
 
-namespace workloads::io::http_fanout {
+namespace workloads::common::fanout {
 
 struct BlockingFailure {
   std::string_view what;    // static text: "connect", "send", "malformed response", ...
@@ -51,4 +51,4 @@ class BlockingConnection {
   ResponseReader reader_;
 };
 
-}  // namespace workloads::io::http_fanout
+}  // namespace workloads::common::fanout
