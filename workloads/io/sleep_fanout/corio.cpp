@@ -25,24 +25,16 @@ struct Tally {
   std::int64_t started = 0;
   std::int64_t completed = 0;
   std::int64_t memory_bytes = -1;
+  // Counts what this call took from corio's frame pool (FramePool::counted): frames an
+  // earlier call freed, which a fresh process would have had to get from the OS.
   const MemoryProbe* probe = nullptr;
-  std::size_t pool_free_before = 0;
-
-  // corio's frame pool keeps the frames an earlier call freed; what this call took from it
-  // would have come from the OS in a fresh process, so it counts as memory taken.
-  void sample_memory() {
-    const auto pool_free_now = corio::detail::frame_pool_free_bytes();
-    const std::int64_t pool_taken =
-        pool_free_before > pool_free_now
-            ? static_cast<std::int64_t>(pool_free_before - pool_free_now)
-            : 0;
-    memory_bytes = probe->grown_bytes() + pool_taken;
-  }
 };
 
 corio::Task<std::int64_t> fetch_data(std::int64_t id, std::chrono::milliseconds delay,
                                      Tally* tally) {
-  if (++tally->started == tally->tasks) tally->sample_memory();  // the others already wait
+  if (++tally->started == tally->tasks) {
+    tally->memory_bytes = tally->probe->grown_bytes();  // the others already wait
+  }
   co_await corio::sleep(delay);
   ++tally->completed;
   co_return id;
@@ -62,10 +54,9 @@ corio::Task<std::int64_t> fetch_all(Params params, Tally* tally) {
 
 Result corio(const Params& params) {
   const auto start = std::chrono::steady_clock::now();
-  const std::size_t pool_free_before = corio::detail::frame_pool_free_bytes();
-  const MemoryProbe probe;
+  const MemoryProbe probe(harness::FramePool::counted);
 
-  Tally tally{.tasks = params.tasks, .probe = &probe, .pool_free_before = pool_free_before};
+  Tally tally{.tasks = params.tasks, .probe = &probe};
   Result result;
   result.completed_id_sum = corio::run(fetch_all(params, &tally));
   result.elapsed = std::chrono::steady_clock::now() - start;

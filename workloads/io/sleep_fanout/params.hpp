@@ -5,27 +5,26 @@
 //
 //   Params              tasks, delay
 //   Result              which tasks completed, memory and time the model observed
-//   MemoryProbe         RSS growth since a starting point, counting reused malloc memory
+//   MemoryProbe         bytes_per_task's growth (harness/bytes_per_task.hpp, rss_or_heap)
 //   Workload            points, label, check, items, counters for harness::register_model
 //   SequentialWorkload, ThreadsWorkload, ThreadPoolWorkload, ProcessesWorkload
 //                       the same, with the task counts each of those models can hold here
 //
 // Counters: overlap (N·D / wall: how many waits were in progress at once, on average),
 // bytes_per_task (memory the model took to hold its N tasks once every one had begun its
-// wait, over N; see MemoryProbe, and the README for what each model's figure covers; not
-// reported by a model with tasks still queued, sequential and corio_mt),
+// wait, over N: harness/bytes_per_task.hpp; see MemoryProbe, and the README for what each
+// model's figure covers; not reported by a model with tasks still queued, sequential and
+// corio_mt),
 // bytes_per_queued_task (thread_pool only: malloc growth for its N submitted closures, over
 // N), and the harness's peak_rss_bytes. The real time is the wall time of N waits.
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <malloc.h>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "harness/rusage.hpp"
+#include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
 
 namespace workloads::io::sleep_fanout {
@@ -72,37 +71,15 @@ Result asio(const Params& params);
 Result asio_mt(const Params& params);
 Result libuv(const Params& params);
 
-// Memory a model took since the probe was made. What the tasks hold shows up in one of two
-// figures, and each alone can miss it: RSS growth misses heap memory that malloc reuses (a
-// model's second call, or memory an earlier model freed, grows RSS by nothing), and the
-// growth of malloc's bytes in use misses what is not malloc's (thread stacks). Each is a
-// lower bound of what the tasks hold, so the larger is taken. Neither trims the heap first,
-// so no model pays page faults its allocator's cache would spare it. corio's frame pool is
-// a third cache, which the corio model adds itself. Cost: a few system calls and one walk of
-// malloc's free lists (mallinfo2) per figure.
-class MemoryProbe {
+// bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_or_heap: a model
+// is called many times per run, inside the timed loop, so no trim, and the larger of RSS
+// growth and malloc's growth in bytes in use (a second call reuses what the first freed
+// without growing RSS; thread stacks are not malloc's). The corio model passes
+// FramePool::counted. The processes model measures its children itself (processes.cpp).
+class MemoryProbe : public harness::TaskMemoryProbe {
  public:
-  MemoryProbe() noexcept : rss_(harness::current_rss_bytes()), heap_(heap_in_use_bytes()) {}
-
-  [[nodiscard]] std::int64_t grown_bytes() const noexcept {
-    return std::max(harness::current_rss_bytes() - rss_, heap_grown_bytes());
-  }
-
-  // The growth of malloc's bytes in use alone: exact for what only malloc holds (closures in
-  // a queue), blind to thread stacks.
-  [[nodiscard]] std::int64_t heap_grown_bytes() const noexcept {
-    return heap_in_use_bytes() - heap_;
-  }
-
- private:
-  // Bytes handed out by malloc, from its arenas and as separately mmapped blocks.
-  static std::int64_t heap_in_use_bytes() noexcept {
-    const struct mallinfo2 info = ::mallinfo2();
-    return static_cast<std::int64_t>(info.uordblks + info.hblkhd);
-  }
-
-  std::int64_t rss_;
-  std::int64_t heap_;
+  explicit MemoryProbe(harness::FramePool pool = harness::FramePool::ignored) noexcept
+      : TaskMemoryProbe(harness::MemoryGrowth::rss_or_heap, pool) {}
 };
 
 struct Workload {
@@ -157,13 +134,12 @@ struct Workload {
     const std::chrono::duration<double, std::milli> wall = result.elapsed;
     counters.set("overlap", static_cast<double>(params.tasks) *
                                 static_cast<double>(params.delay.count()) / wall.count());
-    const auto tasks = static_cast<double>(params.tasks);
     if (result.memory_bytes >= 0) {
-      counters.set("bytes_per_task", static_cast<double>(result.memory_bytes) / tasks);
+      counters.set("bytes_per_task", harness::bytes_per_task(result.memory_bytes, params.tasks));
     }
     if (result.queued_closure_bytes >= 0) {
       counters.set("bytes_per_queued_task",
-                   static_cast<double>(result.queued_closure_bytes) / tasks);
+                   harness::bytes_per_task(result.queued_closure_bytes, params.tasks));
     }
   }
 

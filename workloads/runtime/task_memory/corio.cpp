@@ -6,7 +6,6 @@
 // bookkeeping. The Event lives in the spawning frame, which outlives every child (join).
 
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
 
 #include <corio/corio.hpp>
@@ -27,19 +26,17 @@ corio::Task<> idle_task(corio::Event* release, Tally* tally) {
   ++tally->finished;
 }
 
-corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result, std::int64_t rss_before,
-                       std::size_t pool_free_before) {
+corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result,
+                       const MemoryProbe* memory) {
   corio::Event release;
   corio::TaskGroup group;
   const auto creating = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < tasks; ++i) group.spawn(idle_task(&release, tally));
   co_await corio::yield_now();  // every spawned task runs first, up to its wait
   result->creation = std::chrono::steady_clock::now() - creating;
-  // Frames recycled from the pool (left by an earlier run in this process) do not grow RSS; a
-  // fresh process would have had to get them from the OS, so they count too.
-  const auto pool_taken = static_cast<std::int64_t>(pool_free_before) -
-                          static_cast<std::int64_t>(corio::detail::frame_pool_free_bytes());
-  result->rss_delta_bytes = harness::current_rss_bytes() - rss_before + pool_taken;
+  // Frames recycled from the pool (left by an earlier run in this process) count too
+  // (FramePool::counted).
+  result->rss_delta_bytes = memory->grown_bytes();
   result->waiting_at_sample = tally->waiting;
   result->finished_at_sample = tally->finished;
   release.set();
@@ -49,11 +46,10 @@ corio::Task<> wait_all(std::int64_t tasks, Tally* tally, Result* result, std::in
 }  // namespace
 
 Result corio(const Params& params) {
-  const std::size_t pool_free_before = corio::detail::frame_pool_free_bytes();
-  const std::int64_t rss_before = settled_rss_bytes();
+  const MemoryProbe memory(harness::FramePool::counted);
   Tally tally;
   Result result;
-  corio::run(wait_all(params.tasks, &tally, &result, rss_before, pool_free_before));
+  corio::run(wait_all(params.tasks, &tally, &result, &memory));
   result.finished = tally.finished;
   return result;
 }

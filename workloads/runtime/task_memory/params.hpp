@@ -6,11 +6,13 @@
 //   Params           tasks
 //   Result           how many waited and finished, the RSS growth while all waited, how long
 //                    creating them took
+//   MemoryProbe      the RSS growth behind bytes_per_task (harness/bytes_per_task.hpp)
 //   Workload         points, label, check, items, counters for harness::register_model
 //   ThreadsWorkload  the same with 1,000 tasks: each is a thread
 //
-// Counters: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N. It
-// includes the loop's own set-up, which is noise at N = 100,000. A thread's kernel-side cost
+// Counters: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N
+// (harness/bytes_per_task.hpp, MemoryGrowth::rss_after_trim: see MemoryProbe). It includes the
+// loop's own set-up, which is noise at N = 100,000. A thread's kernel-side cost
 // (its kernel stack and task struct) is not in RSS, so threads look cheaper than they are.
 // creation_ns_per_task = the time from just before the first task's memory was allocated
 // until all N were waiting, over N: creating an idle task and running it to its wait. No
@@ -19,12 +21,11 @@
 
 #include <chrono>
 #include <cstdint>
-#include <malloc.h>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "harness/rusage.hpp"
+#include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
 
 namespace workloads::runtime::task_memory {
@@ -49,12 +50,17 @@ Result asio(const Params& params);
 Result libuv(const Params& params);
 Result threads(const Params& params);
 
-// RSS after handing free heap memory back to the kernel: what a previous call (or model)
-// freed would otherwise be reused without RSS growing, and hide this call's cost.
-inline std::int64_t settled_rss_bytes() {
-  ::malloc_trim(0);
-  return harness::current_rss_bytes();
-}
+// bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_after_trim: one
+// call per run (iterations()), so the baseline is RSS after malloc_trim(0), and the growth is
+// RSS's. A corio model passes FramePool::counted.
+class MemoryProbe : public harness::TaskMemoryProbe {
+ public:
+  explicit MemoryProbe(harness::FramePool pool = harness::FramePool::ignored) noexcept
+      : TaskMemoryProbe(harness::MemoryGrowth::rss_after_trim, pool) {}
+};
+// The same baseline for models that read RSS themselves (rss_delta_bytes = current RSS minus
+// it): the same figure as MemoryProbe with FramePool::ignored.
+using harness::settled_rss_bytes;
 
 struct Workload {
   using Params = task_memory::Params;
@@ -96,7 +102,7 @@ struct Workload {
 
   static void counters(const Params& params, const Result& result, harness::Counters& counters) {
     const auto tasks = static_cast<double>(params.tasks);
-    counters.set("bytes_per_task", static_cast<double>(result.rss_delta_bytes) / tasks);
+    counters.set("bytes_per_task", harness::bytes_per_task(result.rss_delta_bytes, params.tasks));
     counters.set("creation_ns_per_task", static_cast<double>(result.creation.count()) / tasks);
   }
 };

@@ -20,7 +20,7 @@
 namespace workloads::runtime::task_memory {
 
 Result threads(const Params& params) {
-  const std::int64_t rss_before = settled_rss_bytes();
+  const MemoryProbe memory;
 
   std::latch waiting(params.tasks);
   std::latch release(1);
@@ -47,7 +47,7 @@ Result threads(const Params& params) {
   if (result.error.empty()) {
     waiting.wait();
     result.creation = std::chrono::steady_clock::now() - creating;
-    result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+    result.rss_delta_bytes = memory.grown_bytes();
     result.waiting_at_sample = params.tasks;
     result.finished_at_sample = finished.load(std::memory_order_relaxed);
   }

@@ -10,7 +10,6 @@
 // sleep ends (runtime/include/corio/sleep.hpp), never earlier, so no task may wake early.
 
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
 
 #include <corio/corio.hpp>
@@ -37,16 +36,13 @@ corio::Task<> sleeper(std::int64_t id, std::chrono::milliseconds sleep, Tally* t
   tally->fired_id_sum += id;
 }
 
-corio::Task<> sleep_all(Params params, Tally* tally, Result* result, std::int64_t rss_before,
-                        std::size_t pool_free_before) {
+corio::Task<> sleep_all(Params params, Tally* tally, Result* result, const MemoryProbe* memory) {
   corio::TaskGroup group;
   for (std::int64_t id = 0; id < params.tasks; ++id) group.spawn(sleeper(id, params.sleep, tally));
   co_await corio::yield_now();  // every spawned task runs first, up to its sleep
-  // Frames recycled from the pool (left by an earlier run in this process) do not grow RSS; a
-  // fresh process would have had to get them from the OS, so they count too.
-  const auto pool_taken = static_cast<std::int64_t>(pool_free_before) -
-                          static_cast<std::int64_t>(corio::detail::frame_pool_free_bytes());
-  result->rss_delta_bytes = harness::current_rss_bytes() - rss_before + pool_taken;
+  // Frames recycled from the pool (left by an earlier run in this process) count too
+  // (FramePool::counted).
+  result->rss_delta_bytes = memory->grown_bytes();
   result->asleep_at_sample = tally->asleep;
   result->awake_at_sample = tally->fired;
   co_await group.join();
@@ -56,13 +52,12 @@ corio::Task<> sleep_all(Params params, Tally* tally, Result* result, std::int64_
 
 Result corio(const Params& params) {
   LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
-  const std::size_t pool_free_before = corio::detail::frame_pool_free_bytes();
-  const std::int64_t rss_before = settled_rss_bytes();
+  const MemoryProbe memory(harness::FramePool::counted);
   const std::int64_t start_ns = clock_ns();
 
   Tally tally{.lateness = &lateness};
   Result result;
-  corio::run(sleep_all(params, &tally, &result, rss_before, pool_free_before));
+  corio::run(sleep_all(params, &tally, &result, &memory));
 
   result.elapsed = std::chrono::nanoseconds(tally.last_wake_ns - start_ns);
   result.fired = tally.fired;

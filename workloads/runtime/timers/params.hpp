@@ -7,6 +7,7 @@
 //   Result           how many fired (and which), each timer's lateness, memory and time
 //   LatenessSlots    one slot per task: its deadline while it sleeps, its lateness once woken
 //   LatenessSummary  exact p50, p99, min and max of the lateness, and how many fired early
+//   MemoryProbe      the RSS growth behind bytes_per_task (harness/bytes_per_task.hpp)
 //   Workload         points, label, check, items, counters for harness::register_model
 //   ThreadsWorkload  the same with the thread counts this machine can hold
 //
@@ -19,12 +20,13 @@
 // Counters: timer_lateness_p50_us, _p99_us, _max_us and _min_us (exact, over all N timers:
 // every sample is kept), timers_fired_early (how many fired before their deadline by more
 // than the clock's resolution), bytes_per_task (RSS while all sleep minus RSS before the
-// first was created, over N; includes the loop's own set-up, which is noise at N >= 1,000;
-// the lateness slots are allocated and touched before that first RSS reading, so they are
-// not in it), overshoot_ms (from the model's start until the last task woke, minus D: not a
-// timer's lateness but creating N tasks, the last timer's lateness and resuming the tasks
-// woken before it). Only the model knows when "all are asleep" and when each task woke, so it
-// records them in its Result; the harness's own time also covers teardown.
+// first was created, over N: harness/bytes_per_task.hpp, MemoryGrowth::rss_after_trim;
+// includes the loop's own set-up, which is noise at N >= 1,000; the lateness slots are
+// allocated and touched before that first RSS reading, so they are not in it), overshoot_ms
+// (from the model's start until the last task woke, minus D: not a timer's lateness but
+// creating N tasks, the last timer's lateness and resuming the tasks woken before it). Only
+// the model knows when "all are asleep" and when each task woke, so it records them in its
+// Result; the harness's own time also covers teardown.
 //
 // Each call builds its own loop; beside N >= 1,000 sleeps of D >= 1 s that set-up is noise.
 
@@ -34,14 +36,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <malloc.h>
 #include <string>
 #include <string_view>
 #include <time.h>
 #include <utility>
 #include <vector>
 
-#include "harness/rusage.hpp"
+#include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
 
 namespace workloads::runtime::timers {
@@ -161,12 +162,17 @@ inline LatenessSummary summarize(std::vector<std::int64_t> samples,
   return summary;
 }
 
-// RSS after handing free heap memory back to the kernel: what a previous call (or model)
-// freed would otherwise be reused without RSS growing, and hide this call's cost.
-inline std::int64_t settled_rss_bytes() {
-  ::malloc_trim(0);
-  return harness::current_rss_bytes();
-}
+// bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_after_trim: one
+// call per run (iterations()), so the baseline is RSS after malloc_trim(0), and the growth is
+// RSS's. A corio model passes FramePool::counted.
+class MemoryProbe : public harness::TaskMemoryProbe {
+ public:
+  explicit MemoryProbe(harness::FramePool pool = harness::FramePool::ignored) noexcept
+      : TaskMemoryProbe(harness::MemoryGrowth::rss_after_trim, pool) {}
+};
+// The same baseline for models that read RSS themselves (rss_delta_bytes = current RSS minus
+// it): the same figure as MemoryProbe with FramePool::ignored.
+using harness::settled_rss_bytes;
 
 struct Workload {
   using Params = timers::Params;
@@ -260,8 +266,7 @@ struct Workload {
   static double items(const Params& /*params*/) { return 0; }
 
   static void counters(const Params& params, const Result& result, harness::Counters& counters) {
-    counters.set("bytes_per_task",
-                 static_cast<double>(result.rss_delta_bytes) / static_cast<double>(params.tasks));
+    counters.set("bytes_per_task", harness::bytes_per_task(result.rss_delta_bytes, params.tasks));
     const LatenessSummary lateness = summarize(result.lateness_ns, clock_resolution_ns());
     counters.set("timer_lateness_p50_us", static_cast<double>(lateness.p50_ns) / 1e3);
     counters.set("timer_lateness_p99_us", static_cast<double>(lateness.p99_ns) / 1e3);

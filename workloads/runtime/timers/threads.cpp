@@ -50,7 +50,7 @@ struct Tally {
 
 Result threads(const Params& params) {
   LatenessSlots lateness(params.tasks);  // before the RSS baseline: not the tasks' memory
-  const std::int64_t rss_before = settled_rss_bytes();
+  const MemoryProbe memory;
   const std::int64_t start_ns = clock_ns();
 
   std::latch asleep(params.tasks);
@@ -77,7 +77,7 @@ Result threads(const Params& params) {
 
   if (result.error.empty()) {
     asleep.wait();
-    result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+    result.rss_delta_bytes = memory.grown_bytes();
     result.asleep_at_sample = params.tasks;
     result.awake_at_sample = tally.fired.load(std::memory_order_relaxed);
   }
