@@ -13,13 +13,8 @@
 #include <thread>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/cpu/cpu_scaling/kernels.hpp"
 #include "workloads/cpu/cpu_scaling/params.hpp"

@@ -3,7 +3,7 @@
 // io_context gets concurrency hint 1, as Asio's docs advise when one thread runs it: its
 // scheduler then never tries to wake another thread to share the work.
 
-#include <boost/asio.hpp>
+#include "workloads/common/asio.hpp"
 
 #include "workloads/io/http_plaintext/asio_server.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"

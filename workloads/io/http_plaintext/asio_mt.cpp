@@ -8,8 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio.hpp>
-
+#include "workloads/common/asio.hpp"
 #include "workloads/io/http_plaintext/asio_server.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"
 

@@ -11,9 +11,19 @@
 // a keep-alive connection, not an exceptional one.
 
 #include <chrono>
+#include <span>
 #include <sys/socket.h>
+#include <utility>
 
-#include <boost/asio.hpp>
+#include "workloads/common/asio.hpp"
+
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 
 #include "workloads/io/http_plaintext/http_session.hpp"
 

@@ -12,19 +12,14 @@
 // where corio's get() just returns. work:io waits on a steady_timer per consumer. One thread:
 // tallies are plain structs, each consumer's kept in its frame and stored when it returns.
 
-#include <cstdint>
-#include <exception>
+#include "workloads/common/asio.hpp"
+
+#include <cstddef>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/experimental/channel.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/system/error_code.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/io/pipeline/asio_stages.hpp"
 #include "workloads/io/pipeline/params.hpp"
@@ -35,17 +30,13 @@ namespace workloads::io::pipeline {
 namespace {
 
 using Channel = asio::experimental::channel<void(boost::system::error_code, Record)>;
-
-void rethrow_if_failed(const std::exception_ptr& error) {
-  if (error) std::rethrow_exception(error);
-}
+using common::rethrow_if_failed;
 
 }  // namespace
 
 Result asio(const Params& params) {
   require_valid(params);
-  // UNSAFE hint: only this thread touches the io_context, so its scheduler needs no mutex.
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   Channel channel(context, static_cast<std::size_t>(params.capacity));
   std::vector<Tally> tallies(static_cast<std::size_t>(params.consumers));
   Result result;

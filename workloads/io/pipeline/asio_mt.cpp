@@ -17,23 +17,18 @@
 // channel nobody serves); the first exception is rethrown after the threads are joined.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <mutex>
-#include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+#include "workloads/common/asio.hpp"
+
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/experimental/concurrent_channel.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/system/error_code.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/io/pipeline/asio_stages.hpp"
 #include "workloads/io/pipeline/params.hpp"
@@ -88,19 +83,10 @@ Result asio_mt(const Params& params) {
   asio::co_spawn(context, asio_stages::produce(&channel, params, &result.queue_full_stalls),
                  report);
 
-  std::vector<std::thread> runners;
-  runners.reserve(static_cast<std::size_t>(threads - 1));
-  try {
-    for (int i = 1; i < threads; ++i) runners.emplace_back([&context] { context.run(); });
-  } catch (const std::system_error& error) {
-    // Fewer threads than asked: the pipeline still runs, on the threads that started.
-    result.error = std::string("the OS refused an io_context thread (") + error.what() + ")";
-  }
-  context.run();
-  for (std::thread& runner : runners) runner.join();
+  // Fewer threads than asked when the OS refuses one: the pipeline still runs, on those started.
+  result.workers = common::run_on_threads(context, threads, &result.error);
   failure.rethrow();
 
-  result.workers = static_cast<std::int64_t>(runners.size()) + 1;
   for (const Tally& tally : tallies) result.total += tally;
   return result;
 }

@@ -5,16 +5,14 @@
 // wait: it samples memory then. io_context::run() returns when the last task has ended (no
 // work left), Asio's way of "wait for all". One thread: plain counters.
 
+#include "workloads/common/asio.hpp"
+
 #include <chrono>
 #include <cstdint>
-#include <exception>
 
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "workloads/io/sleep_fanout/params.hpp"
 
@@ -50,16 +48,10 @@ Result asio(const Params& params) {
   const auto start = std::chrono::steady_clock::now();
   const MemoryProbe probe;
 
-  // UNSAFE hint: only this thread ever touches the io_context, so the scheduler and the
-  // reactor need no mutex (the documented single-threaded fast path).
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   Tally tally;
   Result result;
-  asio::co_spawn(context, fetch_all(params, &tally, &probe, &result.memory_bytes),
-                 [](const std::exception_ptr& error) {
-                   if (error) std::rethrow_exception(error);
-                 });
-  context.run();
+  common::run_to_completion(context, fetch_all(params, &tally, &probe, &result.memory_bytes));
 
   result.elapsed = std::chrono::steady_clock::now() - start;
   result.completed = tally.completed;

@@ -9,21 +9,17 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <mutex>
 #include <string>
-#include <system_error>
 #include <thread>
-#include <vector>
 
-#include <boost/asio/co_spawn.hpp>
+#include "workloads/common/asio.hpp"
+
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "workloads/io/sleep_fanout/params.hpp"
 
@@ -72,8 +68,8 @@ Result asio_mt(const Params& params) {
   const auto start = std::chrono::steady_clock::now();
   const MemoryProbe probe;
 
-  const std::size_t thread_count = std::max(1U, std::thread::hardware_concurrency());
-  asio::io_context context{static_cast<int>(thread_count)};
+  const int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  asio::io_context context{threads};
   Tally tally;
   Result result;
   std::mutex error_mutex;
@@ -86,16 +82,7 @@ Result asio_mt(const Params& params) {
                    spawner_error = error;
                  });
 
-  std::vector<std::thread> runners;
-  runners.reserve(thread_count - 1);
-  try {
-    for (std::size_t i = 1; i < thread_count; ++i)
-      runners.emplace_back([&context] { context.run(); });
-  } catch (const std::system_error& error) {
-    result.error = std::string("the OS refused an io_context thread (") + error.what() + ")";
-  }
-  context.run();
-  for (std::thread& runner : runners) runner.join();
+  common::run_on_threads(context, threads, &result.error);
 
   result.elapsed = std::chrono::steady_clock::now() - start;
   if (spawner_error && result.error.empty()) result.error = exception_text(spawner_error);

@@ -8,16 +8,15 @@
 // Errors come back as values (as_tuple): end of stream ends a session without an exception.
 // TCP_NODELAY is set on every accepted socket.
 
+#include "workloads/common/asio.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
-#include <exception>
 #include <sys/socket.h>
 #include <system_error>
 #include <utility>
-
-#include <boost/asio/io_context.hpp>
 
 #include "workloads/io/tcp_echo/asio_session.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
@@ -26,21 +25,15 @@
 namespace asio = boost::asio;
 
 namespace workloads::io::tcp_echo {
-namespace {
-
-using asio_echo::accept_loop;
-using asio_echo::Acceptor;
-using asio_echo::protocol_of;
-
-}  // namespace
 
 void serve_asio(harness::ServerContext& context) {
   raise_fd_limit(0);
-  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  Acceptor acceptor(io.get_executor(), protocol_of(context.listen_fd), context.listen_fd);
-  asio::co_spawn(io, accept_loop(std::move(acceptor), "asio"), [](const std::exception_ptr& error) {
-    if (error) std::rethrow_exception(error);  // out of run(): the server fails
-  });
+  asio::io_context io{common::kSingleThreadHint};
+  asio_echo::Acceptor acceptor(io.get_executor(), asio_echo::protocol_of(context.listen_fd),
+                               context.listen_fd);
+  // A failure is rethrown out of run(): the server fails.
+  asio::co_spawn(io, asio_echo::accept_loop(std::move(acceptor), "asio"),
+                 common::rethrow_if_failed);
   context.ready();
   io.run();
 }

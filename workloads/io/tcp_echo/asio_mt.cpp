@@ -21,8 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
+#include "workloads/common/asio.hpp"
 #include "workloads/io/tcp_echo/asio_session.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
@@ -31,10 +30,6 @@ namespace asio = boost::asio;
 
 namespace workloads::io::tcp_echo {
 namespace {
-
-using asio_echo::accept_loop;
-using asio_echo::Acceptor;
-using asio_echo::protocol_of;
 
 // Runs the io_context on one of the pool's threads. A failure (the accept loop's) ends the
 // process with its message: the other threads would otherwise serve on without a listener.
@@ -54,11 +49,11 @@ void serve_asio_mt(harness::ServerContext& context) {
   const auto threads = static_cast<int>(context.int_param("threads", cores, 1, 1024));
   raise_fd_limit(0);
   asio::io_context io{threads};
-  Acceptor acceptor(io.get_executor(), protocol_of(context.listen_fd), context.listen_fd);
-  asio::co_spawn(io, accept_loop(std::move(acceptor), "asio_mt"),
-                 [](const std::exception_ptr& error) {
-                   if (error) std::rethrow_exception(error);  // out of run(): see run_io
-                 });
+  asio_echo::Acceptor acceptor(io.get_executor(), asio_echo::protocol_of(context.listen_fd),
+                               context.listen_fd);
+  // A failure is rethrown out of run(): see run_io.
+  asio::co_spawn(io, asio_echo::accept_loop(std::move(acceptor), "asio_mt"),
+                 common::rethrow_if_failed);
   context.ready();
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back(run_io, &io);

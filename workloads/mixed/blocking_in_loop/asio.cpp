@@ -13,6 +13,8 @@
 // The answers already buffered go out before the work starts. Errors (EOF, reset) end a
 // session through error codes (redirect_error), not exceptions.
 
+#include "workloads/common/asio.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -21,24 +23,16 @@
 #include <sys/socket.h>
 #include <utility>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/mixed/blocking_in_loop/requests.hpp"
 #include "workloads/mixed/blocking_in_loop/servers.hpp"

@@ -5,22 +5,17 @@
 // order of the operations. As in every Asio model here: the UNSAFE concurrency hint (one
 // thread, no scheduler mutex) and the concrete io_context executor instead of the type-erased
 // any_io_executor.
+#include "workloads/common/asio.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <utility>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's executor comparison once
-// it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/gather/params.hpp"
 
@@ -29,10 +24,9 @@ namespace asio = boost::asio;
 namespace workloads::runtime::gather {
 namespace {
 
-using Executor = asio::io_context::executor_type;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-constexpr asio::use_awaitable_t<Executor> use_awaitable;
+using common::Awaitable;
+using common::Executor;
+using common::use_awaitable;
 
 Awaitable<std::int64_t> child(std::int64_t index) { co_return index; }
 
@@ -61,12 +55,8 @@ Awaitable<void> parent(Params params, Result* result) {
 
 Result asio(const Params& params) {
   Result result;
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  // Rethrown from run(), so a failure reaches the harness instead of vanishing.
-  asio::co_spawn(context.get_executor(), parent(params, &result), [](std::exception_ptr error) {
-    if (error) std::rethrow_exception(error);
-  });
-  context.run();
+  asio::io_context context{common::kSingleThreadHint};
+  common::run_to_completion(context, parent(params, &result));
   return result;
 }
 

@@ -8,23 +8,17 @@
 // before the first result arrives: all 1.1 million coroutines are alive at once (peak RSS about
 // 1.3 GB at 1M leaves). That is Asio's rule, not something this model adds.
 
+#include "workloads/common/asio.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <utility>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/skynet/params.hpp"
 
@@ -60,16 +54,9 @@ asio::awaitable<std::int64_t> node(std::int64_t num, std::int64_t size) {
 }  // namespace
 
 Result asio(const Params& params) {
-  // UNSAFE hint: only this thread ever touches the io_context, so the scheduler and the
-  // reactor need no mutex (the documented single-threaded fast path).
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   Result result;
-  asio::co_spawn(context, node(0, params.leaves),
-                 [&result](std::exception_ptr error, std::int64_t sum) {
-                   if (error) std::rethrow_exception(error);
-                   result.sum = sum;
-                 });
-  context.run();
+  result.sum = common::run_to_completion(context, node(0, params.leaves));
   return result;
 }
 

@@ -5,17 +5,9 @@
 // one thread: the io_context gets the UNSAFE concurrency hint (only this thread touches it, so
 // the scheduler takes no mutex), and the coroutines name the concrete io_context executor
 // instead of the type-erased any_io_executor (measured: about a third less time per spawn).
-#include <cstdint>
-#include <exception>
+#include "workloads/common/asio.hpp"
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's executor comparison once
-// it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
+#include <cstdint>
 
 #include "workloads/runtime/spawn/params.hpp"
 
@@ -24,10 +16,9 @@ namespace asio = boost::asio;
 namespace workloads::runtime::spawn {
 namespace {
 
-using Executor = asio::io_context::executor_type;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-constexpr asio::use_awaitable_t<Executor> use_awaitable;
+using common::Awaitable;
+using common::Executor;
+using common::use_awaitable;
 
 Awaitable<std::int64_t> child(std::int64_t index) { co_return index; }
 
@@ -43,12 +34,8 @@ Awaitable<void> parent(std::int64_t tasks, Result* result) {
 
 Result asio(const Params& params) {
   Result result;
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  // Rethrown from run(), so a failure reaches the harness instead of vanishing.
-  asio::co_spawn(context, parent(params.tasks, &result), [](std::exception_ptr error) {
-    if (error) std::rethrow_exception(error);
-  });
-  context.run();
+  asio::io_context context{common::kSingleThreadHint};
+  common::run_to_completion(context, parent(params.tasks, &result));
   return result;
 }
 

@@ -7,19 +7,13 @@
 // variables: a timer wait re-arms the reactor's timerfd (a system call) every time.
 // As in every Asio model here: the UNSAFE concurrency hint (one thread, no scheduler mutex)
 // and the concrete io_context executor instead of the type-erased any_io_executor.
-#include <cstdint>
-#include <exception>
+#include "workloads/common/asio.hpp"
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's executor comparison once
-// it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+#include <cstdint>
+
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/experimental/channel.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/switch/params.hpp"
 
@@ -28,15 +22,11 @@ namespace asio = boost::asio;
 namespace workloads::runtime::switch_ {
 namespace {
 
-using Executor = asio::io_context::executor_type;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-constexpr asio::use_awaitable_t<Executor> use_awaitable;
+using common::Awaitable;
+using common::Executor;
+using common::rethrow_if_failed;
+using common::use_awaitable;
 using Signal = asio::experimental::channel<Executor, void(boost::system::error_code)>;
-
-void rethrow_if_failed(const std::exception_ptr& error) {
-  if (error) std::rethrow_exception(error);
-}
 
 Awaitable<void> yielder(int task, std::int64_t steps, Tally* tally) {
   const Executor executor = co_await asio::this_coro::executor;
@@ -68,7 +58,7 @@ Awaitable<void> ponger(std::int64_t steps, Signal* wake_b, Signal* wake_a, Tally
 Result asio(const Params& params) {
   Tally tally;
   const std::int64_t steps = params.switches / 2;
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   const Executor executor = context.get_executor();
   Signal wake_a{executor, 1};
   Signal wake_b{executor, 1};

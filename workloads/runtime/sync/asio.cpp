@@ -11,20 +11,14 @@
 // it could finish at once, and an expert does not pay a trip through the scheduler for a
 // permit or a slot that is free. As in every Asio model here: the UNSAFE concurrency hint (one
 // thread, no scheduler mutex) and the concrete io_context executor instead of any_io_executor.
+#include "workloads/common/asio.hpp"
+
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's executor comparison once
-// it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/experimental/channel.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/sync/params.hpp"
 
@@ -34,10 +28,10 @@ using boost::system::error_code;
 namespace workloads::runtime::sync {
 namespace {
 
-using Executor = asio::io_context::executor_type;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-constexpr asio::use_awaitable_t<Executor> use_awaitable;
+using common::Awaitable;
+using common::Executor;
+using common::rethrow_if_failed;
+using common::use_awaitable;
 using Values = asio::experimental::channel<Executor, void(error_code, std::int64_t)>;
 using Tokens = asio::experimental::channel<Executor, void(error_code)>;
 
@@ -128,15 +122,11 @@ Awaitable<void> queue_alone(std::int64_t ops, Values* queue, Result* result) {
   }
 }
 
-void rethrow_if_failed(const std::exception_ptr& error) {
-  if (error) std::rethrow_exception(error);
-}
-
 }  // namespace
 
 Result asio(const Params& params) {
   Result result;
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   const Executor executor = context.get_executor();
   const std::int64_t items = items_moved(params);
   // The coroutines hold pointers to these: declared after the context, they outlive run() and

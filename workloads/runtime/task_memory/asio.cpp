@@ -6,22 +6,15 @@
 // coroutine starts all N: co_spawn from the io_context's own thread dispatches, so each task
 // runs at once until it waits, and RSS is sampled when the last has started waiting.
 
+#include "workloads/common/asio.hpp"
+
 #include <chrono>
 #include <cstdint>
-#include <exception>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/task_memory/params.hpp"
 
@@ -61,17 +54,13 @@ asio::awaitable<void> spawn_all(std::int64_t tasks, asio::steady_timer* release,
 Result asio(const Params& params) {
   const std::int64_t rss_before = settled_rss_bytes();
 
-  // UNSAFE hint: only this thread ever touches the io_context, so the scheduler and the
-  // reactor need no mutex (the documented single-threaded fast path).
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   asio::steady_timer release(context, asio::steady_timer::time_point::max());
   Tally tally;
   Result result;
-  asio::co_spawn(context, spawn_all(params.tasks, &release, &tally, &result, rss_before),
-                 [](std::exception_ptr error) {
-                   if (error) std::rethrow_exception(error);
-                 });
-  context.run();  // returns once every task has finished
+  // Returns once every task has finished.
+  common::run_to_completion(context,
+                            spawn_all(params.tasks, &release, &tally, &result, rss_before));
 
   result.finished = tally.finished;
   return result;

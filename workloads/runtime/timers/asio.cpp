@@ -9,21 +9,14 @@
 // this_coro::executor between the two does not suspend); the timer fires once the clock has
 // passed its expiry, so no task may wake early.
 
+#include "workloads/common/asio.hpp"
+
 #include <chrono>
 #include <cstdint>
-#include <exception>
 
-// GCC 12 reports a "potential null pointer dereference" inside Asio's any_executor comparison
-// once it is inlined here; the warning is about Asio's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/co_spawn.hpp>
+// Asio's other headers after common/asio.hpp: see its note on GCC's -Wnull-dereference.
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#pragma GCC diagnostic pop
 
 #include "workloads/runtime/timers/params.hpp"
 
@@ -69,16 +62,11 @@ Result asio(const Params& params) {
   const std::int64_t rss_before = settled_rss_bytes();
   const std::int64_t start_ns = clock_ns();
 
-  // UNSAFE hint: only this thread ever touches the io_context, so the scheduler and the
-  // reactor need no mutex (the documented single-threaded fast path).
-  asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  asio::io_context context{common::kSingleThreadHint};
   Tally tally{.lateness = &lateness};
   Result result;
-  asio::co_spawn(context, spawn_all(params, &tally, &result, rss_before),
-                 [](std::exception_ptr error) {
-                   if (error) std::rethrow_exception(error);
-                 });
-  context.run();  // returns once the last timer fired and its coroutine ended
+  // Returns once the last timer fired and its coroutine ended.
+  common::run_to_completion(context, spawn_all(params, &tally, &result, rss_before));
 
   result.elapsed = std::chrono::nanoseconds(tally.last_wake_ns - start_ns);
   result.fired = tally.fired;
