@@ -9,10 +9,11 @@
 // as it finds it and reports the size in effect as the counter uv_threadpool_size; with the
 // default 4 threads on a 2-core machine, two threads time-slice each core.
 
+#include "workloads/common/libuv.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <stdexcept>
 #include <string>
 #include <uv.h>
 #include <vector>
@@ -35,9 +36,7 @@ struct Tally {
   Result* result = nullptr;
 };
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void run_part_on_pool(uv_work_t* request) {
   auto* part = static_cast<PartRequest*>(request->data);

@@ -7,10 +7,10 @@
 // server buffer without bound. SIGPIPE is ignored, as every libuv server must: libuv writes
 // with write(2), which raises it when the peer has reset.
 
+#include "workloads/common/libuv.hpp"
+
 #include <csignal>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/io/http_plaintext/http_session.hpp"
@@ -25,13 +25,6 @@ struct Connection {
   uv_write_t write{};
   HttpSession session;
 };
-
-void check(int status, const char* what) {
-  if (status < 0) {
-    throw std::runtime_error(std::string("corio-bench: io/http_plaintext libuv: ") + what + ": " +
-                             uv_strerror(status));
-  }
-}
 
 Connection* connection_of(uv_handle_t* handle) { return static_cast<Connection*>(handle->data); }
 
@@ -142,13 +135,16 @@ void on_connection(uv_stream_t* server, int status) {
 void serve_libuv(harness::ServerContext& context) {
   ::signal(SIGPIPE, SIG_IGN);
   uv_loop_t loop;
-  check(uv_loop_init(&loop), "uv_loop_init");
+  common::check_uv(uv_loop_init(&loop), "corio-bench: io/http_plaintext libuv: uv_loop_init");
   uv_tcp_t listener;
-  check(uv_tcp_init(&loop, &listener), "uv_tcp_init");
-  check(uv_tcp_open(&listener, context.listen_fd), "uv_tcp_open");
-  check(uv_listen(reinterpret_cast<uv_stream_t*>(&listener), 4096, on_connection), "uv_listen");
+  common::check_uv(uv_tcp_init(&loop, &listener),
+                   "corio-bench: io/http_plaintext libuv: uv_tcp_init");
+  common::check_uv(uv_tcp_open(&listener, context.listen_fd),
+                   "corio-bench: io/http_plaintext libuv: uv_tcp_open");
+  common::check_uv(uv_listen(reinterpret_cast<uv_stream_t*>(&listener), 4096, on_connection),
+                   "corio-bench: io/http_plaintext libuv: uv_listen");
   context.ready();
-  check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
+  common::check_uv(uv_run(&loop, UV_RUN_DEFAULT), "corio-bench: io/http_plaintext libuv: uv_run");
 }
 
 }  // namespace workloads::io::http_plaintext

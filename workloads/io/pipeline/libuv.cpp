@@ -20,12 +20,12 @@
 // records. The loop runs until no handle is active: the producer stopped after the last
 // record and no timer is pending. One thread: tallies are plain structs.
 
+#include "workloads/common/libuv.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 #include <vector>
 
@@ -34,9 +34,7 @@
 namespace workloads::io::pipeline {
 namespace {
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 struct Pipeline;
 
@@ -138,13 +136,7 @@ Result libuv(const Params& params) {
   check_uv(uv_idle_start(&pipeline.producer, Pipeline::on_produce), "uv_idle_start");
 
   uv_run(&loop, UV_RUN_DEFAULT);  // returns when the producer is done and no timer is pending
-
-  uv_close(reinterpret_cast<uv_handle_t*>(&pipeline.producer), nullptr);
-  for (std::size_t k = 0; k < consumer_count; ++k) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&consumers[k].timer), nullptr);
-  }
-  uv_run(&loop, UV_RUN_DEFAULT);  // runs the close callbacks
-  check_uv(uv_loop_close(&loop), "uv_loop_close");
+  common::close_loop(loop);
 
   Result result;
   result.queue_full_stalls = pipeline.stalls;

@@ -5,12 +5,12 @@
 // place in the array. libuv counts every timeout from the loop's cached time (whole
 // milliseconds, taken when the loop was initialised), so all N share one deadline.
 
+#include "workloads/common/libuv.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/io/sleep_fanout/params.hpp"
@@ -24,9 +24,7 @@ struct Tally {
   std::int64_t completed_id_sum = 0;
 };
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void on_timeout(uv_timer_t* timer) {
   auto* tally = static_cast<Tally*>(timer->loop->data);

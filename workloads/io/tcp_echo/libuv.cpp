@@ -7,11 +7,11 @@
 // less, the rest goes out with uv_write, and reading stops until the write callback, because
 // the next read would overwrite the bytes still being sent. TCP_NODELAY via uv_tcp_nodelay.
 
+#include "workloads/common/libuv.hpp"
+
 #include <array>
 #include <cstddef>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
@@ -32,12 +32,6 @@ Connection* connection_of(const uv_handle_t* handle) {
 }
 uv_handle_t* as_handle(uv_tcp_t* tcp) { return reinterpret_cast<uv_handle_t*>(tcp); }
 uv_stream_t* as_stream(uv_tcp_t* tcp) { return reinterpret_cast<uv_stream_t*>(tcp); }
-
-void check_uv(int status, const char* what) {
-  if (status < 0) {
-    throw std::runtime_error(std::string("tcp_echo libuv: ") + what + ": " + uv_strerror(status));
-  }
-}
 
 void on_closed(uv_handle_t* handle) {
   delete connection_of(handle);  // NOLINT(cppcoreguidelines-owning-memory)
@@ -110,11 +104,11 @@ void on_connection(uv_stream_t* server, int status) {
 void serve_libuv(harness::ServerContext& context) {
   raise_fd_limit(0);
   uv_loop_t loop;
-  check_uv(uv_loop_init(&loop), "uv_loop_init");
+  common::check_uv(uv_loop_init(&loop), "tcp_echo libuv: uv_loop_init");
   uv_tcp_t server;
-  check_uv(uv_tcp_init(&loop, &server), "uv_tcp_init");
-  check_uv(uv_tcp_open(&server, context.listen_fd), "uv_tcp_open");
-  check_uv(uv_listen(as_stream(&server), 4096, on_connection), "uv_listen");
+  common::check_uv(uv_tcp_init(&loop, &server), "tcp_echo libuv: uv_tcp_init");
+  common::check_uv(uv_tcp_open(&server, context.listen_fd), "tcp_echo libuv: uv_tcp_open");
+  common::check_uv(uv_listen(as_stream(&server), 4096, on_connection), "tcp_echo libuv: uv_listen");
   context.ready();
   uv_run(&loop, UV_RUN_DEFAULT);  // never returns: the listener stays active
 }

@@ -13,12 +13,13 @@
 // requested while the work runs waits for the after-work callback, which still points at the
 // connection.
 
+#include "workloads/common/libuv.hpp"
+
 #include <algorithm>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <uv.h>
@@ -30,9 +31,7 @@
 namespace workloads::mixed::blocking_in_loop {
 namespace {
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 struct Server {
   uv_tcp_t listener{};

@@ -6,10 +6,10 @@
 // turn per round, so the poll phase's epoll_wait (see runtime/spawn) is shared by K children.
 // Not uv_queue_work: that runs children on libuv's thread pool, which is parallelism with a
 // cross-thread hand-off per child, not K units of work completing on the loop.
+#include "workloads/common/libuv.hpp"
+
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 #include <vector>
 
@@ -34,9 +34,7 @@ struct Group {
   Result result;
 };
 
-void check_uv(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void start_round(Group& group);
 
@@ -74,11 +72,7 @@ Result libuv(const Params& params) {
   group.rounds_left = params.rounds;
   if (params.rounds > 0 && params.children > 0) start_round(group);
   uv_run(&loop, UV_RUN_DEFAULT);  // returns once the last round's handles are stopped
-  for (Child& child : group.children) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&child.idle), nullptr);
-  }
-  uv_run(&loop, UV_RUN_DEFAULT);  // runs the closes
-  check_uv(uv_loop_close(&loop), "uv_loop_close");
+  common::close_loop(loop);
   return group.result;
 }
 

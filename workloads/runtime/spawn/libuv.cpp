@@ -10,9 +10,9 @@
 // runs one started from a timer callback in the same pass, never polling, which libuv itself
 // calls a starvation bug (libuv/libuv#4245, fixed in 1.48 by #4250). Not uv_async: that is the
 // cross-thread wake-up (an eventfd write and read on top of the same poll).
+#include "workloads/common/libuv.hpp"
+
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/runtime/spawn/params.hpp"
@@ -27,9 +27,7 @@ struct Spawner {
   Result result;
 };
 
-void check_uv(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void spawn_next(Spawner& spawner);
 
@@ -58,9 +56,7 @@ Result libuv(const Params& params) {
   check_uv(uv_idle_init(&loop, &spawner.idle), "uv_idle_init");
   spawn_next(spawner);
   uv_run(&loop, UV_RUN_DEFAULT);  // returns once the last child stopped the handle
-  uv_close(reinterpret_cast<uv_handle_t*>(&spawner.idle), nullptr);
-  uv_run(&loop, UV_RUN_DEFAULT);  // runs the close
-  check_uv(uv_loop_close(&loop), "uv_loop_close");
+  common::close_loop(loop);
   return spawner.result;
 }
 

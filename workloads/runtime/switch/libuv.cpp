@@ -6,12 +6,11 @@
 // timeout (a libuv 1.44 loop always watches its own signal pipe), so via:yield pays half a
 // poll per switch and via:event a whole one. uv_idle, not uv_async: uv_async_send is the
 // cross-thread wake-up and adds an eventfd write and read to every hand-off.
+#include "workloads/common/libuv.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
-
 #include <uv.h>
 
 #include "workloads/runtime/switch/params.hpp"
@@ -25,9 +24,7 @@ struct Players {
   Tally tally;
 };
 
-void check_uv(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 int task_of(const uv_idle_t* idle) {
   const auto& players = *static_cast<const Players*>(idle->data);
@@ -72,9 +69,7 @@ Result libuv(const Params& params) {
     }
   }
   uv_run(&loop, UV_RUN_DEFAULT);  // returns once both handles are stopped
-  for (auto& idle : players.idle) uv_close(reinterpret_cast<uv_handle_t*>(&idle), nullptr);
-  uv_run(&loop, UV_RUN_DEFAULT);  // runs the closes
-  check_uv(uv_loop_close(&loop), "uv_loop_close");
+  common::close_loop(loop);
   return players.tally.result;
 }
 

@@ -5,12 +5,12 @@
 // handle. libuv has no event that N callbacks can wait on, and a uv_idle_t would not be
 // idle: it runs on every iteration and keeps the loop from blocking.
 
+#include "workloads/common/libuv.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/runtime/task_memory/params.hpp"
@@ -21,9 +21,7 @@ namespace {
 // Far enough that no timer fires before the release.
 constexpr std::uint64_t kNeverMs = 3'600'000;
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void on_timeout(uv_timer_t* timer) {
   ++*static_cast<std::int64_t*>(timer->loop->data);  // finished

@@ -13,12 +13,12 @@
 // failed. A libuv program that wants D from now calls uv_update_time() first; this one does
 // what most do.
 
+#include "workloads/common/libuv.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
-#include <string>
 #include <uv.h>
 
 #include "workloads/runtime/timers/params.hpp"
@@ -34,9 +34,7 @@ struct Tally {
   std::int64_t last_wake_ns = 0;
 };
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 void on_timeout(uv_timer_t* timer) {
   auto* tally = static_cast<Tally*>(timer->loop->data);
