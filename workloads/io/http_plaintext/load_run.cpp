@@ -16,20 +16,13 @@
 namespace workloads::io::http_plaintext {
 namespace {
 
-std::vector<std::pair<std::string, std::string>> server_params(std::string_view model,
-                                                               const Params& params) {
-  // A prefork worker serves one connection at a time: one worker per client connection.
-  if (model == "processes") return {{"workers", std::to_string(params.connections)}};
-  return {};
-}
-
 // One of our models' servers (through `corio-bench serve`) or nginx.
 using RunningServer = std::variant<harness::ServerProcess, NginxServer>;
 
 RunningServer start_server(std::string_view server, const Params& params) {
   if (server == "nginx") return NginxServer::start(Tools::installed().nginx);
   return harness::ServerProcess::start_serve(std::string(Workload::name), std::string(server),
-                                             server_params(server, params));
+                                             common::server_params(server, params.connections));
 }
 
 void load_with_generator(std::uint16_t port, const Params& params, Result& result) {

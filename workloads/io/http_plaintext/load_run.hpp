@@ -8,11 +8,11 @@
 //   measure_row<"corio", L>     a plain function for harness::register_model
 //   Tools                       where wrk and nginx are ("" when not installed)
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "workloads/common/server_models.hpp"
 #include "workloads/io/http_plaintext/params.hpp"
 
 namespace workloads::io::http_plaintext {
@@ -32,18 +32,8 @@ struct Tools {
 // Result::server_error; a server that cannot start, or a wrk that fails, throws.
 Result measure(std::string_view server, Loader loader, const Params& params);
 
-// A server name as a template argument: register_model takes a plain function pointer, which
-// cannot carry the name at run time.
-template <std::size_t N>
-struct ServerName {
-  constexpr ServerName(const char (&text)[N]) {  // NOLINT(google-explicit-constructor)
-    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
-  }
-  [[nodiscard]] constexpr std::string_view view() const { return {chars, N - 1}; }
-  char chars[N]{};
-};
-
-template <ServerName S, Loader L>
+// One instance per row (common::ServerName, workloads/common/server_models.hpp).
+template <common::ServerName S, Loader L>
 Result measure_row(const Params& params) {
   return measure(S.view(), L, params);
 }

@@ -9,7 +9,8 @@
 //
 //   Params     connections, warm-up and measured duration (the generator's; wrk's duration)
 //   Result     the load's figures and the server's resource usage
-//   Workload   points, label, check, counters for harness::register_model
+//   Workload   points, label for harness::register_model; check and counters from
+//              common::ServerLoadChecks (the load's failure() and figures)
 //
 // Counters: requests_per_second, latency_p50_us ... latency_max_us, errors (from the load);
 // server_rss_bytes, ctx_voluntary, ctx_involuntary (of the server process, its reaped
@@ -23,6 +24,7 @@
 
 #include "harness/net/server_load_result.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/server_models.hpp"
 
 namespace workloads::io::http_plaintext {
 
@@ -38,7 +40,7 @@ struct Params {
 // suite's generator or by wrk (then first_error holds wrk's error counts).
 using Result = harness::ServerLoadResult;
 
-struct Workload {
+struct Workload : common::ServerLoadChecks<Params> {
   using Params = http_plaintext::Params;
   using Result = http_plaintext::Result;
 
@@ -71,22 +73,7 @@ struct Workload {
     return "conns:" + std::to_string(params.connections);
   }
 
-  static std::string check(const Params& /*params*/, const Result& result) {
-    return result.failure();
-  }
-
-  // One load phase is one measurement (it starts and stops its own server); Google
-  // Benchmark's repetitions give the spread.
-  static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
-
-  // Throughput is requests_per_second over the measured phase: the run's own time also holds
-  // the server's start, the warm-up and the stop.
-  static double items(const Params& /*params*/) { return 0; }
-
-  static void counters(const Params& /*params*/, const Result& result,
-                       harness::Counters& counters) {
-    result.set_counters(counters);
-  }
+  // check, iterations, items, counters: ServerLoadChecks (workloads/common/server_models.hpp).
 };
 
 }  // namespace workloads::io::http_plaintext

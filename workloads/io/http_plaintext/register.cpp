@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "harness/registrar.hpp"
+#include "workloads/common/server_models.hpp"
 #include "workloads/io/http_plaintext/load_run.hpp"
 #include "workloads/io/http_plaintext/params.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"
@@ -14,12 +15,12 @@
 namespace workloads::io::http_plaintext {
 namespace {
 
-template <ServerName S>
+template <common::ServerName S>
 void add_generator_row(harness::Registrar& registrar) {
   registrar.model<Workload>(S.view(), measure_row<S, Loader::generator>);
 }
 
-template <ServerName S>
+template <common::ServerName S>
 void add_wrk_row(harness::Registrar& registrar) {
   registrar.model<Workload>("wrk_" + std::string(S.view()), measure_row<S, Loader::wrk>);
 }
@@ -69,15 +70,15 @@ void register_rows(harness::Registrar& registrar) {
 void register_workload(harness::Registrar& registrar) {
   if (registrar.registers_benchmarks()) register_rows(registrar);
 
-  const std::string_view workload = Workload::name;
-  registrar.server(workload, "corio", serve_corio);
-  registrar.server(workload, "corio_mt", serve_corio_mt, {"threads"});
-  registrar.server(workload, "threads", serve_threads);
-  registrar.server(workload, "thread_pool", serve_thread_pool, {"threads"});
-  registrar.server(workload, "processes", serve_processes, {"workers"});
-  registrar.server(workload, "asio", serve_asio);
-  registrar.server(workload, "asio_mt", serve_asio_mt, {"threads"});
-  registrar.server(workload, "libuv", serve_libuv);
+  common::register_servers(registrar, Workload::name,
+                           {.corio = serve_corio,
+                            .corio_mt = serve_corio_mt,
+                            .threads = serve_threads,
+                            .thread_pool = serve_thread_pool,
+                            .processes = serve_processes,
+                            .asio = serve_asio,
+                            .asio_mt = serve_asio_mt,
+                            .libuv = serve_libuv});
 }
 
 }  // namespace workloads::io::http_plaintext

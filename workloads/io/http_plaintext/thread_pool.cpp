@@ -21,11 +21,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
-#include <deque>
 #include <fcntl.h>
 #include <memory>
-#include <mutex>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <system_error>
@@ -33,6 +30,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "workloads/common/server_ready_queue.hpp"
 #include "workloads/io/http_plaintext/blocking_io.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"
 
@@ -44,32 +42,8 @@ struct Connection {
   HttpSession session;
 };
 
-class WorkQueue {
- public:
-  void push_all(const std::vector<Connection*>& connections) {
-    {
-      const std::lock_guard lock(mutex_);
-      ready_.insert(ready_.end(), connections.begin(), connections.end());
-    }
-    if (connections.size() == 1) {
-      not_empty_.notify_one();
-    } else {
-      not_empty_.notify_all();
-    }
-  }
-  Connection* pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [this] { return !ready_.empty(); });
-    Connection* connection = ready_.front();
-    ready_.pop_front();
-    return connection;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable not_empty_;
-  std::deque<Connection*> ready_;
-};
+// Readable connections waiting for a worker, first come first served.
+using WorkQueue = common::ReadyQueue<Connection*>;
 
 struct Server {
   int epoll_fd = -1;
@@ -183,7 +157,7 @@ void serve_thread_pool(harness::ServerContext& context) {
         ready.push_back(connection);
       }
     }
-    if (!ready.empty()) server->queue.push_all(ready);
+    if (!ready.empty()) server->queue.push(ready);
   }
 }
 

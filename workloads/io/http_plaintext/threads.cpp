@@ -6,9 +6,6 @@
 // When the OS refuses a thread (EAGAIN past ulimit -u or the memory map limit), that one
 // connection is closed (the client counts an error) and the server goes on accepting.
 
-#include <cerrno>
-#include <chrono>
-#include <sys/socket.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -21,17 +18,8 @@ namespace workloads::io::http_plaintext {
 void serve_threads(harness::ServerContext& context) {
   context.ready();
   for (;;) {
-    const int fd = ::accept4(context.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of descriptors: let running connections end and free some.
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        continue;
-      }
-      throw std::system_error(errno, std::generic_category(), "accept");
-    }
-    set_no_delay(fd);
+    // Out of descriptors, accept_blocking waits for running connections to end and free some.
+    const int fd = accept_blocking(context.listen_fd);
     try {
       std::thread([fd] {
         serve_blocking(fd);

@@ -1,35 +1,27 @@
 #pragma once
-// Plain POSIX socket helpers shared by io/tcp_echo's servers and its benchmark function: the
-// blocking-socket models (threads, thread_pool, processes) echo with these, and every
-// process that holds many connections raises its descriptor limit with raise_fd_limit.
+// The echo side of io/tcp_echo's blocking-socket models (threads, thread_pool, processes). The
+// socket helpers themselves (set_no_delay, accept_blocking, send_all) are
+// workloads/common/socket_blocking.hpp, shared with io/http_plaintext, and are named here for
+// this folder's models; the descriptor limit is harness/fd_limit.hpp's.
 //
-//   raise_fd_limit(needed)   soft RLIMIT_NOFILE up to the hard limit; BadInput if too low
-//   set_nodelay(fd)          TCP_NODELAY: a small echo goes out now, not after Nagle's delay
-//   accept_blocking(fd)      accept(2) that rides out EINTR, aborted connections and
-//                            descriptor exhaustion (it backs off and retries)
-//   write_all_blocking       send(2) until all is written, never SIGPIPE
 //   echo_until_closed(fd)    read what arrives, write it back, until EOF or an error
+//   raise_fd_limit(needed)   harness::raise_descriptor_limit, under the name asio.cpp,
+//                            asio_mt.cpp, libuv.cpp and processes.cpp still call
 
-#include <cstddef>
 #include <cstdint>
-#include <span>
+
+#include "harness/fd_limit.hpp"
+#include "workloads/common/socket_blocking.hpp"
 
 namespace workloads::io::tcp_echo {
 
-// Raises the soft limit on open descriptors to the hard limit (a shell's `ulimit -n` is often
-// 1,024: too few for 1,024 connections plus the process's own). Throws harness::BadInput
-// naming both limits when even the hard limit is below `needed`.
-void raise_fd_limit(std::int64_t needed);
+using common::accept_blocking;
+using common::send_all;
+using common::set_no_delay;
 
-void set_nodelay(int fd) noexcept;
-
-// A connected socket (blocking, close-on-exec, TCP_NODELAY set). Waits when the listener has
-// no connection; out of descriptors it sleeps (1 ms doubling to 100 ms) and retries, so the
-// connections already held keep being served. Throws std::system_error on any other failure.
-int accept_blocking(int listen_fd);
-
-// false when the peer is gone (EPIPE, ECONNRESET ...).
-bool write_all_blocking(int fd, std::span<const char> data) noexcept;
+// Soft RLIMIT_NOFILE up to the hard limit; `needed` is not checked (the load generator checks
+// its own connections: harness::run_load).
+inline void raise_fd_limit(std::int64_t /*needed*/) { harness::raise_descriptor_limit(); }
 
 // Echoes on a blocking socket until the peer closes it or an error ends it, then closes it.
 // Uses a kEchoBufferBytes buffer on the calling thread's stack; no allocation, no lock

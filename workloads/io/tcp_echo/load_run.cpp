@@ -8,30 +8,12 @@
 
 #include "harness/net/load_generator.hpp"
 #include "harness/net/server_process.hpp"
-#include "workloads/io/tcp_echo/blocking_socket.hpp"
 
 namespace workloads::io::tcp_echo {
-namespace {
-
-// Descriptors this process holds besides the load's sockets (stdio, the server's pipes,
-// epoll, Google Benchmark's files), with room to spare.
-constexpr int kSpareDescriptors = 64;
-
-std::vector<std::pair<std::string, std::string>> server_params(std::string_view model,
-                                                               const Params& params) {
-  // A prefork worker serves one connection at a time: one worker per client connection.
-  if (model == "processes") return {{"workers", std::to_string(params.connections)}};
-  return {};
-}
-
-}  // namespace
-
 Result measure(std::string_view model, const Params& params) {
-  // The load generator holds one socket per connection; the server raises its own limit.
-  raise_fd_limit(params.connections + kSpareDescriptors);
-
-  harness::ServerProcess server = harness::ServerProcess::start_serve(
-      std::string(Workload::name), std::string(model), server_params(model, params));
+  harness::ServerProcess server =
+      harness::ServerProcess::start_serve(std::string(Workload::name), std::string(model),
+                                          common::server_params(model, params.connections));
 
   harness::LoadOptions options;
   options.port = server.port();

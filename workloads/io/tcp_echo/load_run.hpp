@@ -6,9 +6,9 @@
 //   measure(model, params)    the body: one server, one load phase, one Result
 //   measure_model<"corio">    a plain function for harness::register_model
 
-#include <cstddef>
 #include <string_view>
 
+#include "workloads/common/server_models.hpp"
 #include "workloads/io/tcp_echo/params.hpp"
 
 namespace workloads::io::tcp_echo {
@@ -18,18 +18,8 @@ namespace workloads::io::tcp_echo {
 // A server that died before it was stopped is recorded in Result::server_error.
 Result measure(std::string_view model, const Params& params);
 
-// A model name as a template argument: register_model takes a plain function pointer, which
-// cannot carry the name at run time.
-template <std::size_t N>
-struct ModelName {
-  constexpr ModelName(const char (&text)[N]) {  // NOLINT(google-explicit-constructor)
-    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
-  }
-  [[nodiscard]] constexpr std::string_view view() const { return {chars, N - 1}; }
-  char chars[N]{};
-};
-
-template <ModelName M>
+// One instance per model name (common::ServerName, workloads/common/server_models.hpp).
+template <common::ServerName M>
 Result measure_model(const Params& params) {
   return measure(M.view(), params);
 }

@@ -6,7 +6,8 @@
 //
 //   Params     connections, message size, warm-up and measured duration
 //   Result     the load report's figures and the server's resource usage
-//   Workload   points, label, check, counters for harness::register_model
+//   Workload   points, label for harness::register_model; check and counters from
+//              common::ServerLoadChecks (the load's failure() and figures)
 //   kEchoBufferBytes  every server's per-connection receive buffer
 //
 // A server echoes a stream, not messages: it writes back exactly the bytes it read, as they
@@ -25,6 +26,7 @@
 
 #include "harness/net/server_load_result.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/server_models.hpp"
 
 namespace workloads::io::tcp_echo {
 
@@ -43,7 +45,7 @@ struct Params {
 // the server workloads); completed: requests answered with exactly the bytes sent.
 using Result = harness::ServerLoadResult;
 
-struct Workload {
+struct Workload : common::ServerLoadChecks<Params> {
   using Params = tcp_echo::Params;
   using Result = tcp_echo::Result;
 
@@ -81,22 +83,7 @@ struct Workload {
            "/size:" + std::to_string(params.message_bytes);
   }
 
-  static std::string check(const Params& /*params*/, const Result& result) {
-    return result.failure();
-  }
-
-  // One load phase is one measurement (it starts and stops its own server); Google
-  // Benchmark's repetitions give the spread.
-  static int iterations(const Params& /*params*/, harness::Profile /*profile*/) { return 1; }
-
-  // Throughput is requests_per_second over the measured phase: the run's own time also holds
-  // the server's start, the warm-up and the stop.
-  static double items(const Params& /*params*/) { return 0; }
-
-  static void counters(const Params& /*params*/, const Result& result,
-                       harness::Counters& counters) {
-    result.set_counters(counters);
-  }
+  // check, iterations, items, counters: ServerLoadChecks (workloads/common/server_models.hpp).
 };
 
 }  // namespace workloads::io::tcp_echo

@@ -13,12 +13,9 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <fcntl.h>
-#include <mutex>
 #include <span>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -27,6 +24,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "harness/fd_limit.hpp"
+#include "workloads/common/server_ready_queue.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/params.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
@@ -37,35 +36,7 @@ namespace {
 constexpr std::uint32_t kConnectionEvents = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 
 // Readable connections waiting for a worker, first come first served.
-class ReadyQueue {
- public:
-  void push(std::span<const int> fds) {
-    {
-      const std::lock_guard lock(mutex_);
-      fds_.insert(fds_.end(), fds.begin(), fds.end());
-    }
-    if (fds.size() == 1) {
-      ready_.notify_one();
-    } else {
-      ready_.notify_all();
-    }
-  }
-  int pop() {
-    int fd = -1;
-    {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return !fds_.empty(); });
-      fd = fds_.front();
-      fds_.pop_front();
-    }
-    return fd;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<int> fds_;
-};
+using ReadyQueue = common::ReadyQueue<int>;
 
 void check(int status, const char* what) {
   if (status < 0) throw std::system_error(errno, std::generic_category(), what);
@@ -87,7 +58,7 @@ void check(int status, const char* what) {
     } while (received < 0 && errno == EINTR);
     bool alive = false;  // 0 is end of stream; an error other than EAGAIN ends it too
     if (received > 0) {
-      alive = write_all_blocking(fd, std::span(buffer.data(), static_cast<std::size_t>(received)));
+      alive = send_all(fd, std::span(buffer.data(), static_cast<std::size_t>(received)));
     } else if (received < 0) {
       alive = errno == EAGAIN || errno == EWOULDBLOCK;
     }
@@ -120,7 +91,7 @@ void check(int status, const char* what) {
       for (;;) {
         const int connection = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (connection >= 0) {
-          set_nodelay(connection);
+          set_no_delay(connection);
           epoll_event event{.events = kConnectionEvents, .data = {.fd = connection}};
           if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, connection, &event) != 0) ::close(connection);
           continue;
@@ -142,7 +113,7 @@ void check(int status, const char* what) {
 void serve_thread_pool(harness::ServerContext& context) {
   const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
   const auto workers = context.int_param("threads", cores, 1, 4096);
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
 
   // The listener is non-blocking so that accepting until EAGAIN cannot block; accepted
   // sockets are blocking (accept4 without SOCK_NONBLOCK) for the workers' sends.

@@ -10,13 +10,14 @@
 #include <thread>
 #include <unistd.h>
 
+#include "harness/fd_limit.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
 
 namespace workloads::io::tcp_echo {
 
 void serve_threads(harness::ServerContext& context) {
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
   context.ready();
   for (;;) {
     const int fd = accept_blocking(context.listen_fd);
