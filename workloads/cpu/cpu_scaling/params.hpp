@@ -30,6 +30,7 @@
 #include "harness/bad_input.hpp"
 #include "harness/rusage.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/os_threads.hpp"
 #include "workloads/cpu/cpu_scaling/kernels.hpp"
 
 namespace workloads::cpu::cpu_scaling {
@@ -68,10 +69,7 @@ Result asio_mt(const Params& params);
 Result libuv(const Params& params);
 
 // Worker threads of the pool-based models (corio_mt, thread_pool, asio_mt): one per core.
-inline std::int64_t cores() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<std::int64_t>(n);  // 0: the standard library cannot tell
-}
+inline std::int64_t cores() { return common::hardware_threads(); }
 
 // How much work a run is, per kernel and profile: one sequential run takes 115-130 ms of CPU
 // in quick and about half a second in full (measured on the 2-core reference VM, AMD EPYC,

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/cpu/cpu_scaling/kernels.hpp"
 #include "workloads/cpu/cpu_scaling/params.hpp"
 
@@ -30,8 +31,8 @@ Result threads(const Params& params) {
       });
     }
   } catch (const std::system_error& error) {
-    result.error = "the OS refused thread " + std::to_string(workers.size() + 1) + " of " +
-                   std::to_string(parts) + " (" + error.what() + ")";
+    result.error =
+        common::refused_thread_error(workers.size(), static_cast<std::int64_t>(parts), error);
   }
   for (std::thread& worker : workers) worker.join();
 

@@ -28,6 +28,7 @@
 
 #include <corio/corio.hpp>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace workloads::io::pipeline {
@@ -69,7 +70,7 @@ corio::Task<> run_pipeline(Params params, corio::ThreadPool* pool, std::vector<T
 
 Result corio_mt(const Params& params) {
   require_valid(params);
-  const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto cores = common::hardware_threads();
   Result result;
   result.workers = std::min(params.consumers, cores);
   std::vector<Tally> tallies(static_cast<std::size_t>(params.consumers));

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace workloads::io::pipeline {
@@ -123,7 +124,7 @@ struct alignas(64) WorkerTally {
 
 Result thread_pool(const Params& params) {
   require_valid(params);
-  const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto cores = common::hardware_threads();
   const std::int64_t threads =
       params.work == Work::cpu ? std::min(params.consumers, cores) : params.consumers;
   std::vector<WorkerTally> tallies(static_cast<std::size_t>(threads));

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace workloads::io::pipeline {
@@ -97,8 +98,7 @@ Result threads(const Params& params) {
   try {
     for (Tally& tally : tallies) consumers.emplace_back(consume, &ring, params.work, &tally);
   } catch (const std::system_error& error) {
-    result.error = "the OS refused consumer thread " + std::to_string(consumers.size() + 1) +
-                   " of " + std::to_string(params.consumers) + " (" + error.what() + ")";
+    result.error = common::refused_thread_error(consumers.size(), params.consumers, error);
   }
 
   if (result.error.empty()) {

@@ -22,6 +22,7 @@
 
 #include <corio/corio.hpp>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/sleep_fanout/params.hpp"
 
 namespace workloads::io::sleep_fanout {
@@ -57,7 +58,7 @@ corio::Task<ShardTotals> fetch_share(std::int64_t first_id, std::int64_t end_id,
 Result corio_mt(const Params& params) {
   const auto start = std::chrono::steady_clock::now();
 
-  const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto cores = common::hardware_threads();
   const std::int64_t shards = std::min(cores, params.tasks);
   const std::vector<ShardTotals> per_shard =
       corio::run_sharded(static_cast<std::size_t>(shards), [&params, shards](std::size_t shard) {

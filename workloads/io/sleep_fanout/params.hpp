@@ -26,6 +26,7 @@
 
 #include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::io::sleep_fanout {
 
@@ -102,14 +103,11 @@ struct Workload {
 
   static std::string check(const Params& params, const Result& result) {
     if (!result.error.empty()) return result.error;
-    if (result.completed != params.tasks) {
-      return std::to_string(result.completed) + " of " + std::to_string(params.tasks) +
-             " tasks completed";
-    }
-    const std::int64_t expected_ids = params.tasks * (params.tasks - 1) / 2;
-    if (result.completed_id_sum != expected_ids) {
-      return "ids of completed tasks summed to " + std::to_string(result.completed_id_sum) +
-             ", expected " + std::to_string(expected_ids) + " (a task completed twice or never)";
+    if (std::string error = common::first_error(
+            common::check_count(result.completed, params.tasks, "tasks completed"),
+            common::check_id_sum(result.completed_id_sum, params.tasks, "completed"));
+        !error.empty()) {
+      return error;
     }
     if (result.memory_bytes >= 0 && result.queued_at_sample != 0) {
       return "memory was sampled with " + std::to_string(result.queued_at_sample) + " of " +

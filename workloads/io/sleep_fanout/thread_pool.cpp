@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/sleep_fanout/params.hpp"
 
 namespace workloads::io::sleep_fanout {
@@ -103,8 +104,7 @@ class BlockingPool {
 // ThreadPoolExecutor's default max_workers since Python 3.8: enough threads for I/O-bound
 // work on small machines, bounded on large ones.
 std::size_t default_pool_size() {
-  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  return std::min<std::size_t>(32, std::size_t{cores} + 4);
+  return static_cast<std::size_t>(std::min<std::int64_t>(32, common::hardware_threads() + 4));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/sleep_fanout/params.hpp"
 
 namespace workloads::io::sleep_fanout {
@@ -49,9 +50,7 @@ Result threads(const Params& params) {
     started.wait();
     result.memory_bytes = probe.grown_bytes();
   } catch (const std::system_error& error) {
-    result.error = "the OS refused thread " + std::to_string(workers.size() + 1) + " of " +
-                   std::to_string(params.tasks) + " (" + error.what() +
-                   "): this machine's limits (ulimit -u, ulimit -v, vm.max_map_count) allow fewer";
+    result.error = common::refused_thread_error(workers.size(), params.tasks, error);
   }
   for (std::thread& worker : workers) worker.join();
 

@@ -15,13 +15,12 @@
 // only makes system calls (the server process has no other thread; its echo buffer is on its
 // stack).
 
-#include <algorithm>
 #include <csignal>
 #include <cstdint>
-#include <thread>
 #include <unistd.h>
 
 #include "workloads/common/child_process.hpp"
+#include "workloads/common/os_threads.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
 
@@ -39,7 +38,7 @@ namespace {
 }  // namespace
 
 void serve_processes(harness::ServerContext& context) {
-  const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto cores = common::hardware_threads();
   const auto count = context.int_param("workers", cores, 1, 4096);
   raise_fd_limit(0);
   // SIGTERM stops a worker: it has no handler, and its mask is restored after fork.

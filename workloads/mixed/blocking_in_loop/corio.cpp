@@ -22,6 +22,7 @@
 
 #include <corio/corio.hpp>
 
+#include "workloads/common/os_threads.hpp"
 #include "workloads/mixed/blocking_in_loop/requests.hpp"
 #include "workloads/mixed/blocking_in_loop/servers.hpp"
 #include "workloads/mixed/blocking_in_loop/work.hpp"
@@ -98,7 +99,8 @@ void serve_corio(harness::ServerContext& context) {
   // Made before the loop and destroyed after it: the pool must outlive every task using it.
   std::unique_ptr<corio::ThreadPool> pool;
   if (settings.variant == Variant::pool) {
-    pool = std::make_unique<corio::ThreadPool>(std::max(1U, std::thread::hardware_concurrency()));
+    pool =
+        std::make_unique<corio::ThreadPool>(static_cast<std::size_t>(common::hardware_threads()));
   }
   corio::run(accept_connections(&context, settings, pool.get()));
 }

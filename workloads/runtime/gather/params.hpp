@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::runtime::gather {
 
@@ -55,16 +56,10 @@ struct Workload {
   }
 
   static std::string check(const Params& params, const Result& result) {
-    const std::int64_t expected_completed = params.children * params.rounds;
-    const std::int64_t expected_sum = params.rounds * (params.children * (params.children - 1) / 2);
-    if (result.completed != expected_completed) {
-      return std::to_string(result.completed) + " children completed, expected " +
-             std::to_string(expected_completed);
-    }
-    if (result.sum != expected_sum) {
-      return "sum was " + std::to_string(result.sum) + ", expected " + std::to_string(expected_sum);
-    }
-    return "";
+    return common::first_error(
+        common::check_count(result.completed, params.children * params.rounds,
+                            "children completed"),
+        common::check_sum(result.sum, params.rounds * common::sum_below(params.children)));
   }
 
   static double items(const Params& params) {

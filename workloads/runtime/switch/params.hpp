@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::runtime::switch_ {
 
@@ -96,9 +97,9 @@ struct Workload {
   }
 
   static std::string check(const Params& params, const Result& result) {
-    if (result.steps != params.switches) {
-      return "took " + std::to_string(result.steps) + " steps, expected " +
-             std::to_string(params.switches);
+    if (std::string error = common::check_count(result.steps, params.switches, "steps taken");
+        !error.empty()) {
+      return error;
     }
     if (result.handoffs != params.switches) {
       return "only " + std::to_string(result.handoffs) + " of " + std::to_string(params.switches) +

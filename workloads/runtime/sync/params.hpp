@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::runtime::sync {
 
@@ -80,16 +81,9 @@ struct Workload {
   }
 
   static std::string check(const Params& params, const Result& result) {
-    const std::int64_t moved = items_moved(params);
-    const std::int64_t expected_sum = moved * (moved - 1) / 2;
-    if (result.pairs != params.ops) {
-      return std::to_string(result.pairs) + " pairs completed, expected " +
-             std::to_string(params.ops);
-    }
-    if (result.sum != expected_sum) {
-      return "sum was " + std::to_string(result.sum) + ", expected " + std::to_string(expected_sum);
-    }
-    return "";
+    return common::first_error(
+        common::check_count(result.pairs, params.ops, "pairs completed"),
+        common::check_sum(result.sum, common::sum_below(items_moved(params))));
   }
 
   static double items(const Params& params) { return static_cast<double>(params.ops); }

@@ -27,6 +27,7 @@
 
 #include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::runtime::task_memory {
 
@@ -85,11 +86,7 @@ struct Workload {
       return "creating the tasks took " + std::to_string(result.creation.count()) +
              " ns: the model did not time it";
     }
-    if (result.finished != params.tasks) {
-      return std::to_string(result.finished) + " of " + std::to_string(params.tasks) +
-             " tasks finished after the release";
-    }
-    return "";
+    return common::check_count(result.finished, params.tasks, "tasks finished after the release");
   }
 
   // One call per run: bytes_per_task is the figure here, and a second call in the same run

@@ -44,6 +44,7 @@
 
 #include "harness/bytes_per_task.hpp"
 #include "harness/workload.hpp"
+#include "workloads/common/checks.hpp"
 
 namespace workloads::runtime::timers {
 
@@ -201,13 +202,11 @@ struct Workload {
 
   static std::string check(const Params& params, const Result& result) {
     if (!result.error.empty()) return result.error;
-    if (result.fired != params.tasks) {
-      return std::to_string(result.fired) + " of " + std::to_string(params.tasks) + " tasks fired";
-    }
-    const std::int64_t expected_ids = params.tasks * (params.tasks - 1) / 2;
-    if (result.fired_id_sum != expected_ids) {
-      return "ids of fired tasks summed to " + std::to_string(result.fired_id_sum) + ", expected " +
-             std::to_string(expected_ids) + " (a task fired twice or never)";
+    if (std::string error =
+            common::first_error(common::check_count(result.fired, params.tasks, "tasks fired"),
+                                common::check_id_sum(result.fired_id_sum, params.tasks, "fired"));
+        !error.empty()) {
+      return error;
     }
     if (result.asleep_at_sample != params.tasks || result.awake_at_sample != 0) {
       return "when memory was sampled " + std::to_string(result.asleep_at_sample) + " of " +
