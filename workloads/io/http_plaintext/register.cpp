@@ -15,14 +15,19 @@
 namespace workloads::io::http_plaintext {
 namespace {
 
-template <common::ServerName S>
-void add_generator_row(harness::Registrar& registrar) {
-  registrar.model<Workload>(S.view(), measure_row<S, Loader::generator>);
+// One row per server S loaded by L: named S with the suite's generator, wrk_S with wrk.
+template <Loader L, common::ServerName... S>
+void add_rows(harness::Registrar& registrar) {
+  const std::string prefix = L == Loader::wrk ? "wrk_" : "";
+  (registrar.model<Workload>(prefix + std::string(S.view()), measure_row<S, L>), ...);
 }
 
-template <common::ServerName S>
-void add_wrk_row(harness::Registrar& registrar) {
-  registrar.model<Workload>("wrk_" + std::string(S.view()), measure_row<S, Loader::wrk>);
+// The models' servers (servers.hpp), then nginx when installed, for one loader.
+template <Loader L>
+void add_loader_rows(harness::Registrar& registrar, bool nginx) {
+  add_rows<L, "corio", "corio_mt", "threads", "thread_pool", "processes", "asio", "asio_mt",
+           "libuv">(registrar);
+  if (nginx) add_rows<L, "nginx">(registrar);
 }
 
 // Registration may run more than once per process (--list, then the run); say it once.
@@ -43,26 +48,8 @@ void register_rows(harness::Registrar& registrar) {
   if (!wrk) note_missing("wrk", "wrk");
   if (!nginx) note_missing("nginx", "nginx");
 
-  add_generator_row<"corio">(registrar);
-  add_generator_row<"corio_mt">(registrar);
-  add_generator_row<"threads">(registrar);
-  add_generator_row<"thread_pool">(registrar);
-  add_generator_row<"processes">(registrar);
-  add_generator_row<"asio">(registrar);
-  add_generator_row<"asio_mt">(registrar);
-  add_generator_row<"libuv">(registrar);
-  if (nginx) add_generator_row<"nginx">(registrar);
-  if (wrk) {
-    add_wrk_row<"corio">(registrar);
-    add_wrk_row<"corio_mt">(registrar);
-    add_wrk_row<"threads">(registrar);
-    add_wrk_row<"thread_pool">(registrar);
-    add_wrk_row<"processes">(registrar);
-    add_wrk_row<"asio">(registrar);
-    add_wrk_row<"asio_mt">(registrar);
-    add_wrk_row<"libuv">(registrar);
-    if (nginx) add_wrk_row<"nginx">(registrar);
-  }
+  add_loader_rows<Loader::generator>(registrar, nginx);
+  if (wrk) add_loader_rows<Loader::wrk>(registrar, nginx);
 }
 
 }  // namespace

@@ -10,22 +10,16 @@
 namespace workloads::io::tcp_echo {
 namespace {
 
-template <common::ServerName Model>
-void add_model(harness::Registrar& registrar) {
-  registrar.model<Workload>(Model.view(), measure_model<Model>);
+template <common::ServerName... Models>
+void add_models(harness::Registrar& registrar) {
+  (registrar.model<Workload>(Models.view(), measure_model<Models>), ...);
 }
 
 }  // namespace
 
 void register_workload(harness::Registrar& registrar) {
-  add_model<"corio">(registrar);
-  add_model<"corio_mt">(registrar);
-  add_model<"threads">(registrar);
-  add_model<"thread_pool">(registrar);
-  add_model<"processes">(registrar);
-  add_model<"asio">(registrar);
-  add_model<"asio_mt">(registrar);
-  add_model<"libuv">(registrar);
+  add_models<"corio", "corio_mt", "threads", "thread_pool", "processes", "asio", "asio_mt",
+             "libuv">(registrar);
 
   common::register_servers(registrar, Workload::name,
                            {.corio = serve_corio,
