@@ -14,92 +14,18 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <latch>
-#include <mutex>
 #include <string>
 #include <system_error>
 #include <thread>
-#include <utility>
-#include <vector>
 
+#include "workloads/common/fifo_thread_pool.hpp"
 #include "workloads/common/os_threads.hpp"
 #include "workloads/io/sleep_fanout/params.hpp"
 
 namespace workloads::io::sleep_fanout {
 namespace {
-
-// A fixed set of workers serving one FIFO queue of closures; the destructor runs what is
-// queued, then joins the workers (ThreadPoolExecutor.shutdown(wait=True)). The constructor
-// returns once every worker has started, so that what a worker's start costs (its stack's
-// first pages) is not in a memory figure sampled afterwards.
-class BlockingPool {
- public:
-  explicit BlockingPool(std::size_t threads) : started_(static_cast<std::ptrdiff_t>(threads)) {
-    workers_.reserve(threads);
-    try {
-      for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-    } catch (...) {
-      shut_down();
-      throw;
-    }
-    started_.wait();
-  }
-  BlockingPool(const BlockingPool&) = delete;
-  BlockingPool& operator=(const BlockingPool&) = delete;
-  ~BlockingPool() { shut_down(); }
-
-  void submit(std::function<void()> job) {
-    {
-      const std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(job));
-    }
-    job_ready_.notify_one();
-  }
-
-  // Closures submitted and not yet taken by a worker.
-  std::size_t queued() {
-    const std::lock_guard lock(mutex_);
-    return jobs_.size();
-  }
-
- private:
-  void work() {
-    started_.count_down();
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(mutex_);
-        job_ready_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
-        if (jobs_.empty()) return;  // stopping, and nothing left to run
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-
-  void shut_down() {
-    {
-      const std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    job_ready_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-    workers_.clear();
-  }
-
-  std::latch started_;
-  std::mutex mutex_;
-  std::condition_variable job_ready_;
-  std::deque<std::function<void()>> jobs_;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
-};
 
 // ThreadPoolExecutor's default max_workers since Python 3.8: enough threads for I/O-bound
 // work on small machines, bounded on large ones.
@@ -116,7 +42,10 @@ Result thread_pool(const Params& params) {
   std::atomic<std::int64_t> completed_id_sum{0};
   Result result;
   try {
-    BlockingPool pool(default_pool_size());
+    // ThreadPoolExecutor: a FIFO queue of closures; leaving this scope runs what is queued,
+    // then joins the workers (shutdown(wait=True)).
+    common::FifoThreadPool pool(default_pool_size());
+    pool.wait_until_started();
     const MemoryProbe probe;  // after the workers started: the figure is the closures'
     for (std::int64_t id = 0; id < params.tasks; ++id) {
       pool.submit([&completed, &completed_id_sum, id, delay = params.delay] {
