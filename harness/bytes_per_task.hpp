@@ -6,6 +6,7 @@
 //   harness::FramePool          whether a model's probe counts what it took from corio's pool
 //   harness::settled_rss_bytes  RSS after malloc_trim(0): rss_after_trim's baseline
 //   harness::TaskMemoryProbe    takes the baseline when made; grown_bytes() is the growth since
+//   harness::TaskMemoryProbeOf  the same with the growth fixed: a workload's MemoryProbe
 //   harness::bytes_per_task     growth / N: the value of the "bytes_per_task" counter
 //
 // The method. A model makes a TaskMemoryProbe right before it creates its first task (after
@@ -110,6 +111,17 @@ class TaskMemoryProbe {
   std::size_t pool_free_;
   std::int64_t rss_ = 0;
   std::int64_t heap_ = 0;
+};
+
+// TaskMemoryProbe with its growth fixed, so that a workload names its method once in params.hpp
+// (`using MemoryProbe = harness::TaskMemoryProbeOf<harness::MemoryGrowth::rss_after_trim>;`)
+// and its models write `const MemoryProbe probe;` or, for corio,
+// `const MemoryProbe probe(harness::FramePool::counted);`.
+template <MemoryGrowth kGrowth>
+class TaskMemoryProbeOf : public TaskMemoryProbe {
+ public:
+  explicit TaskMemoryProbeOf(FramePool pool = FramePool::ignored) noexcept
+      : TaskMemoryProbe(kGrowth, pool) {}
 };
 
 // The "bytes_per_task" counter: the growth a TaskMemoryProbe (or a model's own measurement,

@@ -77,11 +77,7 @@ Result libuv(const Params& params);
 // growth and malloc's growth in bytes in use (a second call reuses what the first freed
 // without growing RSS; thread stacks are not malloc's). The corio model passes
 // FramePool::counted. The processes model measures its children itself (processes.cpp).
-class MemoryProbe : public harness::TaskMemoryProbe {
- public:
-  explicit MemoryProbe(harness::FramePool pool = harness::FramePool::ignored) noexcept
-      : TaskMemoryProbe(harness::MemoryGrowth::rss_or_heap, pool) {}
-};
+using MemoryProbe = harness::TaskMemoryProbeOf<harness::MemoryGrowth::rss_or_heap>;
 
 struct Workload {
   using Params = sleep_fanout::Params;

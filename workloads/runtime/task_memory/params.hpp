@@ -54,11 +54,8 @@ Result threads(const Params& params);
 // bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_after_trim: one
 // call per run (iterations()), so the baseline is RSS after malloc_trim(0), and the growth is
 // RSS's. A corio model passes FramePool::counted.
-class MemoryProbe : public harness::TaskMemoryProbe {
- public:
-  explicit MemoryProbe(harness::FramePool pool = harness::FramePool::ignored) noexcept
-      : TaskMemoryProbe(harness::MemoryGrowth::rss_after_trim, pool) {}
-};
+using MemoryProbe = harness::TaskMemoryProbeOf<harness::MemoryGrowth::rss_after_trim>;
+
 // The same baseline for models that read RSS themselves (rss_delta_bytes = current RSS minus
 // it): the same figure as MemoryProbe with FramePool::ignored.
 using harness::settled_rss_bytes;
