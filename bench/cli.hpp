@@ -3,22 +3,22 @@
 //
 //   bench::Command             what to do: run the benchmarks (default), help, serve, load
 //   bench::ExitCode            the exit statuses DESIGN.md fixes for every tool of the suite
+//   bench::exit_status         ExitCode -> the int a command returns to main()
 //   bench::Options             everything the command line says
 //   bench::ParseResult         Options, or the one line to print before exiting 2
 //   bench::parse_command_line  argv (without argv[0]) -> ParseResult
-//   bench::usage               the --help text
-//   bench::split_option        "--name=value" -> ("--name", "value"), for serve and load too
+//   bench::usage               the --help text (its options from the table that parses them)
 //
-// One language for the whole suite: `--option VALUE` or `--option=VALUE`, subcommands as the
-// first word that is not an option, Google Benchmark's own flags passed through as
-// `--benchmark_*=VALUE` (and its `--v=N`) except those an option of ours already sets.
+// One language for the whole suite, bench/options.hpp's (which also gives bench::split_option):
+// `--option VALUE` or `--option=VALUE`, subcommands as the first word that is not an option,
+// Google Benchmark's own flags passed through as `--benchmark_*=VALUE` (and its `--v=N`) except
+// those an option of ours already sets.
 
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
+#include "bench/options.hpp"
 #include "harness/workload.hpp"
 
 namespace bench {
@@ -34,6 +34,9 @@ enum class ExitCode : int {
   bad_input = 2,   // unknown name, impossible parameter, corrupt file: nothing was run
   run_failed = 3,  // a run failed its check, threw, or a server died
 };
+
+// What main() returns: the commands return int (serve_command is also a test binary's main).
+[[nodiscard]] constexpr int exit_status(ExitCode code) { return static_cast<int>(code); }
 
 struct Options {
   Command command = Command::run;
@@ -74,10 +77,5 @@ struct ParseResult {
 // Whether the pass-through flags turn on --benchmark_enable_random_interleaving, in which case
 // runs do not happen in --list order (the progress lines then cannot name the next run).
 [[nodiscard]] bool random_interleaving(const Options& options);
-
-// Splits "--name=value" into ("--name", "value"); an argument without '=' is its own name and
-// has no value. The views point into `arg`.
-[[nodiscard]] std::pair<std::string_view, std::optional<std::string_view>> split_option(
-    std::string_view arg);
 
 }  // namespace bench

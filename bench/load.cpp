@@ -1,7 +1,6 @@
 // corio-bench load: see load.hpp.
 #include "bench/load.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -16,9 +15,11 @@
 #include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
-#include "harness/bad_input.hpp"
 #include "bench/cli.hpp"
+#include "bench/options.hpp"
+#include "harness/bad_input.hpp"
 #include "harness/net/host_port.hpp"
 
 namespace bench {
@@ -50,6 +51,164 @@ std::optional<long long> parse_whole(std::string_view text) {
 }
 
 nanoseconds seconds(double value) { return duration_cast<nanoseconds>(duration<double>(value)); }
+
+// "--size '0' is not a number of bytes from 1 to 268435456": a value refused by its option.
+std::string not_a(std::string_view option, std::string_view value, std::string_view what) {
+  return std::string(option) + " " + quoted(value) + " is not " + std::string(what);
+}
+
+// What the load command line says before its options can be checked against each other.
+struct LoadArgs {
+  LoadCommand command;
+  // Parsed once every argument is read, so that a later --connect replaces an earlier one,
+  // even a malformed one.
+  std::string connect;
+  bool size_given = false;    // refused with http_plaintext
+  bool target_given = false;  // refused with tcp_echo
+};
+
+// --duration, --warmup, --timeout: up to 1e6 s; more than 0 unless `zero_allowed`.
+OptionSpec seconds_option(const std::string& name, std::string help, nanoseconds& target,
+                          bool zero_allowed) {
+  return {.name = name,
+          .value_name = "SECONDS",
+          .help = std::move(help),
+          .set = [name, &target, zero_allowed](std::string_view value) -> std::string {
+            const auto number = parse_number(value);
+            if (!number || *number < 0 || (*number == 0 && !zero_allowed) || *number > 1e6) {
+              return not_a(name, value,
+                           zero_allowed ? "a number of seconds >= 0" : "a number of seconds > 0");
+            }
+            target = seconds(*number);
+            return "";
+          }};
+}
+
+// What no single option can check: the options against the workload, and --connect; returns
+// the refusal or "". Fills in the address.
+std::string check_together(LoadArgs& args) {
+  harness::LoadOptions& o = args.command.options;
+  if (args.target_given && o.protocol == harness::LoadProtocol::echo) {
+    return error("--target is for http_plaintext, not tcp_echo (--size sets the message)");
+  }
+  if (args.size_given && o.protocol == harness::LoadProtocol::http_get) {
+    return error("--size is for tcp_echo, not http_plaintext (--target sets the path)");
+  }
+  const std::optional<harness::HostPort> address = harness::parse_host_port(args.connect);
+  if (!address || address->port == 0) {
+    return error("--connect " + quoted(args.connect) +
+                 " is not HOST:PORT with PORT 1..65535 (e.g. 10.0.0.2:8080)");
+  }
+  o.host = address->host;
+  o.port = address->port;
+  return "";
+}
+
+// The load command line. The setters write into `args`, which must outlive the table.
+OptionTable load_table(LoadArgs& args) {
+  harness::LoadOptions& o = args.command.options;
+  return OptionTable{
+      .command = "corio-bench load",
+      .options =
+          {
+              {.name = "--connect",
+               .value_name = "HOST:PORT",
+               .help = "the server's address (as `serve` printed it)",
+               .missing = "--connect HOST:PORT is required (the address `corio-bench serve` "
+                          "printed)",
+               .set =
+                   [&args](std::string_view address) {
+                     args.connect = address;
+                     return std::string();
+                   }},
+              {.name = "--connections",
+               .value_name = "C",
+               .help = "connections kept open (default 64)",
+               .set = [&o](std::string_view value) -> std::string {
+                 const auto count = parse_whole(value);
+                 if (!count || *count < 1 || *count > kMaxConnections) {
+                   return not_a("--connections", value, "a whole number from 1 to 1000000");
+                 }
+                 o.connections = static_cast<int>(*count);
+                 return "";
+               }},
+              seconds_option("--duration", "the recorded time (default 10)", o.duration, false),
+              seconds_option("--warmup", "load before recording, not counted (default 1)", o.warmup,
+                             true),
+              {.name = "--rate",
+               .value_name = "RPS",
+               .help = "0: closed loop, each connection sends when answered (default); > 0:\n"
+                       "open loop, requests due at RPS per second in total, latency counted\n"
+                       "from the due time (no coordinated omission)",
+               .set = [&o](std::string_view value) -> std::string {
+                 const auto number = parse_number(value);
+                 if (!number || *number < 0 || (*number > 0 && *number < 1e-3)) {
+                   return not_a("--rate", value,
+                                "0 (closed loop) or a number of requests per second >= 0.001");
+                 }
+                 o.rate_per_second = *number;
+                 return "";
+               }},
+              {.name = "--size",
+               .value_name = "BYTES",
+               .help = "tcp_echo's message size (default 64)",
+               .set = [&args, &o](std::string_view value) -> std::string {
+                 const auto bytes = parse_whole(value);
+                 if (!bytes || *bytes < 1 || *bytes > (256LL << 20)) {
+                   return not_a("--size", value, "a number of bytes from 1 to 268435456");
+                 }
+                 args.size_given = true;
+                 o.message_bytes = static_cast<std::size_t>(*bytes);
+                 return "";
+               }},
+              {.name = "--target",
+               .value_name = "PATH",
+               .help = "http_plaintext's path (default /plaintext)",
+               .set = [&args, &o](std::string_view path) -> std::string {
+                 if (path.empty() || path.front() != '/' ||
+                     path.find_first_of(" \r\n\t") != std::string_view::npos) {
+                   return not_a("--target", path, "a path starting with '/' without blanks");
+                 }
+                 args.target_given = true;
+                 o.target = path;
+                 return "";
+               }},
+              seconds_option("--timeout", "a request unanswered this long is an error (default 10)",
+                             o.request_timeout, false),
+              {.name = "--help",
+               .short_name = "-h",
+               .takes = Takes::nothing,
+               .help = "print this help",
+               .ends_parsing = true,
+               .set =
+                   [&args](std::string_view) {
+                     args.command.help = true;
+                     return std::string();
+                   }},
+          },
+      .positional =
+          OptionSpec{.name = "WORKLOAD",
+                     .help =
+                         "tcp_echo (echo --size bytes, different bytes per request; an answer\n"
+                         "other than those bytes is an error) or http_plaintext (keep-alive GET\n"
+                         "of --target; a status other than 200, or for /plaintext a body other\n"
+                         "than \"Hello, World!\", is an error)",
+                     .missing = "which workload? (accepted: tcp_echo, http_plaintext)",
+                     .set = [&args, &o](std::string_view workload) -> std::string {
+                       if (workload == "tcp_echo" || workload == "io/tcp_echo") {
+                         args.command.workload = "io/tcp_echo";
+                         o.protocol = harness::LoadProtocol::echo;
+                       } else if (workload == "http_plaintext" || workload == "io/http_plaintext") {
+                         args.command.workload = "io/http_plaintext";
+                         o.protocol = harness::LoadProtocol::http_get;
+                       } else {
+                         return "unknown workload " + quoted(workload) +
+                                " (accepted: tcp_echo, http_plaintext)";
+                       }
+                       return "";
+                     }},
+  };
+}
 
 // One connection, made and closed, so that a wrong address or a server that is not there is
 // refused as bad input before any load. "" when it connected, else why not.
@@ -159,137 +318,15 @@ void print_report(const LoadCommand& command, const std::string& connect,
 }  // namespace
 
 LoadParse parse_load_args(const std::vector<std::string>& args) {
-  LoadParse result;
-  LoadCommand& command = result.command;
-  harness::LoadOptions& o = command.options;
+  LoadArgs read;
+  harness::LoadOptions& o = read.command.options;
   // The command line's defaults, for a run against another host: longer than a benchmark's.
   o.duration = std::chrono::seconds(10);
   o.warmup = std::chrono::seconds(1);
-  std::optional<std::string> connect;
-  std::optional<std::string> size;
-  std::optional<std::string> target;
-  std::string workload;
-
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const auto [name_part, value_part] = split_option(arg);
-    const std::string name(name_part);
-    std::optional<std::string> value(value_part);
-    if (arg == "--help" || arg == "-h") {
-      command.help = true;
-      return result;
-    }
-    static constexpr std::string_view kOptions[] = {"--connect", "--connections", "--duration",
-                                                    "--warmup",  "--rate",        "--size",
-                                                    "--target",  "--timeout"};
-    if (std::ranges::find(kOptions, name) == std::end(kOptions)) {
-      if (arg.starts_with("-")) {
-        result.error =
-            error("unknown option '" + arg +
-                  "' (accepted: --connect, --connections, --duration, --warmup, --rate, --size, "
-                  "--target, --timeout, --help)");
-        return result;
-      }
-      if (!workload.empty()) {
-        result.error = error("unexpected argument '" + arg + "' after workload '" + workload + "'");
-        return result;
-      }
-      workload = arg;
-      continue;
-    }
-    if (!value) {
-      if (i + 1 >= args.size()) {
-        result.error = error(name + " needs a value (corio-bench load --help)");
-        return result;
-      }
-      value = args[++i];
-    }
-    auto refuse = [&](const std::string& what) {
-      result.error = error(name + " '" + *value + "' is not " + what);
-    };
-    if (name == "--connect") {
-      connect = *value;
-    } else if (name == "--connections") {
-      const auto count = parse_whole(*value);
-      if (!count || *count < 1 || *count > kMaxConnections) {
-        refuse("a whole number from 1 to 1000000");
-        return result;
-      }
-      o.connections = static_cast<int>(*count);
-    } else if (name == "--duration" || name == "--warmup" || name == "--timeout") {
-      const auto number = parse_number(*value);
-      const bool zero_allowed = name == "--warmup";
-      if (!number || *number < 0 || (*number == 0 && !zero_allowed) || *number > 1e6) {
-        refuse(zero_allowed ? "a number of seconds >= 0" : "a number of seconds > 0");
-        return result;
-      }
-      (name == "--duration" ? o.duration
-       : name == "--warmup" ? o.warmup
-                            : o.request_timeout) = seconds(*number);
-    } else if (name == "--rate") {
-      const auto number = parse_number(*value);
-      if (!number || *number < 0 || (*number > 0 && *number < 1e-3)) {
-        refuse("0 (closed loop) or a number of requests per second >= 0.001");
-        return result;
-      }
-      o.rate_per_second = *number;
-    } else if (name == "--size") {
-      const auto bytes = parse_whole(*value);
-      if (!bytes || *bytes < 1 || *bytes > (256LL << 20)) {
-        refuse("a number of bytes from 1 to 268435456");
-        return result;
-      }
-      size = *value;
-      o.message_bytes = static_cast<std::size_t>(*bytes);
-    } else {  // --target
-      if (value->empty() || value->front() != '/' ||
-          value->find_first_of(" \r\n\t") != std::string::npos) {
-        refuse("a path starting with '/' without blanks");
-        return result;
-      }
-      target = *value;
-      o.target = *value;
-    }
-  }
-
-  constexpr std::string_view kAccepted = "tcp_echo, http_plaintext";
-  if (workload.empty()) {
-    result.error = error(std::string("which workload? (accepted: ") + std::string(kAccepted) + ")");
-    return result;
-  }
-  if (workload == "tcp_echo" || workload == "io/tcp_echo") {
-    command.workload = "io/tcp_echo";
-    o.protocol = harness::LoadProtocol::echo;
-    if (target) {
-      result.error =
-          error("--target is for http_plaintext, not tcp_echo (--size sets the message)");
-      return result;
-    }
-  } else if (workload == "http_plaintext" || workload == "io/http_plaintext") {
-    command.workload = "io/http_plaintext";
-    o.protocol = harness::LoadProtocol::http_get;
-    if (size) {
-      result.error = error("--size is for tcp_echo, not http_plaintext (--target sets the path)");
-      return result;
-    }
-  } else {
-    result.error =
-        error("unknown workload '" + workload + "' (accepted: " + std::string(kAccepted) + ")");
-    return result;
-  }
-  if (!connect) {
-    result.error =
-        error("--connect HOST:PORT is required (the address `corio-bench serve` printed)");
-    return result;
-  }
-  const std::optional<harness::HostPort> address = harness::parse_host_port(*connect);
-  if (!address || address->port == 0) {
-    result.error = error("--connect '" + *connect +
-                         "' is not HOST:PORT with PORT 1..65535 (e.g. 10.0.0.2:8080)");
-    return result;
-  }
-  o.host = address->host;
-  o.port = address->port;
+  LoadParse result;
+  result.error = load_table(read).parse(args).error;
+  if (result.ok() && !read.command.help) result.error = check_together(read);
+  result.command = std::move(read.command);
   return result;
 }
 
@@ -297,11 +334,11 @@ int load_command(const std::vector<std::string>& args) {
   const LoadParse parsed = parse_load_args(args);
   if (parsed.command.help) {
     std::cout << load_usage();
-    return 0;
+    return exit_status(ExitCode::success);
   }
   if (!parsed.ok()) {
     std::cerr << parsed.error << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   }
   const LoadCommand& command = parsed.command;
   const harness::LoadOptions& o = command.options;
@@ -312,50 +349,41 @@ int load_command(const std::vector<std::string>& args) {
     std::cerr << error("cannot connect to " + connect + ": " + why +
                        " (is `corio-bench serve` running there?)")
               << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   }
   harness::LoadReport report;
   try {
     report = run_load(o);
   } catch (const harness::BadInput& e) {
     std::cerr << e.what() << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   } catch (const std::exception& e) {
     std::cerr << error(e.what()) << '\n';
-    return 3;
+    return exit_status(ExitCode::run_failed);
   }
   print_report(command, connect, report);
-  return report.completed > 0 ? 0 : 3;
+  return exit_status(report.completed > 0 ? ExitCode::success : ExitCode::run_failed);
 }
 
 std::string load_usage() {
-  return R"(Usage: corio-bench load WORKLOAD --connect HOST:PORT [--connections C] [--duration SECONDS]
-                        [--warmup SECONDS] [--rate RPS] [--size BYTES] [--target PATH]
-                        [--timeout SECONDS]
-
+  LoadArgs scratch;  // the table's setters need somewhere to write; nothing is parsed
+  const OptionTable table = load_table(scratch);
+  return table.synopsis() + R"(
 Loads a server started elsewhere (corio-bench serve WORKLOAD ... on another host, or any
 server of the same protocol) with the suite's load generator, on one thread.
 
-  WORKLOAD            tcp_echo (echo --size bytes, different bytes per request; an answer
-                      other than those bytes is an error) or http_plaintext (keep-alive GET
-                      of --target; a status other than 200, or for /plaintext a body other
-                      than "Hello, World!", is an error)
-  --connect HOST:PORT the server's address (as `serve` printed it)
-  --connections C     connections kept open (default 64)
-  --duration SECONDS  the recorded time (default 10)
-  --warmup SECONDS    load before recording, not counted (default 1)
-  --rate RPS          0: closed loop, each connection sends when answered (default); > 0:
-                      open loop, requests due at RPS per second in total, latency counted
-                      from the due time (no coordinated omission)
-  --size BYTES        tcp_echo's message size (default 64)
-  --target PATH       http_plaintext's path (default /plaintext)
-  --timeout SECONDS   a request unanswered this long is an error (default 10)
-
+)" + table.help() +
+         R"(
 Prints a summary (requests/s, latency p50/p90/p99/p99.9/max, errors by kind), then one JSON
 line.
 Exit status: 0 done; 2 bad input or the first connection failed (nothing was run);
              3 no request succeeded, or the generator failed.
 )";
+}
+
+std::string load_synopsis(std::string_view lead) {
+  LoadArgs scratch;  // the table's setters need somewhere to write; nothing is parsed
+  return load_table(scratch).synopsis(lead);
 }
 
 }  // namespace bench

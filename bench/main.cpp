@@ -39,9 +39,8 @@
 namespace {
 
 using bench::ExitCode;
+using bench::exit_status;
 using bench::Options;
-
-int exit_status(ExitCode code) { return static_cast<int>(code); }
 
 struct Rejected {
   std::string flag;    // the first argument Google Benchmark did not take; "" when none

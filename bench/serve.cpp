@@ -16,8 +16,9 @@
 #include <system_error>
 #include <unistd.h>
 
-#include "harness/bad_input.hpp"
 #include "bench/cli.hpp"
+#include "bench/options.hpp"
+#include "harness/bad_input.hpp"
 #include "harness/net/host_port.hpp"
 #include "harness/net/server_registry.hpp"
 
@@ -25,6 +26,69 @@ namespace bench {
 namespace {
 
 std::string error(const std::string& text) { return "corio-bench: serve: " + text; }
+
+// The serve command line. The setters write into `options` and `listen`, which must outlive
+// the table; --listen is parsed once every argument is read, so that a later one replaces an
+// earlier one, even a malformed one.
+OptionTable serve_table(ServeOptions& options, std::string& listen) {
+  return OptionTable{
+      .command = "corio-bench serve",
+      .options =
+          {
+              {.name = "--model",
+               .value_name = "MODEL",
+               .help = "the model whose server runs (default corio; listed below)",
+               .set = [&options](std::string_view model) -> std::string {
+                 if (model.empty()) {
+                   return "--model needs a name (corio-bench serve --help lists the servers)";
+                 }
+                 options.model = model;
+                 return "";
+               }},
+              {.name = "--listen",
+               .value_name = "HOST:PORT",
+               .help = "the address to serve on; port 0 picks a free one",
+               .missing = "--listen HOST:PORT is required (e.g. --listen 127.0.0.1:8080)",
+               .set =
+                   [&listen](std::string_view address) {
+                     listen = address;
+                     return std::string();
+                   }},
+              {.name = "--param",
+               .value_name = "KEY=VALUE",
+               .help = "a parameter of the server, by the names listed below; each once",
+               .repeatable = true,
+               .set = [&options](std::string_view param) -> std::string {
+                 const auto eq = param.find('=');
+                 if (eq == std::string_view::npos || eq == 0) {
+                   return "--param " + quoted(param) + " is not KEY=VALUE";
+                 }
+                 options.params.emplace_back(param.substr(0, eq), param.substr(eq + 1));
+                 return "";
+               }},
+              {.name = "--help",
+               .short_name = "-h",
+               .takes = Takes::nothing,
+               .help = "print this help",
+               .ends_parsing = true,
+               .set =
+                   [&options](std::string_view) {
+                     options.help = true;
+                     return std::string();
+                   }},
+          },
+      .positional =
+          OptionSpec{.name = "WORKLOAD",
+                     .help = "a network workload (listed below); its group may be left out\n"
+                             "(tcp_echo for io/tcp_echo)",
+                     .missing = "which workload? (corio-bench serve --help lists the servers)",
+                     .set =
+                         [&options](std::string_view workload) {
+                           options.workload = workload;
+                           return std::string();
+                         }},
+  };
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string text;
@@ -135,70 +199,16 @@ int bind_listener(const std::string& host, std::uint16_t port, std::uint16_t& bo
 ServeParse parse_serve_args(const std::vector<std::string>& args) {
   ServeParse result;
   ServeOptions& options = result.options;
-  std::optional<std::string> listen;
-  bool model_given = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const auto [name_part, value_part] = split_option(arg);
-    const std::string name(name_part);
-    std::optional<std::string> value(value_part);
-    if (arg == "--help" || arg == "-h") {
-      options.help = true;
-      return result;
-    }
-    if (name == "--model" || name == "--listen" || name == "--param") {
-      if (!value) {
-        if (i + 1 >= args.size()) {
-          result.error = error(name + " needs a value (" +
-                               (name == "--model"    ? "a model name, e.g. corio"
-                                : name == "--listen" ? "HOST:PORT"
-                                                     : "KEY=VALUE") +
-                               ")");
-          return result;
-        }
-        value = args[++i];
-      }
-      if (name == "--model") {
-        options.model = *value;
-        model_given = true;
-      } else if (name == "--listen") {
-        listen = *value;
-      } else {
-        const auto eq = value->find('=');
-        if (eq == std::string::npos || eq == 0) {
-          result.error = error("--param '" + *value + "' is not KEY=VALUE");
-          return result;
-        }
-        options.params.emplace_back(value->substr(0, eq), value->substr(eq + 1));
-      }
-    } else if (arg.starts_with("-")) {
-      result.error =
-          error("unknown option '" + arg + "' (accepted: --model, --listen, --param, --help)");
-      return result;
-    } else if (options.workload.empty()) {
-      options.workload = arg;
-    } else {
-      result.error =
-          error("unexpected argument '" + arg + "' after workload '" + options.workload + "'");
-      return result;
-    }
-  }
-  if (options.workload.empty()) {
-    result.error = error("which workload? (corio-bench serve --help lists the servers)");
+  std::string listen;
+  const TableParse parsed = serve_table(options, listen).parse(args);
+  if (!parsed.ok() || options.help) {
+    result.error = parsed.error;
     return result;
   }
-  if (model_given && options.model.empty()) {
-    result.error = error("--model needs a name (corio-bench serve --help lists the servers)");
-    return result;
-  }
-  if (!listen) {
-    result.error = error("--listen HOST:PORT is required (e.g. --listen 127.0.0.1:8080)");
-    return result;
-  }
-  const std::optional<harness::HostPort> address = harness::parse_host_port(*listen);
+  const std::optional<harness::HostPort> address = harness::parse_host_port(listen);
   if (!address) {
-    result.error = error("--listen '" + *listen +
-                         "' is not HOST:PORT with PORT 0..65535 (e.g. 127.0.0.1:8080)");
+    result.error = error("--listen " + quoted(listen) +
+                         " is not HOST:PORT with PORT 0..65535 (e.g. 127.0.0.1:8080)");
     return result;
   }
   options.host = address->host;
@@ -211,13 +221,13 @@ int run_serve(const ServeOptions& options) {
   const harness::ServerEntry* entry = find_entry(options, refusal);
   if (entry == nullptr) {
     std::cerr << refusal << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   }
   harness::ServerContext context;
   context.listen_fd = bind_listener(options.host, options.port, context.port, refusal);
   if (context.listen_fd < 0) {
     std::cerr << refusal << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   }
   context.workload = entry->workload;
   context.model = entry->model;
@@ -229,43 +239,56 @@ int run_serve(const ServeOptions& options) {
     entry->serve(context);
   } catch (const harness::BadInput& e) {
     std::cerr << e.what() << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   } catch (const std::exception& e) {
     std::cerr << error(entry->workload + " (" + entry->model + "): " + e.what()) << '\n';
-    return 3;
+    return exit_status(ExitCode::run_failed);
   }
-  return 0;
+  return exit_status(ExitCode::success);
 }
 
 int serve_command(const std::vector<std::string>& args) {
   const ServeParse parsed = parse_serve_args(args);
   if (parsed.options.help) {
     std::cout << serve_usage();
-    return 0;
+    return exit_status(ExitCode::success);
   }
   if (!parsed.ok()) {
     std::cerr << parsed.error << '\n';
-    return 2;
+    return exit_status(ExitCode::bad_input);
   }
   return run_serve(parsed.options);
 }
 
+std::string serve_synopsis(std::string_view lead) {
+  ServeOptions scratch;  // the table's setters need somewhere to write; nothing is parsed
+  std::string listen;
+  return serve_table(scratch, listen).synopsis(lead);
+}
+
 std::string serve_usage() {
-  std::string text =
-      "Usage: corio-bench serve WORKLOAD [--model MODEL] --listen HOST:PORT "
-      "[--param KEY=VALUE ...]\n"
-      "\n"
-      "Runs one model's server of a network workload on HOST:PORT (port 0 picks a free one)\n"
-      "until SIGTERM or SIGINT, for wrk or `corio-bench load` (from this host or another).\n"
-      "Once it accepts connections it prints\n"
-      "  corio-bench: serving WORKLOAD (MODEL) on HOST:PORT\n"
-      "WORKLOAD may omit its group (tcp_echo for io/tcp_echo); MODEL defaults to corio.\n"
-      "Exit status: 2 unknown name or parameter, or the address cannot be bound; 3 the server\n"
-      "failed.\n"
-      "\n"
-      "Servers (workload: models; parameters):\n";
+  ServeOptions scratch;  // the table's setters need somewhere to write; nothing is parsed
+  std::string listen;
+  const OptionTable table = serve_table(scratch, listen);
+  std::string text = table.synopsis() +
+                     "\n"
+                     "Runs one model's server of a network workload on HOST:PORT (port 0 picks a "
+                     "free one)\n"
+                     "until SIGTERM or SIGINT, for wrk or `corio-bench load` (from this host or "
+                     "another).\n"
+                     "Once it accepts connections it prints\n"
+                     "  corio-bench: serving WORKLOAD (MODEL) on HOST:PORT\n"
+                     "\n" +
+                     table.help() +
+                     "\n"
+                     "Exit status: 2 unknown name or parameter, or the address cannot be bound; "
+                     "3 the server\n"
+                     "failed.\n"
+                     "\n"
+                     "Servers (workload: models; parameters):\n";
   std::map<std::string, std::vector<const harness::ServerEntry*>> by_workload;
-  for (const harness::ServerEntry& entry : harness::all_servers()) by_workload[entry.workload].push_back(&entry);
+  for (const harness::ServerEntry& entry : harness::all_servers())
+    by_workload[entry.workload].push_back(&entry);
   if (by_workload.empty()) text += "  (none registered)\n";
   for (const auto& [workload, entries] : by_workload) {
     text += "  " + workload + ":";

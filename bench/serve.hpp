@@ -13,9 +13,11 @@
 //   bench::serve_command     parse_serve_args + --help + run_serve, printing what it refuses:
 //                              what main() calls after harness::register_all_servers()
 //   bench::serve_usage       `serve --help`: the syntax and every registered server
+//   bench::serve_synopsis    its first line, which `corio-bench --help` shows too
 //
-// Exit statuses: 2 before serving for an unknown workload, model or --param name (the line
-// lists what is accepted), a malformed value (BadInput from the server function), or an
+// The options are a bench::OptionTable (bench/options.hpp), which also writes their help.
+// Exit statuses (bench::ExitCode): 2 before serving for an unknown workload, model or --param name
+// (the line lists what is accepted), a malformed value (BadInput from the server function), or an
 // address that cannot be bound ("port in use"); 3 when the server function throws anything
 // else; 0 when it returns. A server stopped by SIGTERM ends by that signal (its default
 // action), which is how ServerProcess::stop() expects it to end.
@@ -28,6 +30,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -55,5 +58,8 @@ int run_serve(const ServeOptions& options);
 int serve_command(const std::vector<std::string>& args);
 
 [[nodiscard]] std::string serve_usage();
+
+// "Usage: corio-bench serve WORKLOAD [--model MODEL] ...\n"; `lead` replaces "Usage: ".
+[[nodiscard]] std::string serve_synopsis(std::string_view lead = "Usage: ");
 
 }  // namespace bench
