@@ -149,6 +149,12 @@ expect 2 1 -- compare "$WORK/old" "$WORK/new" --bogus
 expect 2 1 -- compare "$WORK/old" "$WORK/new" --strict=yes
 expect 2 1 -- compare "$WORK/old" "$WORK/new" "$WORK/other"
 expect 2 1 -- compare "$WORK/old" "$WORK/corrupt" --gbench
+
+# instructions [--filter REGEX] [--out FILE] [--baseline FILE] [--fail-over PCT]: refused
+# before anything is built or run (bench/tests/instructions_test.py counts for real).
+expect 2 1 -- instructions --frobnicate
+expect 2 1 -- instructions --fail-over -5
+expect 2 1 -- instructions --baseline "$WORK/no-such-file.json"
 expect 1 0 -- compare "$WORK/old" "$WORK/new" --fail-over 10
 expect 1 0 -- compare "$WORK/old" "$WORK/new" --fail-over=10
 expect 0 0 -- compare "$WORK/old" "$WORK/new" --fail-over 40
@@ -190,7 +196,7 @@ fi
 # complete; a failed check or Ctrl-C leaves nothing behind and stops the benchmark.
 make_stub_repo() {
   local repo="$WORK/repo"
-  mkdir -p "$repo/scripts" "$repo/build/release/harness" "$WORK/bin"
+  mkdir -p "$repo/scripts" "$repo/build/release/bench" "$WORK/bin"
   cp -- "$RUN_ALL" "$repo/run_all.sh"
   ln -s -- "$ROOT/plots" "$repo/plots"
   printf '#!/bin/sh\necho "install_deps.sh: all packages present"\n' \

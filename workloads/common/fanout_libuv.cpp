@@ -9,19 +9,17 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <uv.h>
 
 #include "workloads/common/fanout_client.hpp"
 #include "workloads/common/fanout_response_reader.hpp"
+#include "workloads/common/libuv.hpp"
 
 namespace workloads::common::fanout {
 namespace {
 
-void check_uv(int status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string(what) + ": " + uv_strerror(status));
-}
+using common::check_uv;
 
 struct FanOut;
 

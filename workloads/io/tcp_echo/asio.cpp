@@ -18,6 +18,7 @@
 #include <system_error>
 #include <utility>
 
+#include "harness/fd_limit.hpp"
 #include "workloads/io/tcp_echo/asio_session.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
@@ -27,7 +28,7 @@ namespace asio = boost::asio;
 namespace workloads::io::tcp_echo {
 
 void serve_asio(harness::ServerContext& context) {
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
   asio::io_context io{common::kSingleThreadHint};
   asio_echo::Acceptor acceptor(io.get_executor(), asio_echo::protocol_of(context.listen_fd),
                                context.listen_fd);

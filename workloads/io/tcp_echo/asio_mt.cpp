@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/fd_limit.hpp"
 #include "workloads/common/asio.hpp"
 #include "workloads/io/tcp_echo/asio_session.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
@@ -47,7 +48,7 @@ void run_io(asio::io_context* io) {
 void serve_asio_mt(harness::ServerContext& context) {
   const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
   const auto threads = static_cast<int>(context.int_param("threads", cores, 1, 1024));
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
   asio::io_context io{threads};
   asio_echo::Acceptor acceptor(io.get_executor(), asio_echo::protocol_of(context.listen_fd),
                                context.listen_fd);

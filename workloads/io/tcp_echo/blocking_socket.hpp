@@ -5,12 +5,9 @@
 // this folder's models; the descriptor limit is harness/fd_limit.hpp's.
 //
 //   echo_until_closed(fd)    read what arrives, write it back, until EOF or an error
-//   raise_fd_limit(needed)   harness::raise_descriptor_limit, under the name asio.cpp,
-//                            asio_mt.cpp, libuv.cpp and processes.cpp still call
 
 #include <cstdint>
 
-#include "harness/fd_limit.hpp"
 #include "workloads/common/socket_blocking.hpp"
 
 namespace workloads::io::tcp_echo {
@@ -18,10 +15,6 @@ namespace workloads::io::tcp_echo {
 using common::accept_blocking;
 using common::send_all;
 using common::set_no_delay;
-
-// Soft RLIMIT_NOFILE up to the hard limit; `needed` is not checked (the load generator checks
-// its own connections: harness::run_load).
-inline void raise_fd_limit(std::int64_t /*needed*/) { harness::raise_descriptor_limit(); }
 
 // Echoes on a blocking socket until the peer closes it or an error ends it, then closes it.
 // Uses a kEchoBufferBytes buffer on the calling thread's stack; no allocation, no lock

@@ -14,6 +14,7 @@
 #include <memory>
 #include <uv.h>
 
+#include "harness/fd_limit.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
 #include "workloads/io/tcp_echo/params.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
@@ -102,7 +103,7 @@ void on_connection(uv_stream_t* server, int status) {
 }  // namespace
 
 void serve_libuv(harness::ServerContext& context) {
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
   uv_loop_t loop;
   common::check_uv(uv_loop_init(&loop), "tcp_echo libuv: uv_loop_init");
   uv_tcp_t server;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <unistd.h>
 
+#include "harness/fd_limit.hpp"
 #include "workloads/common/child_process.hpp"
 #include "workloads/common/os_threads.hpp"
 #include "workloads/io/tcp_echo/blocking_socket.hpp"
@@ -40,7 +41,7 @@ namespace {
 void serve_processes(harness::ServerContext& context) {
   const auto cores = common::hardware_threads();
   const auto count = context.int_param("workers", cores, 1, 4096);
-  raise_fd_limit(0);
+  harness::raise_descriptor_limit();
   // SIGTERM stops a worker: it has no handler, and its mask is restored after fork.
   common::supervise_workers(
       count, [&context] { run_worker(context.listen_fd); }, [&context] { context.ready(); },
