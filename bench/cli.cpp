@@ -116,20 +116,12 @@ OptionTable run_table(Options& options) {
               {.name = "--list",
                .takes = Takes::nothing,
                .help = "print the profile's benchmark names (after --filter), one per line",
-               .set =
-                   [&options](std::string_view) {
-                     options.list = true;
-                     return std::string();
-                   }},
+               .set = set_true(options.list)},
               {.name = "--out",
                .value_name = "FILE.json",
                .help = "also write Google Benchmark's JSON there, with corio_* context keys\n"
                        "(profile, build type, compiler, flags, dependency versions)",
-               .set =
-                   [&options](std::string_view file) {
-                     options.out = file;
-                     return std::string();
-                   }},
+               .set = store_into(options.out)},
               {.name = "--repetitions",
                .value_name = "N",
                .help = "run each benchmark N >= 1 times instead of the profile's count;\n"
@@ -148,11 +140,7 @@ OptionTable run_table(Options& options) {
                .help = "run every benchmark in this one process, one after another (Google\n"
                        "Benchmark's way: quicker to start, but figures then depend on what\n"
                        "ran before; repetitions run back to back)",
-               .set =
-                   [&options](std::string_view) {
-                     options.in_process = true;
-                     return std::string();
-                   }},
+               .set = set_true(options.in_process)},
               // Internal, for the parent of isolated runs (bench/isolated_runs.hpp).
               {.name = "--child",
                .takes = Takes::nothing,

@@ -116,11 +116,7 @@ OptionTable load_table(LoadArgs& args) {
                .help = "the server's address (as `serve` printed it)",
                .missing = "--connect HOST:PORT is required (the address `corio-bench serve` "
                           "printed)",
-               .set =
-                   [&args](std::string_view address) {
-                     args.connect = address;
-                     return std::string();
-                   }},
+               .set = store_into(args.connect)},
               {.name = "--connections",
                .value_name = "C",
                .help = "connections kept open (default 64)",
@@ -180,11 +176,7 @@ OptionTable load_table(LoadArgs& args) {
                .takes = Takes::nothing,
                .help = "print this help",
                .ends_parsing = true,
-               .set =
-                   [&args](std::string_view) {
-                     args.command.help = true;
-                     return std::string();
-                   }},
+               .set = set_true(args.command.help)},
           },
       .positional =
           OptionSpec{.name = "WORKLOAD",

@@ -29,17 +29,17 @@
 #include "bench/git_revision.hpp"
 #include "bench/isolated_runs.hpp"
 #include "bench/load.hpp"
-#include "harness/registrar.hpp"
 #include "bench/progress_reporter.hpp"
-#include "harness/rusage.hpp"
 #include "bench/serve.hpp"
+#include "harness/registrar.hpp"
+#include "harness/rusage.hpp"
 #include "harness/workload.hpp"
 #include "workloads/registry.hpp"
 
 namespace {
 
-using bench::ExitCode;
 using bench::exit_status;
+using bench::ExitCode;
 using bench::Options;
 
 struct Rejected {
@@ -249,15 +249,14 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
   settings.debug_library_note =
       "note: the warning above is about Debian's Google Benchmark library (its timing loop), "
       "not corio-bench, which is a " +
-      std::string(bench::build_info::build_type) +
-      " build (corio_build_type in the JSON context)";
+      std::string(bench::build_info::build_type) + " build (corio_build_type in the JSON context)";
   // A leaked static owned by Google Benchmark; it honours --benchmark_format and _color.
   SilentDisplay silent;
   benchmark::BenchmarkReporter* display =
       options.child ? &silent : benchmark::CreateDefaultDisplayReporter();
   std::ostringstream discarded_progress;
   bench::ProgressReporter reporter(*display, options.child ? discarded_progress : std::cerr,
-                                     std::move(settings));
+                                   std::move(settings));
   benchmark::RunSpecifiedBenchmarks(&reporter, options.filter);
   benchmark::Shutdown();
 

@@ -8,6 +8,8 @@
 //   bench::OptionSpec    one option (or the positional argument): names, help, setter
 //   bench::OptionTable   a command's options; parse(), synopsis() and help()
 //   bench::TableParse    what parse() says: the refusal line, and the arguments left unparsed
+//   bench::store_into    a setter that keeps the value in a string
+//   bench::set_true      a setter that raises a flag
 //   bench::split_option  "--name=value" -> ("--name", "value")
 //   bench::quoted        'value', how a refusal names what it refuses
 //
@@ -91,6 +93,20 @@ struct OptionTable {
   // "corio-bench: serve: ", what starts every refusal of this command.
   [[nodiscard]] std::string error_prefix() const;
 };
+
+// The two setters most options need: keep the value as given, or note that the flag was there.
+[[nodiscard]] inline std::function<std::string(std::string_view)> store_into(std::string& target) {
+  return [&target](std::string_view value) {
+    target = value;
+    return std::string();
+  };
+}
+[[nodiscard]] inline std::function<std::string(std::string_view)> set_true(bool& target) {
+  return [&target](std::string_view /*value*/) {
+    target = true;
+    return std::string();
+  };
+}
 
 // Splits "--name=value" into ("--name", "value"); an argument without '=' is its own name and
 // has no value. The views point into `arg`.

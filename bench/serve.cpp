@@ -49,11 +49,7 @@ OptionTable serve_table(ServeOptions& options, std::string& listen) {
                .value_name = "HOST:PORT",
                .help = "the address to serve on; port 0 picks a free one",
                .missing = "--listen HOST:PORT is required (e.g. --listen 127.0.0.1:8080)",
-               .set =
-                   [&listen](std::string_view address) {
-                     listen = address;
-                     return std::string();
-                   }},
+               .set = store_into(listen)},
               {.name = "--param",
                .value_name = "KEY=VALUE",
                .help = "a parameter of the server, by the names listed below; each once",
@@ -71,22 +67,14 @@ OptionTable serve_table(ServeOptions& options, std::string& listen) {
                .takes = Takes::nothing,
                .help = "print this help",
                .ends_parsing = true,
-               .set =
-                   [&options](std::string_view) {
-                     options.help = true;
-                     return std::string();
-                   }},
+               .set = set_true(options.help)},
           },
       .positional =
           OptionSpec{.name = "WORKLOAD",
                      .help = "a network workload (listed below); its group may be left out\n"
                              "(tcp_echo for io/tcp_echo)",
                      .missing = "which workload? (corio-bench serve --help lists the servers)",
-                     .set =
-                         [&options](std::string_view workload) {
-                           options.workload = workload;
-                           return std::string();
-                         }},
+                     .set = store_into(options.workload)},
   };
 }
 

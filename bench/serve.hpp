@@ -11,7 +11,8 @@
 //   bench::run_serve         checks the names against the registry, binds, runs the server;
 //                              returns the exit status
 //   bench::serve_command     parse_serve_args + --help + run_serve, printing what it refuses:
-//                              what main() calls once workloads::register_all has filled the server table
+//                              what main() calls once workloads::register_all has filled the server
+//                              table
 //   bench::serve_usage       `serve --help`: the syntax and every registered server
 //   bench::serve_synopsis    its first line, which `corio-bench --help` shows too
 //
