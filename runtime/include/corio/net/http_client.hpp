@@ -54,7 +54,7 @@ class Client {
   Client& operator=(Client&&) noexcept = default;
   ~Client() = default;
 
-  // GET `target` ("/plaintext") on the kept-alive connection. The client must outlive the
+  // GET `target` ("/index.html") on the kept-alive connection. The client must outlive the
   // returned task: co_await it at once.
   Task<Result> get(std::string_view target);
 

@@ -125,8 +125,8 @@ class HeaderList {
 // One request as RequestParser found it. Every view points into the buffer given to parse().
 struct Request {
   std::string_view method;  // any token, case-sensitive: "GET", "POST", ...
-  std::string_view target;  // as sent: "/delay?ms=5", "http://h/delay?ms=5", "*", "h:443"
-  // The path to route by: origin-form's target before the first '?' ("/delay"); for
+  std::string_view target;  // as sent: "/search?q=5", "http://h/search?q=5", "*", "h:443"
+  // The path to route by: origin-form's target before the first '?' ("/search"); for
   // absolute-form the part after the authority ("/" when that is empty: a static string, not
   // in the buffer); "*" for asterisk-form; empty for authority-form (CONNECT).
   std::string_view path;
