@@ -7,10 +7,10 @@
 #include <exception>
 #include <fcntl.h>
 #include <iostream>
-#include <netdb.h>
 #include <optional>
 #include <poll.h>
 #include <sstream>
+#include <stdexcept>
 #include <string_view>
 #include <sys/socket.h>
 #include <system_error>
@@ -21,6 +21,7 @@
 #include "bench/options.hpp"
 #include "harness/bad_input.hpp"
 #include "harness/net/host_port.hpp"
+#include "harness/net/resolve.hpp"
 
 namespace bench {
 namespace {
@@ -205,19 +206,16 @@ OptionTable load_table(LoadArgs& args) {
 // One connection, made and closed, so that a wrong address or a server that is not there is
 // refused as bad input before any load. "" when it connected, else why not.
 std::string try_connect(const std::string& host, std::uint16_t port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  if (const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-      status != 0) {
-    return std::string("cannot resolve '") + host + "': " + ::gai_strerror(status);
+  harness::Address address;
+  try {
+    address = harness::resolve(host, port);
+  } catch (const std::runtime_error& error) {
+    return error.what();
   }
-  const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int result = fd < 0 ? errno : 0;
-  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
+  if (fd >= 0 &&
+      ::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0) {
     result = errno;
     if (result == EINPROGRESS) {
       pollfd ready{.fd = fd, .events = POLLOUT, .revents = 0};
@@ -231,7 +229,6 @@ std::string try_connect(const std::string& host, std::uint16_t port) {
       }
     }
   }
-  ::freeaddrinfo(found);
   if (fd >= 0) ::close(fd);
   return result == 0 ? std::string() : std::generic_category().message(result);
 }

@@ -36,7 +36,6 @@
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdexcept>
@@ -52,6 +51,7 @@
 #include "harness/bad_input.hpp"
 #include "harness/fd_limit.hpp"
 #include "harness/net/http_response_reader.hpp"
+#include "harness/net/resolve.hpp"
 
 namespace harness {
 namespace {
@@ -142,32 +142,6 @@ void make_room_for(int connections) {
   if (const std::string shortfall = descriptor_shortfall(connections); !shortfall.empty()) {
     throw BadInput("corio-bench: load generator: " + shortfall);
   }
-}
-
-struct Address {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  std::string text;  // "HOST:PORT", for messages
-};
-
-Address resolve(const std::string& host, std::uint16_t port) {
-  Address address;
-  address.text =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  if (const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-      status != 0) {
-    throw std::runtime_error("cannot resolve '" + host + "': " + ::gai_strerror(status));
-  }
-  std::memcpy(&address.storage, found->ai_addr, found->ai_addrlen);
-  address.length = found->ai_addrlen;
-  ::freeaddrinfo(found);
-  return address;
 }
 
 // Timer slack at 1 us while the generator waits, so an open loop's sends leave on time
