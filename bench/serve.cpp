@@ -27,6 +27,24 @@ namespace {
 
 std::string error(const std::string& text) { return "corio-bench: serve: " + text; }
 
+// SIGTERM's and SIGINT's handler (serve.hpp): the process ends with status 0 at once, and the
+// kernel closes the listening socket and every connection as it goes. _exit is
+// async-signal-safe, whatever thread of whichever model takes the signal; nothing is
+// flushed (the serving line was, and a server writes nothing else on stdout).
+extern "C" void stop_serving(int /*signal*/) { ::_exit(0); }
+
+// Installed over whatever the process inherited: SIG_DFL would end it by the signal (143, 130),
+// and a shell script's `corio-bench serve ... &` starts it with SIGINT ignored, so it would not
+// stop on SIGINT at all. A model that waits for these signals itself (common::
+// supervise_workers: blocked, then sigwaitinfo) still gets them first: a blocked signal is never
+// delivered to a handler. Forked workers inherit the handler, so a stopped worker exits 0 too.
+void exit_zero_on_stop_signals() {
+  struct sigaction action{};
+  action.sa_handler = stop_serving;
+  ::sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGTERM, SIGINT}) ::sigaction(signal, &action, nullptr);
+}
+
 // The serve command line. The setters write into `options` and `listen`, which must outlive
 // the table; --listen is parsed once every argument is read, so that a later one replaces an
 // earlier one, even a malformed one.
@@ -223,6 +241,7 @@ int run_serve(const ServeOptions& options) {
   for (const auto& [key, value] : options.params) context.params[key] = value;
   // A peer's reset must not end a server that writes with write() (libuv does).
   std::signal(SIGPIPE, SIG_IGN);
+  exit_zero_on_stop_signals();
   try {
     entry->serve(context);
   } catch (const harness::BadInput& e) {

@@ -18,10 +18,12 @@
 //     impossible combination. Do all of that before calling ctx.ready().
 //   - Call ctx.ready() exactly once, when the server accepts connections: it prints the
 //     "corio-bench: serving WORKLOAD (MODEL) on HOST:PORT" line the harness waits for.
-//   - Then serve until the process ends: the harness stops servers with SIGTERM (default
-//     action: the process ends; the kernel closes every socket). A model with child processes
-//     makes them die with it (PR_SET_PDEATHSIG, or a SIGTERM handler that kills and reaps
-//     them so their usage is counted). Returning from the function ends the process (exit 0);
+//   - Then serve until the process ends: the harness stops servers with SIGTERM, a user with
+//     SIGINT too; `serve` handles both with _exit(0) (bench/serve.hpp), so the process ends
+//     with status 0 within milliseconds and the kernel closes every socket. A model with child
+//     processes makes them die with it (PR_SET_PDEATHSIG, or blocking both signals and waiting
+//     for them to kill and reap the children so that their usage is counted, as
+//     common::supervise_workers does). Returning from the function ends the process (exit 0);
 //     an exception ends it with its message on stderr (BadInput: exit 2, others: exit 3).
 
 #include <cstdint>
