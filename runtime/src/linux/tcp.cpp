@@ -254,6 +254,32 @@ void TcpStream::ReadExactAwaiter::await_resume() const {
   if (eof_) throw IncompleteReadError(buffer_.size(), filled_);
 }
 
+TcpStream::ReadableAwaiter::ReadableAwaiter(detail::Socket& socket) noexcept
+    : IoOp(socket, Direction::read, &ReadableAwaiter::attempt) {}
+
+bool TcpStream::ReadableAwaiter::await_ready() noexcept {
+  if (!socket().readable) return false;  // drained: epoll's next edge says when bytes arrive
+  char byte = 0;
+  for (;;) {
+    // The socket is non-blocking. 0 (end of stream) and errors other than EAGAIN are "ready":
+    // the next read() reports them.
+    if (::recv(socket().fd(), &byte, 1, MSG_PEEK) >= 0) return true;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      socket().readable = false;
+      return false;
+    }
+    return true;
+  }
+}
+
+// Called when epoll reports the socket readable (or hung up): no system call.
+bool TcpStream::ReadableAwaiter::attempt(IoOp& /*op*/) noexcept { return true; }
+
+void TcpStream::ReadableAwaiter::await_resume() const {
+  throw_if_failed("corio::net::TcpStream::wait_readable");
+}
+
 // --- writes ---
 
 TcpStream::WriteAwaiter::WriteAwaiter(detail::Socket& socket, std::span<const char> data,
@@ -293,6 +319,9 @@ TcpStream::ReadAwaiter TcpStream::read(std::span<char> buffer) {
 }
 TcpStream::ReadExactAwaiter TcpStream::read_exact(std::span<char> buffer) {
   return ReadExactAwaiter(open_socket("corio::net::TcpStream::read_exact"), buffer);
+}
+TcpStream::ReadableAwaiter TcpStream::wait_readable() {
+  return ReadableAwaiter(open_socket("corio::net::TcpStream::wait_readable"));
 }
 TcpStream::WriteAwaiter TcpStream::write(std::span<const char> data) {
   return WriteAwaiter(open_socket("corio::net::TcpStream::write"), data, false);

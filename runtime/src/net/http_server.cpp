@@ -1,11 +1,15 @@
-// The HTTP/1.1 server helper: one coroutine per connection with a receive buffer and a send
-// buffer it reuses for every request (no allocation per request).
+// The HTTP/1.1 server helper: one coroutine per connection. Its parser and buffers (a
+// Workspace) come from a free list per serve() when a request's bytes arrive and go back when
+// the connection is idle again with nothing buffered: an idle keep-alive connection holds its
+// socket, its task frame and a pointer, and a request in steady state allocates nothing.
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <corio/net/http_server.hpp>
@@ -20,8 +24,13 @@ namespace {
 class ReceiveBuffer {
  public:
   ReceiveBuffer(std::size_t initial, std::size_t most)
-      : data_(std::max<std::size_t>(initial, 1)), most_(std::max(most, data_.size())) {}
+      : data_(std::max<std::size_t>(initial, 1)),
+        initial_(data_.size()),
+        most_(std::max(most, data_.size())) {}
 
+  [[nodiscard]] bool empty() const noexcept { return begin_ == end_; }
+  [[nodiscard]] bool grown() const noexcept { return data_.size() > initial_; }
+  void clear() noexcept { begin_ = end_ = 0; }
   [[nodiscard]] std::string_view unconsumed() const noexcept {
     return {data_.data() + begin_, end_ - begin_};
   }
@@ -48,6 +57,7 @@ class ReceiveBuffer {
  private:
   static constexpr std::size_t kMinRead = 2048;
   std::vector<char> data_;
+  std::size_t initial_;
   std::size_t most_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
@@ -56,8 +66,10 @@ class ReceiveBuffer {
 // The send side: replies of one burst are appended, then written with one write_all.
 class SendBuffer {
  public:
-  explicit SendBuffer(std::size_t initial) : data_(std::max<std::size_t>(initial, 512)) {}
+  explicit SendBuffer(std::size_t initial)
+      : data_(std::max<std::size_t>(initial, 512)), initial_(data_.size()) {}
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] bool grown() const noexcept { return data_.size() > initial_; }
   [[nodiscard]] std::span<const char> pending() const noexcept { return {data_.data(), size_}; }
   [[nodiscard]] std::size_t free_bytes() const noexcept { return data_.size() - size_; }
   void clear() noexcept { size_ = 0; }
@@ -70,7 +82,79 @@ class SendBuffer {
 
  private:
   std::vector<char> data_;
+  std::size_t initial_;
   std::size_t size_ = 0;
+};
+
+// What a connection needs only while it holds bytes of a request: the parser (its Request has
+// room for kMaxHeaders header fields, about 4 KiB) and both buffers (16 KiB each by default).
+struct Workspace {
+  explicit Workspace(const ServerOptions& options)
+      : parser(options.limits),
+        in(options.receive_bytes, options.limits.max_head_bytes + options.limits.max_body_bytes),
+        out(options.send_bytes) {}
+  RequestParser parser;
+  ReceiveBuffer in;
+  SendBuffer out;
+  Workspace* next_spare = nullptr;
+};
+
+// The workspaces of one serve() (one loop), on a free list: acquire() pops a spare or builds
+// one, release() pushes it back, forgetting any partial request. At most
+// ServerOptions::spare_workspaces spares are kept, and a workspace whose buffers grew for one
+// large request is freed instead, so the spares are all of the initial size. Shared (by
+// shared_ptr, one per connection) so that it outlives every connection whatever order frames
+// are destroyed in at loop shutdown. Loop thread only.
+class WorkspacePool {
+ public:
+  explicit WorkspacePool(ServerOptions options) : options_(options) {}
+  WorkspacePool(const WorkspacePool&) = delete;
+  WorkspacePool& operator=(const WorkspacePool&) = delete;
+  ~WorkspacePool() {
+    while (spares_ != nullptr) delete std::exchange(spares_, spares_->next_spare);
+  }
+
+  Workspace* acquire() {
+    if (spares_ == nullptr) return new Workspace(options_);
+    --spare_count_;
+    return std::exchange(spares_, spares_->next_spare);
+  }
+  void release(Workspace* work) noexcept {
+    if (spare_count_ >= options_.spare_workspaces || work->in.grown() || work->out.grown()) {
+      delete work;
+      return;
+    }
+    work->parser.reset();
+    work->in.clear();
+    work->out.clear();
+    work->next_spare = std::exchange(spares_, work);
+    ++spare_count_;
+  }
+
+ private:
+  ServerOptions options_;
+  Workspace* spares_ = nullptr;
+  std::size_t spare_count_ = 0;
+};
+
+// A connection's hold on a workspace: empty while the connection is idle.
+class WorkspaceLease {
+ public:
+  explicit WorkspaceLease(WorkspacePool& pool) noexcept : pool_(&pool) {}
+  WorkspaceLease(const WorkspaceLease&) = delete;
+  WorkspaceLease& operator=(const WorkspaceLease&) = delete;
+  ~WorkspaceLease() { release(); }
+
+  explicit operator bool() const noexcept { return work_ != nullptr; }
+  Workspace* operator->() const noexcept { return work_; }
+  void acquire() { work_ = pool_->acquire(); }
+  void release() noexcept {
+    if (work_ != nullptr) pool_->release(std::exchange(work_, nullptr));
+  }
+
+ private:
+  WorkspacePool* pool_;
+  Workspace* work_ = nullptr;
 };
 
 // "Server: corio\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. time() is
@@ -136,23 +220,26 @@ bool is_head(const Request& request) noexcept { return request.method == "HEAD";
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler handler,
-                              ServerOptions options) {
-  for (;;) group->spawn(serve_connection(co_await listener->accept(), handler, options));
-}
-
-}  // namespace
-
-Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options) {
+Task<void> serve_pooled(TcpStream stream, Handler handler, std::shared_ptr<WorkspacePool> pool) {
   try {
-    RequestParser parser(options.limits);
-    ReceiveBuffer in(options.receive_bytes,
-                     options.limits.max_head_bytes + options.limits.max_body_bytes);
-    SendBuffer out(options.send_bytes);
+    WorkspaceLease work(*pool);
     bool close_after = false;
     // The current request's "Expect: 100-continue" is answered (it is asked once per request).
     bool expectation_answered = false;
     while (!close_after) {
+      if (!work) {
+        // Idle between requests: wait with no buffer, and take one only once bytes arrive.
+        co_await stream.wait_readable();
+        work.acquire();
+      }
+      RequestParser& parser = work->parser;
+      ReceiveBuffer& in = work->in;
+      SendBuffer& out = work->out;
+      const std::span<char> room = in.room();
+      if (room.empty()) break;  // unreachable with the parser's limits; never spin
+      const std::size_t received = co_await stream.read(room);
+      if (received == 0) break;  // the peer closed (mid-request or between requests)
+      in.commit(received);
       // Answer every complete request already buffered (a pipelined burst), in order.
       for (;;) {
         const ParseResult result = parser.parse(in.unconsumed());
@@ -232,12 +319,8 @@ Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions opt
         co_await stream.write_all(out.pending());
         out.clear();
       }
-      if (close_after) break;
-      const std::span<char> room = in.room();
-      if (room.empty()) break;  // unreachable with the parser's limits; never spin
-      const std::size_t received = co_await stream.read(room);
-      if (received == 0) break;  // the peer closed (mid-request or between requests)
-      in.commit(received);
+      // Nothing buffered (no pipelined leftover, no partial request): idle again.
+      if (in.empty()) work.release();
     }
     // Our FIN follows the last reply; the peer reads it whole before end of stream (unless it
     // still sends, in which case the kernel may reset: malformed peers get no lingering).
@@ -248,10 +331,22 @@ Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions opt
   }
 }
 
+Task<void> accept_connections(TcpListener* listener, TaskGroup* group, Handler handler,
+                              std::shared_ptr<WorkspacePool> pool) {
+  for (;;) group->spawn(serve_pooled(co_await listener->accept(), handler, pool));
+}
+
+}  // namespace
+
+Task<void> serve_connection(TcpStream stream, Handler handler, ServerOptions options) {
+  return serve_pooled(std::move(stream), handler, std::make_shared<WorkspacePool>(options));
+}
+
 Task<void> serve(TcpListener listener, Handler handler, ServerOptions options) {
   TaskGroup group;
   // The accept loop is a child too: cancelling the join below cancels it with the connections.
-  group.spawn(accept_connections(&listener, &group, handler, options));
+  group.spawn(
+      accept_connections(&listener, &group, handler, std::make_shared<WorkspacePool>(options)));
   co_await group.join();
 }
 

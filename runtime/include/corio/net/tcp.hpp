@@ -2,8 +2,8 @@
 // corio::net: TCP streams on the loop's epoll reactor (asyncio's streams).
 //
 //   corio::net::TcpListener    bind(host, port) (port 0 picks a free one), accept()
-//   corio::net::TcpStream      connect(host, port), read, read_exact, write, write_all,
-//                              shutdown, close
+//   corio::net::TcpStream      connect(host, port), read, read_exact, wait_readable, write,
+//                              write_all, shutdown, close
 //   corio::net::IncompleteReadError  read_exact() met end of stream first
 //
 // Starts:   every operation tries its system call at once when the socket may be ready, and
@@ -81,6 +81,18 @@ class TcpStream {
     bool eof_ = false;
   };
 
+  class [[nodiscard]] ReadableAwaiter : public detail::IoOp {
+   public:
+    explicit ReadableAwaiter(detail::Socket& socket) noexcept;
+    // Hides IoOp::await_ready: a socket marked readable is checked with a 1-byte MSG_PEEK
+    // (the mark is optimistic: a new socket, or one whose last read filled its buffer).
+    [[nodiscard]] bool await_ready() noexcept;
+    void await_resume() const;
+
+   private:
+    static bool attempt(IoOp& op) noexcept;
+  };
+
   class [[nodiscard]] WriteAwaiter : public detail::IoOp {
    public:
     WriteAwaiter(detail::Socket& socket, std::span<const char> data, bool all) noexcept;
@@ -98,6 +110,14 @@ class TcpStream {
   ReadAwaiter read(std::span<char> buffer);
   // Fills the whole buffer; IncompleteReadError if the stream ends first.
   ReadExactAwaiter read_exact(std::span<char> buffer);
+  // Waits until a read would find something: bytes, the peer's end of stream or an error. Reads
+  // nothing, so the caller needs no buffer while it waits (a server's idle keep-alive
+  // connection takes one only when its next request arrives). Cost: no system call when the
+  // socket is known drained (the usual case after a short read): it waits for epoll's edge,
+  // and trusts it; one recv(MSG_PEEK) when the socket is marked readable. An edge for bytes a
+  // read already took (rare) wakes it with nothing to read: the next read() then waits.
+  // Cancellation: like read(), nothing consumed. One waiter at a time, like read().
+  ReadableAwaiter wait_readable();
   // Writes what the socket takes now (at least one byte; waits if it takes none).
   WriteAwaiter write(std::span<const char> data);
   // Writes all of data (a std::string or string_view converts), waiting whenever the socket's
