@@ -211,6 +211,25 @@ TEST(TcpStream, CancellingATaskBlockedInReadFreesItsDescriptor) {
   EXPECT_EQ(corio::run(main_task()), 0);
 }
 
+TEST(TcpStream, WaitReadableReturnsOnceBytesArriveAndConsumesNothing) {
+  auto main_task = []() -> Task<std::string> {
+    TcpListener listener = TcpListener::bind("127.0.0.1", 0);
+    const std::uint16_t port = listener.local_port();
+    TcpStream client = co_await TcpStream::connect("127.0.0.1", port);
+    TcpStream server = co_await listener.accept();
+    auto waiter = corio::spawn(
+        [](TcpStream* stream) -> Task<void> { co_await stream->wait_readable(); }(&server));
+    co_await corio::sleep(10ms);
+    EXPECT_FALSE(waiter.done()) << "nothing was sent yet";
+    co_await client.write_all(std::string_view("abc"));
+    co_await waiter;
+    std::array<char, 8> bytes{};
+    const std::size_t n = co_await server.read(bytes);
+    co_return std::string(bytes.data(), n);
+  };
+  EXPECT_EQ(corio::run(main_task()), "abc");
+}
+
 TEST(TcpStream, ConnectToAClosedPortRaisesConnectionRefused) {
   auto main_task = []() -> Task<int> {
     std::uint16_t port = 0;
