@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -183,6 +184,11 @@ const std::vector<ModelServer>& model_servers() {
     for (const harness::ServerEntry& entry : harness::all_servers()) {
       if (entry.workload.starts_with("test/")) continue;  // test_servers.hpp's, if registered
       ModelServer server{.workload = entry.workload, .model = entry.model};
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any test thread starts
+      if (const char* only = std::getenv("CORIO_TEST_SERVERS");
+          only != nullptr && server.name().find(only) == std::string::npos) {
+        continue;
+      }
       const auto row = rows.find(entry.workload);
       if (row == rows.end()) {
         server.probe_missing = true;

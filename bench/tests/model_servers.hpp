@@ -8,7 +8,9 @@
 //   ModelServer              a registered server: workload, model, the --param values the tests
 //                            give it, its probe, whether it serves one client at a time
 //   model_servers()          every registered server, in registry order; a workload the table
-//                            below has no probe for is a ModelServer with `probe_missing` set
+//                            below has no probe for is a ModelServer with `probe_missing` set.
+//                            CORIO_TEST_SERVERS=TEXT in the environment keeps only the servers
+//                            whose name ("io/tcp_echo (corio)") contains TEXT (debugging)
 //   for_each_in_parallel     runs a function over the servers on a few threads
 //   Client                   a client socket with deadlines: connect, send, read an answer,
 //                            close with a reset (SO_LINGER 0)

@@ -5,26 +5,41 @@
 // SO_REUSEPORT, so the kernel spreads new connections over the shards' accept queues, and a
 // connection then lives on one loop and one thread for good: no locks, no hand-offs, nothing
 // shared. The extra sockets (workloads/common/socket_reuseport.hpp) are bound here, before
-// any shard starts, so that a bind error fails the server at once and ctx.ready() is only said
-// when every queue exists (a connection arriving earlier would all land in shard 0's).
+// any shard starts, so that a bind error fails the server at once; ctx.ready() is only said
+// when every queue exists (a connection arriving earlier would all land in shard 0's) and every
+// shard's loop runs (common::ShardsReady). A shard that fails ends the process (exit 3): its
+// accept queue must not go unserved while the other shards run on.
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <corio/corio.hpp>
 
 #include "workloads/common/http_routes.hpp"
+#include "workloads/common/shards_ready.hpp"
 #include "workloads/common/socket_reuseport.hpp"
 #include "workloads/io/http_plaintext/servers.hpp"
 
 namespace workloads::io::http_plaintext {
 namespace {
 
-corio::Task<void> serve_shard(int listen_fd) {
-  // Adopted on the shard's own thread: the listener registers with that shard's loop.
-  co_await corio::net::http::serve(corio::net::TcpListener::adopt(listen_fd), &common::http_routes);
+corio::Task<void> serve_shard(int listen_fd, std::size_t shard, common::ShardsReady* ready) {
+  try {
+    // Adopted on the shard's own thread: the listener registers with that shard's loop.
+    corio::net::TcpListener listener = corio::net::TcpListener::adopt(listen_fd);
+    ready->started();
+    co_await corio::net::http::serve(std::move(listener), &common::http_routes);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "corio-bench: http_plaintext corio_mt: shard %zu failed: %s\n", shard,
+                 error.what());
+    std::_Exit(3);
+  }
 }
 
 }  // namespace
@@ -35,9 +50,10 @@ void serve_corio_mt(harness::ServerContext& context) {
   std::vector<int> listen_fds{context.listen_fd};
   while (listen_fds.size() < shards)
     listen_fds.push_back(common::bind_reuseport_sibling(context.listen_fd));
-  context.ready();
-  corio::run_sharded(shards,
-                     [&listen_fds](std::size_t shard) { return serve_shard(listen_fds[shard]); });
+  common::ShardsReady ready(context, shards);
+  corio::run_sharded(shards, [&listen_fds, &ready](std::size_t shard) {
+    return serve_shard(listen_fds[shard], shard, &ready);
+  });
 }
 
 }  // namespace workloads::io::http_plaintext

@@ -6,7 +6,8 @@
 // everything is as in corio.cpp: one task per connection, read and write_all
 // (corio_session.hpp). The shards share nothing, so no lock is taken per request. The sibling
 // sockets are bound and listening before ctx.ready(), so no connection can find a shard
-// missing. `--param threads=N` sets the number of shards (default: hardware_concurrency).
+// missing, and ctx.ready() waits for every shard's loop to run (common::ShardsReady).
+// `--param threads=N` sets the number of shards (default: hardware_concurrency).
 
 #include <algorithm>
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include <corio/corio.hpp>
 
 #include "harness/fd_limit.hpp"
+#include "workloads/common/shards_ready.hpp"
 #include "workloads/common/socket_reuseport.hpp"
 #include "workloads/io/tcp_echo/corio_session.hpp"
 #include "workloads/io/tcp_echo/servers.hpp"
@@ -30,9 +32,10 @@ namespace {
 // A shard's accept loop never returns. If it fails, its accept queue would go unserved while
 // the other shards run on, and run_sharded would wait for them forever: end the process
 // instead, so that the harness reports a dead server.
-corio::Task<void> serve_shard(int listen_fd, std::size_t shard) {
+corio::Task<void> serve_shard(int listen_fd, std::size_t shard, common::ShardsReady* ready) {
   try {
     corio::net::TcpListener listener = corio::net::TcpListener::adopt(listen_fd);
+    ready->started();
     for (;;) corio::spawn(corio_echo::echo_session(co_await listener.accept()));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "corio-bench: tcp_echo corio_mt: shard %zu failed: %s\n", shard,
@@ -51,10 +54,10 @@ void serve_corio_mt(harness::ServerContext& context) {
   std::vector<int> listen_fds{context.listen_fd};
   while (listen_fds.size() < shards)
     listen_fds.push_back(common::bind_reuseport_sibling(context.listen_fd));
-  context.ready();
-
-  corio::run_sharded(
-      shards, [&listen_fds](std::size_t shard) { return serve_shard(listen_fds[shard], shard); });
+  common::ShardsReady ready(context, shards);
+  corio::run_sharded(shards, [&listen_fds, &ready](std::size_t shard) {
+    return serve_shard(listen_fds[shard], shard, &ready);
+  });
 }
 
 }  // namespace workloads::io::tcp_echo
