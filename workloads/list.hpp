@@ -13,6 +13,7 @@
 CORIO_WORKLOAD(io, sleep_fanout)
 CORIO_WORKLOAD(io, tcp_echo)
 CORIO_WORKLOAD(io, http_plaintext)
+CORIO_WORKLOAD(io, idle_connections)
 CORIO_WORKLOAD(io, http_fanout)
 CORIO_WORKLOAD(io, pipeline)
 CORIO_WORKLOAD(cpu, cpu_scaling)
