@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -110,7 +111,12 @@ std::size_t http_answer_length(std::string_view data, std::string_view body, std
     if (colon != std::string_view::npos && iequals(field.substr(0, colon), "content-length")) {
       std::string_view value = field.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      content_length = std::stoul(std::string(value));
+      const auto [stop, status] =
+          std::from_chars(value.data(), value.data() + value.size(), content_length);
+      if (status != std::errc{} || stop != value.data() + value.size()) {
+        error = "a malformed Content-Length: '" + std::string(value) + "'";
+        return 0;
+      }
     }
     line = end + 2;
   }
