@@ -540,11 +540,13 @@ bool is_gone(pid_t pid) {
          stat.compare(paren + 2, 1, "X") == 0;
 }
 
-int open_descriptors(pid_t pid) {
+int open_descriptors(pid_t pid, int below) {
   DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
   if (dir == nullptr) return -1;
   int count = 0;
-  while (const dirent* entry = ::readdir(dir)) count += entry->d_name[0] != '.';
+  while (const dirent* entry = ::readdir(dir)) {
+    count += entry->d_name[0] != '.' && std::atoi(entry->d_name) < below;
+  }
   ::closedir(dir);
   return count;
 }

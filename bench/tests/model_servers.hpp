@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -152,7 +153,8 @@ std::vector<pid_t> process_tree(pid_t root);
 std::int64_t tree_rss_bytes(pid_t root);
 // The process has ended (no /proc entry, or a zombie nobody reaped yet).
 bool is_gone(pid_t pid);
-// How many descriptors the process has open (/proc/PID/fd); -1 when unreadable.
-int open_descriptors(pid_t pid);
+// How many descriptors numbered below `below` the process has open (/proc/PID/fd); -1 when
+// unreadable. With below = its RLIMIT_NOFILE, equal to it when the next open fails (EMFILE).
+int open_descriptors(pid_t pid, int below = std::numeric_limits<int>::max());
 
 }  // namespace bench::test
