@@ -203,6 +203,11 @@ const std::vector<ModelServer>& model_servers() {
         server.params = row->second.params;
         server.one_client_at_a_time = row->second.one_client_at_a_time;
       }
+      // Prefork servers: a few workers are enough for these tests' clients (http_plaintext's
+      // default is 64, and every test starts its server several times).
+      if (std::ranges::find(entry.param_names, "workers") != entry.param_names.end()) {
+        server.params.emplace_back("workers", "4");
+      }
       list.push_back(std::move(server));
     }
     return list;
