@@ -71,9 +71,8 @@ std::string repeated(const std::string& request, std::size_t at_least_bytes) {
   return bytes;
 }
 
-// 2,000 connections reset: half after half a request (their requests in batches, the server
-// reading them while the resets arrive), half once the server has begun answering a pipeline
-// of requests (one at a time, so that servers of one connection per worker answer each).
+// 2,000 connections reset, in batches of 50 open at once: half after half a request, half once
+// the server has begun answering a pipeline of 16 KiB of requests.
 std::string reset_storm(const ModelServer& server, ServeChild& child) {
   constexpr int kMidRequest = 1000;
   constexpr int kMidResponse = 1000;
@@ -92,15 +91,24 @@ std::string reset_storm(const ModelServer& server, ServeChild& child) {
     }
     for (Client& client : batch) client.reset();
   }
-  for (int i = 0; i < kMidResponse; ++i) {
-    Client client = Client::connect(child.port());
-    if (!client.ok() || !client.send_all(pipeline)) {
-      return "connection " + std::to_string(i) + " (mid-response): " + client.error();
+  for (int done = 0; done < kMidResponse; done += kBatch) {
+    std::vector<Client> batch;
+    for (int i = 0; i < kBatch; ++i) {
+      Client client = Client::connect(child.port());
+      if (!client.ok() || !client.send_all(pipeline)) {
+        return "connection " + std::to_string(done + i) + " (mid-response): " + client.error();
+      }
+      batch.push_back(std::move(client));
     }
-    if (!client.wait_readable(2000ms)) {
-      return "connection " + std::to_string(i) + " (mid-response): no answer within 2 s";
+    // In order, each reset as soon as its answers start: a server of one connection per
+    // worker (or one in all) takes the next connection once the one before is gone.
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].wait_readable(2000ms)) {
+        return "connection " + std::to_string(done + static_cast<int>(i)) +
+               " (mid-response): no answer within 2 s";
+      }
+      batch[i].reset();
     }
-    client.reset();
   }
   if (std::string error = probe_until(child.port(), server.probe, 3000ms); !error.empty()) {
     return "after 2,000 resets, a normal request failed: " + error;
