@@ -168,6 +168,10 @@ HEADLINES: dict[str, tuple[Figure, ...]] = {
     "runtime/timers": (_TASK_BYTES,
                        Figure((TIMER_LATENESS_P99_US, schema.OVERSHOOT_MS), _DOWN)),
     "runtime/task_memory": (_TASK_BYTES,),
+    # idle_connections: the bytes an idle connection holds, and a new client's p99 beside them
+    # (real time is the server's start and N connects, no figure).
+    "io/idle_connections": (Figure((schema.BYTES_PER_CONNECTION,), _DOWN),
+                            Figure((schema.NEW_CLIENT_P99_US,), _DOWN)),
     "cpu/cpu_scaling": (_WALL,),
     "runtime/skynet": (_WALL,),
 }

@@ -31,6 +31,8 @@ RATE_SUFFIXES: tuple[str, ...] = ("_per_second", "_rps")
 BYTES_PER_TASK = "bytes_per_task"  # RSS growth per live idle task (or thread), bytes
 SERVER_RSS_BYTES = "server_rss_bytes"  # peak RSS of the server process itself, bytes
 CLIENT_RSS_BYTES = "client_rss_bytes"  # growth of the client process's peak RSS in the run, bytes
+# io/idle_connections: growth of the server's VmRSS with N idle keep-alive connections, over N
+BYTES_PER_CONNECTION = "bytes_per_connection"
 
 # --- Time ----------------------------------------------------------------------------------
 # runtime/timers: from the model's entry until the last task woke, minus the sleep D, ms:
@@ -52,6 +54,9 @@ LATENCY_P90_US = "latency_p90_us"
 LATENCY_P99_US = "latency_p99_us"
 LATENCY_P999_US = "latency_p999_us"
 LATENCY_MAX_US = "latency_max_us"
+# io/idle_connections: connect, request and whole reply of a new client beside N idle ones.
+NEW_CLIENT_P50_US = "new_client_p50_us"
+NEW_CLIENT_P99_US = "new_client_p99_us"
 
 # --- Errors and back-pressure --------------------------------------------------------------
 ERRORS = "errors"  # failed requests (refused, reset, timed out), a count
@@ -100,6 +105,11 @@ COUNTERS: dict[str, tuple[str, str]] = {
     LATENCY_P99_US: ("µs", "99th percentile request latency"),
     LATENCY_P999_US: ("µs", "99.9th percentile request latency"),
     LATENCY_MAX_US: ("µs", "largest request latency"),
+    BYTES_PER_CONNECTION: ("bytes", "idle_connections: growth of the server's VmRSS with N "
+                                    "idle keep-alive connections open, over N"),
+    NEW_CLIENT_P50_US: ("µs", "idle_connections: median of a new client's connect, request and "
+                              "reply beside the idle connections"),
+    NEW_CLIENT_P99_US: ("µs", "idle_connections: 99th percentile of the same"),
     ERRORS: ("count", "failed requests (refused, reset, timed out)"),
     QUEUE_FULL_STALLS: ("count", "times a producer waited on a full queue"),
     LITTLES_LAW_RPS: ("1/s", "Little's-law throughput bound min(L, C) / D"),
@@ -115,7 +125,7 @@ for _name in CDF_COUNTERS:
 SIGNED_COUNTERS: frozenset[str] = frozenset({
     BYTES_PER_TASK, CLIENT_RSS_BYTES, OVERSHOOT_MS, TIMER_LATENESS_P50_US,
     TIMER_LATENESS_P99_US, TIMER_LATENESS_MAX_US, TIMER_LATENESS_MIN_US, TIMERS_FIRED_EARLY,
-    BYTES_PER_QUEUED_TASK,
+    BYTES_PER_QUEUED_TASK, BYTES_PER_CONNECTION,
 })
 
 
