@@ -102,7 +102,7 @@ std::int64_t vm_rss_bytes(pid_t pid) {
 
 double percentile(std::vector<double> values, double percent) {
   if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
+  std::ranges::sort(values);
   const auto rank = static_cast<std::size_t>(percent / 100.0 * static_cast<double>(values.size()));
   return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
