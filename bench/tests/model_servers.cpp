@@ -188,7 +188,6 @@ const std::vector<ModelServer>& model_servers() {
     const std::map<std::string, ProbeRow> rows = probe_table();
     std::vector<ModelServer> list;
     for (const harness::ServerEntry& entry : harness::all_servers()) {
-      if (entry.workload.starts_with("test/")) continue;  // test_servers.hpp's, if registered
       ModelServer server{.workload = entry.workload, .model = entry.model};
       // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any test thread starts
       if (const char* only = std::getenv("CORIO_TEST_SERVERS");

@@ -2,7 +2,7 @@
 // Every registered server of the workloads (`corio-bench serve`'s table: harness::all_servers()
 // after workloads::register_all), each with a request in its workload's protocol, and the
 // client and process helpers the tests that hold every model's server to the same promises
-// use (serve_signal_test.cpp, server_faults_test.cpp).
+// use (serve_signal_test.cpp, server_faults_test.cpp: the corio_server_tests binary).
 //
 //   Probe                    one request of a workload's protocol and the check of its answer
 //   ModelServer              a registered server: workload, model, the --param values the tests

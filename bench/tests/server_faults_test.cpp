@@ -32,6 +32,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a server may take to answer after a fault: far beyond what a release build needs
+// (milliseconds), so that a sanitized build passes (ASan's threads model takes 1.5 s to work
+// through 1,000 reset connections, a thread each), while a server that stopped serving fails.
+constexpr auto kRecovery = 10s;
+
 struct Failures {
   std::mutex mutex;
   std::vector<std::string> lines;
@@ -103,14 +108,14 @@ std::string reset_storm(const ModelServer& server, ServeChild& child) {
     // In order, each reset as soon as its answers start: a server of one connection per
     // worker (or one in all) takes the next connection once the one before is gone.
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i].wait_readable(2000ms)) {
+      if (!batch[i].wait_readable(kRecovery)) {
         return "connection " + std::to_string(done + static_cast<int>(i)) +
-               " (mid-response): no answer within 2 s";
+               " (mid-response): no answer within 10 s";
       }
       batch[i].reset();
     }
   }
-  if (std::string error = probe_until(child.port(), server.probe, 3000ms); !error.empty()) {
+  if (std::string error = probe_until(child.port(), server.probe, kRecovery); !error.empty()) {
     return "after 2,000 resets, a normal request failed: " + error;
   }
   return "";
@@ -173,7 +178,7 @@ std::string stalled_reader(const ModelServer& server, ServeChild& child) {
     }
   }
   stalled.reset();
-  if (std::string error = probe_until(child.port(), server.probe, 2000ms); !error.empty()) {
+  if (std::string error = probe_until(child.port(), server.probe, kRecovery); !error.empty()) {
     return "after the stalled peer closed, a normal request failed: " + error;
   }
   return "";
@@ -222,14 +227,23 @@ std::string descriptor_limit(const ModelServer& server, ServeChild& child) {
     }
   }
   for (Client& client : held) client.reset();
-  if (std::string error = probe_until(child.port(), server.probe, 3000ms); !error.empty()) {
+  if (std::string error = probe_until(child.port(), server.probe, kRecovery); !error.empty()) {
     return "once the connections over the descriptor limit closed, a normal request failed: " +
            error;
   }
   return "";
 }
 
-TEST(ServerFaults, EveryServerRecoversFromItsDescriptorLimit) { on_every_server(descriptor_limit); }
+TEST(ServerFaults, EveryServerRecoversFromItsDescriptorLimit) {
+#ifdef CORIO_TESTS_UBSAN_VPTR
+  // UBSan checks a virtual call whose type is not in its cache by reading the object through
+  // a pipe (sanitizer_common's IsAccessibleMemoryRange); at the descriptor limit pipe() fails
+  // with EMFILE and UBSan reports a valid object as "invalid vptr" ("<memory cannot be
+  // printed>") and halts the server. The release and tsan builds run this test.
+  GTEST_SKIP() << "not under -fsanitize=vptr: UBSan needs descriptors to check a virtual call";
+#endif
+  on_every_server(descriptor_limit);
+}
 
 // A load of one or two keep-alive clients on a ServerProcess, until `stop`.
 void load_until(std::uint16_t port, const ModelServer& server, const std::atomic<bool>& stop,
@@ -318,7 +332,7 @@ std::string crash_under_load(const ModelServer& server, bool worker) {
   try {
     harness::ServerProcess next =
         harness::ServerProcess::start_serve(server.workload, server.model, server.params);
-    if (std::string error = probe_until(next.port(), server.probe, 2000ms); !error.empty()) {
+    if (std::string error = probe_until(next.port(), server.probe, kRecovery); !error.empty()) {
       return "the next server did not answer: " + error;
     }
     next.stop();

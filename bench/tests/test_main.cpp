@@ -1,6 +1,6 @@
 // corio_bench_tests' main: GoogleTest, or, as `corio_bench_tests serve ...`, the serve
-// command with the test servers (test_servers.hpp) and the workloads' own, which is what
-// ServerProcess::start_serve runs when it executes /proc/self/exe from a test.
+// command with the test servers (test_servers.hpp), which is what ServerProcess::start_serve
+// runs when it executes /proc/self/exe from a test.
 #include <string_view>
 #include <vector>
 
@@ -8,14 +8,10 @@
 
 #include "bench/serve.hpp"
 #include "bench/tests/test_servers.hpp"
-#include "harness/registrar.hpp"
-#include "workloads/registry.hpp"
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "serve") {
     harness::test::register_test_servers();
-    harness::Registrar registrar = harness::Registrar::servers();
-    workloads::register_all(registrar);
     return bench::serve_command(std::vector<std::string>(argv + 2, argv + argc));
   }
   testing::InitGoogleTest(&argc, argv);
