@@ -10,12 +10,10 @@
 #include <map>
 #include <netdb.h>
 #include <optional>
-#include <pthread.h>
 #include <set>
 #include <string_view>
 #include <sys/socket.h>
 #include <system_error>
-#include <thread>
 #include <unistd.h>
 
 #include "bench/cli.hpp"
@@ -29,37 +27,22 @@ namespace {
 
 std::string error(const std::string& text) { return "corio-bench: serve: " + text; }
 
-// SIGTERM and SIGINT (serve.hpp) end the process with status 0 at once; the kernel closes the
-// listening socket and every connection as it goes. They are blocked in this thread before the
-// server function runs, hence in every thread it starts (threads inherit the mask), and one
-// watcher thread takes them with sigwait: no thread is interrupted, so the stop does not
-// depend on what the thread the kernel would pick is blocked in (ThreadSanitizer delays a
-// handler until its thread leaves a call such as accept or recv). A server function that
-// waits for them itself (harness::take_stop_signals: the prefork parents reap their workers
-// first) gets them passed on to this thread instead. The dispositions are reset to SIG_DFL,
-// which a blocked signal never runs: a shell script's `corio-bench serve ... &` starts the
-// process with SIGINT ignored, and an ignored signal would be discarded, not waited for.
-void watch_stop_signals() {
-  sigset_t stop;
-  ::sigemptyset(&stop);
-  ::sigaddset(&stop, SIGTERM);
-  ::sigaddset(&stop, SIGINT);
-  ::pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  struct sigaction default_action{};
-  default_action.sa_handler = SIG_DFL;
-  for (const int signal : {SIGTERM, SIGINT}) ::sigaction(signal, &default_action, nullptr);
-  const pthread_t server_thread = ::pthread_self();
-  std::thread([stop, server_thread] {
-    for (;;) {
-      int signal = 0;
-      if (::sigwait(&stop, &signal) != 0) continue;
-      if (harness::stop_signals_taken()) {
-        ::pthread_kill(server_thread, signal);  // pending there until its sigwaitinfo
-        continue;
-      }
-      ::_exit(0);  // nothing is flushed: the serving line was, and nothing else goes to stdout
-    }
-  }).detach();
+// SIGTERM's and SIGINT's handler (serve.hpp): the process ends with status 0 at once, and the
+// kernel closes the listening socket and every connection as it goes. _exit is
+// async-signal-safe, whatever thread of whichever model takes the signal; nothing is
+// flushed (the serving line was, and a server writes nothing else on stdout).
+extern "C" void stop_serving(int /*signal*/) { ::_exit(0); }
+
+// Installed over whatever the process inherited: SIG_DFL would end it by the signal (143, 130),
+// and a shell script's `corio-bench serve ... &` starts it with SIGINT ignored, so it would not
+// stop on SIGINT at all. A model that waits for these signals itself (common::
+// supervise_workers: blocked, then sigwaitinfo) still gets them first: a blocked signal is never
+// delivered to a handler. Forked workers inherit the handler, so a stopped worker exits 0 too.
+void exit_zero_on_stop_signals() {
+  struct sigaction action{};
+  action.sa_handler = stop_serving;
+  ::sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGTERM, SIGINT}) ::sigaction(signal, &action, nullptr);
 }
 
 // The serve command line. The setters write into `options` and `listen`, which must outlive
@@ -258,7 +241,7 @@ int run_serve(const ServeOptions& options) {
   for (const auto& [key, value] : options.params) context.params[key] = value;
   // A peer's reset must not end a server that writes with write() (libuv does).
   std::signal(SIGPIPE, SIG_IGN);
-  watch_stop_signals();
+  exit_zero_on_stop_signals();
   try {
     entry->serve(context);
   } catch (const harness::BadInput& e) {

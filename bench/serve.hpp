@@ -20,13 +20,12 @@
 // Exit statuses (bench::ExitCode): 2 before serving for an unknown workload, model or --param name
 // (the line lists what is accepted), a malformed value (BadInput from the server function), or an
 // address that cannot be bound ("port in use"); 3 when the server function throws anything
-// else; 0 when it returns, and 0 on SIGTERM or SIGINT: blocked in every thread of the server and
-// taken by one watcher thread (sigwait, whatever SIGINT's inherited disposition: a script's
-// `serve ... &` ignores it), which ends the process with _exit(0) at once, so that the kernel
-// closes the listening socket and every connection (a stop takes milliseconds,
-// bench/tests/serve_signal_test.cpp). A model that must stop something itself first calls
-// harness::take_stop_signals and waits for them in its own thread (common::supervise_workers:
-// it reaps its workers, then returns).
+// else; 0 when it returns, and 0 on SIGTERM or SIGINT: their handler, installed before the
+// server function runs (over an inherited SIG_IGN too: a script's `serve ... &` ignores
+// SIGINT), ends the process with _exit(0) at once, so that the kernel closes the listening
+// socket and every connection (a stop takes milliseconds, bench/tests/serve_signal_test.cpp).
+// A model that must stop something itself first blocks the two signals and waits for them
+// (common::supervise_workers: it reaps its workers, then returns).
 //
 // The socket given to the server: bound without SO_REUSEPORT first, so that a port another
 // server holds is refused even if that server set SO_REUSEPORT, then SO_REUSEPORT is set

@@ -1,7 +1,6 @@
 // The table behind `corio-bench serve`: see server_registry.hpp.
 #include "harness/net/server_registry.hpp"
 
-#include <atomic>
 #include <charconv>
 #include <iostream>
 #include <utility>
@@ -10,8 +9,6 @@
 
 namespace harness {
 namespace {
-
-std::atomic<bool> stop_signals_taken_flag{false};
 
 std::vector<ServerEntry>& registry() {
   static std::vector<ServerEntry> entries;
@@ -54,10 +51,6 @@ void ServerContext::ready() {
   std::cout << "corio-bench: serving " << workload << " (" << model << ") on " << host << ':'
             << port << std::endl;
 }
-
-void take_stop_signals() noexcept { stop_signals_taken_flag.store(true); }
-
-bool stop_signals_taken() noexcept { return stop_signals_taken_flag.load(); }
 
 void register_server(std::string workload, std::string model, ServerFn serve,
                      std::vector<std::string> param_names) {

@@ -6,7 +6,6 @@
 //   harness::ServerFn          void(ServerContext&): serves until the process is terminated
 //   harness::register_server   (workload, model, fn, accepted parameter names)
 //   harness::find_server       lookup for `serve`; lists what exists for error messages
-//   harness::take_stop_signals a server that waits for SIGTERM/SIGINT itself says so
 //
 // The contract of a server function:
 //   - ctx.listen_fd is bound and listening (SO_REUSEADDR and SO_REUSEPORT set, blocking mode,
@@ -20,14 +19,12 @@
 //   - Call ctx.ready() exactly once, when the server accepts connections: it prints the
 //     "corio-bench: serving WORKLOAD (MODEL) on HOST:PORT" line the harness waits for.
 //   - Then serve until the process ends: the harness stops servers with SIGTERM, a user with
-//     SIGINT too; `serve` blocks both in the thread that calls the function (so in every
-//     thread it starts) and ends the process with _exit(0) when one comes (bench/serve.hpp):
-//     status 0 within milliseconds, and the kernel closes every socket. A model with child
-//     processes makes them die with it (PR_SET_PDEATHSIG), or, to kill and reap them so that
-//     their usage is counted, calls take_stop_signals() and waits for the two signals in the
-//     calling thread (sigwaitinfo), as common::supervise_workers does. Returning from the
-//     function ends the process (exit 0); an exception ends it with its message on stderr
-//     (BadInput: exit 2, others: exit 3).
+//     SIGINT too; `serve` handles both with _exit(0) (bench/serve.hpp), so the process ends
+//     with status 0 within milliseconds and the kernel closes every socket. A model with child
+//     processes makes them die with it (PR_SET_PDEATHSIG, or blocking both signals and waiting
+//     for them to kill and reap the children so that their usage is counted, as
+//     common::supervise_workers does). Returning from the function ends the process (exit 0);
+//     an exception ends it with its message on stderr (BadInput: exit 2, others: exit 3).
 
 #include <cstdint>
 #include <functional>
@@ -67,12 +64,6 @@ struct ServerEntry {
   ServerFn serve = nullptr;
   std::vector<std::string> param_names;
 };
-
-// For a server function that waits for SIGTERM and SIGINT itself, in the thread that called it
-// (see above): from this call on, `serve` passes them on to that thread (pthread_kill) instead
-// of ending the process. Thread safety: any thread (an atomic flag).
-void take_stop_signals() noexcept;
-[[nodiscard]] bool stop_signals_taken() noexcept;
 
 void register_server(std::string workload, std::string model, ServerFn serve,
                      std::vector<std::string> param_names = {});

@@ -12,8 +12,6 @@
 #include <system_error>
 #include <unistd.h>
 
-#include "harness/net/server_registry.hpp"
-
 namespace workloads::common {
 
 pid_t fork_child(int orphan_exit_status) {
@@ -81,8 +79,6 @@ void kill_and_reap(const std::vector<pid_t>& pids, int signal) noexcept {
 void supervise_workers(std::int64_t count, const std::function<void()>& worker,
                        const std::function<void()>& all_forked, int stop_signal,
                        std::string_view who) {
-  // `serve` passes SIGTERM and SIGINT on to this thread from here on (and has them blocked).
-  harness::take_stop_signals();
   sigset_t waited;
   ::sigemptyset(&waited);
   ::sigaddset(&waited, SIGTERM);
@@ -90,18 +86,13 @@ void supervise_workers(std::int64_t count, const std::function<void()>& worker,
   ::sigaddset(&waited, SIGCHLD);
   sigset_t old_mask;
   ::pthread_sigmask(SIG_BLOCK, &waited, &old_mask);
-  // A worker gets the stop signal: unblocked, whatever the caller had blocked (serve blocks
-  // SIGTERM and SIGINT; their disposition is the default, which ends the worker).
-  sigset_t worker_mask = old_mask;
-  ::sigdelset(&worker_mask, SIGTERM);
-  ::sigdelset(&worker_mask, SIGINT);
 
   std::vector<pid_t> workers;
   workers.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
   for (std::int64_t i = 0; i < count; ++i) {
     const pid_t pid = fork_child(0);
     if (pid == 0) {
-      ::pthread_sigmask(SIG_SETMASK, &worker_mask, nullptr);  // SIGTERM ends a worker again
+      ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);  // SIGTERM ends a worker again
       worker();
       ::_exit(0);
     }

@@ -69,12 +69,10 @@ void reap_children(const std::vector<pid_t>& pids) noexcept;
 // kill(pid, signal) for every child in `pids`, then reap_children.
 void kill_and_reap(const std::vector<pid_t>& pids, int signal) noexcept;
 
-// The parent of a pre-forked server (Apache's prefork MPM), for `corio-bench serve` (whose one
-// other thread, its signal watcher, waits in sigwait holding no lock: workers may run
-// anything). Takes the stop signals from serve (harness::take_stop_signals), blocks SIGTERM,
-// SIGINT and SIGCHLD (so none arriving early is lost), forks `count` workers with fork_child
-// (orphan exit status 0), each of which restores the old signal mask with SIGTERM and SIGINT
-// unblocked and runs `worker` (then _exits 0 if it returns); then calls
+// The parent of a pre-forked server (Apache's prefork MPM), for `corio-bench serve` (one
+// thread, so workers may run anything). Blocks SIGTERM, SIGINT and SIGCHLD (so none arriving
+// early is lost), forks `count` workers with fork_child (orphan exit status 0), each of which
+// restores the old signal mask and runs `worker` (then _exits 0 if it returns); then calls
 // `all_forked` (close what the parent no longer needs, report ready) and waits:
 //  - SIGTERM or SIGINT (the harness's stop): sends `stop_signal` to every worker, reaps them
 //    all (so their usage joins this process's, which the harness reads with wait4) and

@@ -42,7 +42,8 @@ void serve_processes(harness::ServerContext& context) {
   const auto cores = common::hardware_threads();
   const auto count = context.int_param("workers", cores, 1, 4096);
   harness::raise_descriptor_limit();
-  // SIGTERM stops a worker: supervise_workers unblocks it there, and its action is the default.
+  // SIGTERM stops a worker: its mask is restored after fork, and the handler it inherits from
+  // `serve` (bench/serve.hpp) _exits 0 at once.
   common::supervise_workers(
       count, [&context] { run_worker(context.listen_fd); }, [&context] { context.ready(); },
       SIGTERM, "tcp_echo processes");
