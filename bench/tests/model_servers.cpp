@@ -32,6 +32,8 @@
 #include "workloads/io/sleep_fanout/fork_server.hpp"
 #include "workloads/registry.hpp"
 
+extern char** environ;
+
 namespace bench::test {
 namespace {
 
@@ -396,6 +398,22 @@ ServeChild::ServeChild(const std::string& exe, const ModelServer& server, bool s
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  // Under ThreadSanitizer a process that exits while it has other threads first sleeps
+  // atexit_sleep_ms (1,000 ms by default, to catch races at exit), which a stop within 1 s
+  // cannot absorb: the child is told not to, so that the tests time the server's own stop.
+  // Nothing else in TSAN_OPTIONS changes; an uninstrumented child ignores it.
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!std::string_view(*entry).starts_with("TSAN_OPTIONS=")) environment.emplace_back(*entry);
+  }
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in the tests sets the environment
+  const char* tsan_options = std::getenv("TSAN_OPTIONS");
+  environment.push_back(
+      "TSAN_OPTIONS=" + (tsan_options != nullptr ? std::string(tsan_options) + ":" : "") +
+      "atexit_sleep_ms=0");
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
 
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) {
@@ -418,7 +436,7 @@ ServeChild::ServeChild(const std::string& exe, const ModelServer& server, bool s
     ::dup2(null_fd, STDIN_FILENO);
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(stderr_fd_, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(out[1]);
