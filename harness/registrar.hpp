@@ -6,6 +6,8 @@
 //
 //   harness::Registrar              handed to every folder's register_workload
 //   Registrar::model<W>(name, fn)   one model of workload W (harness/workload.hpp's contract)
+//   Registrar::external<W>(command) one model of W in another language, run as a child
+//                                   process (harness/external_workload.hpp)
 //   Registrar::server(...)          one server function (harness/net/server_registry.hpp's)
 //   Registrar::profile()            quick or full, for folders whose model list depends on it
 //   Registrar::registers_benchmarks()  whether model() registers anything (else server() does)
@@ -19,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/external_model.hpp"
+#include "harness/external_workload.hpp"
 #include "harness/net/server_registry.hpp"
 #include "harness/workload.hpp"
 
@@ -38,6 +42,12 @@ class Registrar {
   template <class W>
   void model(std::string_view name, typename W::Result (*fn)(const typename W::Params&)) {
     if (benchmarks_) register_model<W>(name, fn, profile_);
+  }
+
+  // W's Params and Result convert to and from JSON (the folder's json.hpp).
+  template <class W>
+  void external(const ExternalCommand& command) {
+    if (benchmarks_) register_external_model<W>(command, profile_);
   }
 
   // `param_names`: the `--param` names the server accepts (the harness refuses others).

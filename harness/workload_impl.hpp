@@ -188,6 +188,32 @@ void run_point(benchmark::State& state, typename W::Result (*fn)(const typename 
   means.report(state);
 }
 
+// The display unit (W::unit, default milliseconds) and how long a run lasts (W::iterations
+// calls, else the profile's minimum time) of one registered point.
+template <Workload W>
+void set_unit_and_length(benchmark::internal::Benchmark* bench, const typename W::Params& params,
+                         Profile profile) {
+  benchmark::TimeUnit unit = benchmark::kMillisecond;
+  if constexpr (requires {
+                  { W::unit(params) } -> std::convertible_to<benchmark::TimeUnit>;
+                }) {
+    unit = W::unit(params);
+  }
+  bench->Unit(unit);
+
+  int iterations = 0;
+  if constexpr (requires {
+                  { W::iterations(params, profile) } -> std::convertible_to<int>;
+                }) {
+    iterations = W::iterations(params, profile);
+  }
+  if (iterations > 0) {
+    bench->Iterations(iterations);
+  } else {
+    bench->MinTime(min_time_seconds(profile));
+  }
+}
+
 }  // namespace detail
 
 template <class W>
@@ -204,26 +230,7 @@ void register_model(std::string_view model, typename W::Result (*fn)(const typen
           detail::run_point<W>(state, fn, params, items);
         });
     bench->UseRealTime();
-
-    benchmark::TimeUnit unit = benchmark::kMillisecond;
-    if constexpr (requires {
-                    { W::unit(params) } -> std::convertible_to<benchmark::TimeUnit>;
-                  }) {
-      unit = W::unit(params);
-    }
-    bench->Unit(unit);
-
-    int iterations = 0;
-    if constexpr (requires {
-                    { W::iterations(params, profile) } -> std::convertible_to<int>;
-                  }) {
-      iterations = W::iterations(params, profile);
-    }
-    if (iterations > 0) {
-      bench->Iterations(iterations);
-    } else {
-      bench->MinTime(detail::min_time_seconds(profile));
-    }
+    detail::set_unit_and_length<W>(bench, params, profile);
   }
 }
 

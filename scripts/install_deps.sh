@@ -11,11 +11,15 @@
 set -euo pipefail
 
 # chromium: plots.report_html_chromium opens report.html in it, headless (a test, not a viewer).
+# python3-uvloop, python3-aiohttp: the py_* models; golang-go, cargo, rustc, librust-tokio-dev:
+# the go and tokio models, built offline against Debian's crate directory (.cargo/config.toml).
 readonly REQUIRED=(
   cmake g++ clang lld libclang-rt-14-dev ninja-build pkg-config
   libbenchmark-dev libbenchmark-tools libgtest-dev libgmock-dev
   libboost1.81-dev libuv1-dev nlohmann-json3-dev
   python3 python3-matplotlib python3-scipy chromium
+  python3-uvloop python3-aiohttp
+  golang-go cargo rustc librust-tokio-dev
 )
 readonly OPTIONAL_TOOLS=(wrk nginx-light hyperfine clang-format-19 clang-tidy-19 valgrind strace)
 

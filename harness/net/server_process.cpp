@@ -1,8 +1,6 @@
 // harness::ServerProcess: see server_process.hpp.
 //
-// The child is made with fork + exec. This process may have threads by then (models that ran
-// before), so between the two the child makes only async-signal-safe calls: everything it
-// needs (argv, the program's path, descriptors) is prepared before fork.
+// The child is made by harness::spawn_child (child_spawn.hpp).
 //
 // Where the child's output goes: stdout (start_serve) is a pipe the parent reads until the
 // "serving" line, then keeps open unread (servers do not print; a pipe holds 64 KiB); stderr
@@ -10,6 +8,8 @@
 // child however much it writes, and is read back when the child fails or dies, so that the
 // error says why.
 #include "harness/net/server_process.hpp"
+
+#include "harness/child_spawn.hpp"
 
 #include <array>
 #include <cerrno>
@@ -26,7 +26,6 @@
 #include <string>
 #include <string_view>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,7 +45,6 @@ using namespace std::chrono_literals;
 constexpr auto kStartTimeout = 10s;
 constexpr auto kStopGrace = 5s;
 constexpr std::string_view kServingPrefix = "corio-bench: serving ";
-constexpr std::size_t kStderrExcerptBytes = 600;
 
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -57,87 +55,10 @@ void close_fd(int& fd) noexcept {
   fd = -1;
 }
 
-// What a wait status says, in words: "exit status 2", "killed by signal 11 (Segmentation
-// fault)".
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    const int signal = WTERMSIG(status);
-    const char* name = ::sigabbrev_np(signal);
-    return "killed by signal " + std::to_string(signal) +
-           (name ? " (SIG" + std::string(name) + ")" : "");
-  }
-  return "wait status " + std::to_string(status);
-}
-
-// The start of what the child wrote to `fd` (a memfd), newlines shown as " | ", or "".
-std::string output_excerpt(int fd) {
-  if (fd < 0) return {};
-  std::array<char, kStderrExcerptBytes> buffer{};
-  const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), 0);
-  if (n <= 0) return {};
-  std::string text(buffer.data(), static_cast<std::size_t>(n));
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  std::string shown;
-  for (const char c : text) {
-    if (c == '\n') {
-      shown += " | ";
-    } else {
-      shown += c;
-    }
-  }
-  return shown;
-}
-
 std::string with_output(std::string message, int output_fd) {
   const std::string excerpt = output_excerpt(output_fd);
   if (!excerpt.empty()) message += ": " + excerpt;
   return message;
-}
-
-// The full path of `program`, searched in PATH when it holds no '/'; "" when not found.
-std::string find_program(const std::string& program) {
-  if (program.find('/') != std::string::npos) return program;
-  const char* path = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): read only
-  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
-  while (!dirs.empty()) {
-    const auto colon = dirs.find(':');
-    std::string candidate(dirs.substr(0, colon));
-    if (candidate.empty()) candidate = ".";
-    candidate += "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  return {};
-}
-
-// The child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void become(const char* path, char* const* argv, int stdout_fd, int stderr_fd,
-                         int null_fd, pid_t parent) {
-  // Dies with the thread that forked it; the check closes the race with a parent that died
-  // before the prctl.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(127);
-  // The parent may block or ignore signals (corio::block_signals): a server must get SIGTERM.
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction default_action{};
-  default_action.sa_handler = SIG_DFL;
-  for (const int signal : {SIGTERM, SIGINT, SIGPIPE, SIGCHLD}) {
-    ::sigaction(signal, &default_action, nullptr);
-  }
-  ::dup2(null_fd, STDIN_FILENO);
-  ::dup2(stdout_fd, STDOUT_FILENO);
-  ::dup2(stderr_fd, STDERR_FILENO);
-  // Descriptors the parent did not mark close-on-exec (a model's sockets) stay out of the server.
-  ::close_range(3, ~0U, 0);
-  ::execv(path, argv);
-  constexpr std::string_view kExecFailed = "corio-bench: cannot execute the server program\n";
-  [[maybe_unused]] const ssize_t ignored =
-      ::write(STDERR_FILENO, kExecFailed.data(), kExecFailed.size());
-  ::_exit(127);
 }
 
 struct Started {
@@ -149,12 +70,6 @@ struct Started {
 // Forks and execs `path` with `args`; stdout to a new pipe when `pipe_stdout`, else to the
 // output memfd with stderr.
 Started spawn(const std::string& path, const std::vector<std::string>& args, bool pipe_stdout) {
-  std::vector<std::string> storage = args;
-  std::vector<char*> argv;
-  argv.reserve(storage.size() + 1);
-  for (std::string& arg : storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
   Started started;
   started.output = ::memfd_create("corio-bench-server-output", MFD_CLOEXEC);
   if (started.output < 0) throw_errno("memfd_create");
@@ -164,41 +79,23 @@ Started spawn(const std::string& path, const std::vector<std::string>& args, boo
     throw_errno("pipe2");
   }
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  const pid_t parent = ::getpid();
-  const pid_t pid = null_fd < 0 ? -1 : ::fork();
-  if (pid == 0) {
-    become(path.c_str(), argv.data(), pipe_stdout ? out[1] : started.output, started.output,
-           null_fd, parent);
+  try {
+    if (null_fd < 0) throw_errno("open /dev/null");
+    started.pid = spawn_child(path, args,
+                              {.stdin_fd = null_fd,
+                               .stdout_fd = pipe_stdout ? out[1] : started.output,
+                               .stderr_fd = started.output});
+  } catch (...) {
+    close_fd(null_fd);
+    close_fd(out[0]);
+    close_fd(out[1]);
+    close_fd(started.output);
+    throw;
   }
-  const int saved_errno = errno;
   close_fd(null_fd);
   close_fd(out[1]);
-  if (pid < 0) {
-    close_fd(out[0]);
-    close_fd(started.output);
-    throw std::system_error(saved_errno, std::generic_category(), "fork");
-  }
-  started.pid = pid;
   started.stdout_read = out[0];
   return started;
-}
-
-// Kills and reaps a child that failed to start; returns its wait status.
-int kill_and_reap(pid_t pid) {
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return status;
-}
-
-// Reaps `pid` if it has exited (true, with its wait status and usage); false while it runs.
-bool reap_if_exited(pid_t pid, int& status, rusage* usage = nullptr) {
-  pid_t result = 0;
-  do {
-    result = ::wait4(pid, &status, WNOHANG, usage);
-  } while (result < 0 && errno == EINTR);
-  return result == pid;
 }
 
 // The port in "corio-bench: serving WORKLOAD (MODEL) on HOST:PORT"; 0 when unreadable.
@@ -213,21 +110,6 @@ std::uint16_t port_of(std::string_view line) {
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
   return value <= 65535 ? static_cast<std::uint16_t>(value) : 0;
-}
-
-// Reads up to `size` bytes of a /proc file; "" when it cannot be read (the process is gone).
-std::string_view read_proc_file(const char* path, char* buffer, std::size_t size) {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  std::size_t filled = 0;
-  while (filled < size) {
-    const ssize_t n = ::read(fd, buffer + filled, size - filled);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    filled += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return {buffer, filled};
 }
 
 // Every process's parent: (pid, ppid) from /proc/*/stat ("PID (COMM) STATE PPID ..."; COMM
@@ -263,22 +145,8 @@ std::vector<std::pair<pid_t, pid_t>> parent_links() {
 
 // VmHWM of `pid` in bytes; -1 when unreadable (gone, a zombie, a kernel thread).
 std::int64_t peak_rss_of(pid_t pid) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/status";
-  std::array<char, 4096> buffer{};
-  const std::string_view status = read_proc_file(path.c_str(), buffer.data(), buffer.size());
-  constexpr std::string_view kField = "\nVmHWM:";
-  const auto at = status.find(kField);
-  if (at == std::string_view::npos) return -1;
-  std::string_view value = status.substr(at + kField.size());
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  std::int64_t kib = 0;
-  std::size_t digits = 0;
-  while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') {
-    kib = kib * 10 + (value[digits] - '0');
-    ++digits;
-  }
-  if (digits == 0 || !value.substr(digits).starts_with(" kB")) return -1;
-  return kib * 1024;
+  const std::int64_t kib = proc_status_number(pid, "VmHWM");
+  return kib < 0 ? -1 : kib * 1024;
 }
 
 bool can_connect(std::uint16_t port) {

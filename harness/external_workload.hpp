@@ -1,0 +1,96 @@
+#pragma once
+// How harness::register_external_model<W> runs a model in another language (an
+// ExternalModel, external_model.hpp) as Google Benchmark runs of workload W, with the same
+// names, checks and counters as W's C++ models. A workload folder calls it through
+// Registrar::external (registrar.hpp).
+//
+// W's Params and Result convert to and from JSON with nlohmann's to_json/from_json, found by
+// argument-dependent lookup: the folder's json.hpp defines them next to the structs
+// (NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE for plain ones).
+//
+// A run starts one child (untimed), calls it once per iteration with the point's parameters,
+// and takes each iteration's time from the child's own measurement (Google Benchmark's manual
+// time: the name ends in /manual_time instead of /real_time). Every result goes through
+// W::check and W::counters; peak_rss_bytes, ctx_voluntary and ctx_involuntary are the child's
+// (ExternalUsage), not corio-bench's. A child that fails (missing, a Python exception, a
+// malformed reply, a wrong result) fails the run with its one-line message, and the other
+// runs go on.
+
+#include <string>
+#include <string_view>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/external_model.hpp"
+#include "harness/workload.hpp"
+
+namespace harness {
+namespace detail {
+
+template <Workload W>
+void run_external_point(benchmark::State& state, const ExternalCommand& command,
+                        const typename W::Params& params, double items) {
+  std::string failure;
+  CounterMeans means;
+  ExternalUsage usage;
+  try {
+    ExternalModel child = ExternalModel::start(command);
+    const nlohmann::json request = params;
+    for (auto _ : state) {
+      ExternalModel::Reply reply = child.call(request);
+      state.SetIterationTime(reply.seconds);
+      typename W::Result result;
+      try {
+        result = reply.result.get<typename W::Result>();
+      } catch (const nlohmann::json::exception& e) {
+        failure = command.model + "'s result does not fit " + std::string(W::name) + ": " +
+                  e.what() + " (result: " + reply.result.dump().substr(0, 200) + ")";
+        break;
+      }
+      if (failure = W::check(params, result); !failure.empty()) {
+        failure = "check failed: " + failure;
+        break;
+      }
+      Counters counters;
+      W::counters(params, result, counters);
+      means.add(counters);
+    }
+    if (failure.empty()) usage = child.finish();
+  } catch (...) {
+    failure = exception_message(std::current_exception());
+  }
+  if (!failure.empty()) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  const auto iterations = static_cast<double>(state.iterations());
+  if (items > 0) state.SetItemsProcessed(static_cast<std::int64_t>(iterations * items));
+  using benchmark::Counter;
+  state.counters["ctx_voluntary"] =
+      Counter(static_cast<double>(usage.voluntary_switches), Counter::kAvgIterations);
+  state.counters["ctx_involuntary"] =
+      Counter(static_cast<double>(usage.involuntary_switches), Counter::kAvgIterations);
+  state.counters["peak_rss_bytes"] =
+      Counter(static_cast<double>(usage.peak_rss_bytes), Counter::kDefaults, Counter::kIs1024);
+  means.report(state);
+}
+
+}  // namespace detail
+
+template <Workload W>
+void register_external_model(const ExternalCommand& command, Profile profile) {
+  for (const typename W::Params& params : W::points(profile)) {
+    std::string name = std::string(W::name) + "/" + command.model;
+    if (std::string label = W::label(params); !label.empty()) name += "/" + label;
+    const double items = W::items(params);
+    benchmark::internal::Benchmark* bench = benchmark::RegisterBenchmark(
+        name.c_str(), [command, params, items](benchmark::State& state) {
+          detail::run_external_point<W>(state, command, params, items);
+        });
+    bench->UseManualTime();
+    detail::set_unit_and_length<W>(bench, params, profile);
+  }
+}
+
+}  // namespace harness
