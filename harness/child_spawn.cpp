@@ -16,8 +16,7 @@ namespace harness {
 namespace {
 
 // The child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void become(const char* path, char* const* argv, ChildDescriptors fds,
-                         pid_t parent) {
+[[noreturn]] void become(const char* path, char* const* argv, ChildDescriptors fds, pid_t parent) {
   // Dies with the thread that forked it; the check closes the race with a parent that died
   // before the prctl.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);

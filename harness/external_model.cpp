@@ -5,9 +5,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <functional>
 #include <dirent.h>
 #include <fcntl.h>
+#include <functional>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -59,8 +59,7 @@ std::pair<std::int64_t, std::int64_t> thread_switches(pid_t pid) {
     if (name.empty() || name.find_first_not_of("0123456789") != std::string_view::npos) continue;
     const auto tid = static_cast<pid_t>(std::stol(std::string(name)));
     sum.first += std::max<std::int64_t>(0, proc_status_number(tid, "voluntary_ctxt_switches"));
-    sum.second +=
-        std::max<std::int64_t>(0, proc_status_number(tid, "nonvoluntary_ctxt_switches"));
+    sum.second += std::max<std::int64_t>(0, proc_status_number(tid, "nonvoluntary_ctxt_switches"));
   }
   ::closedir(tasks);
   return sum;
@@ -79,11 +78,11 @@ void reset_peak_of(pid_t pid) {
 
 ExternalCommand python_model(std::string_view workload, std::string_view model) {
   const std::string source = CORIO_SOURCE_DIR;
-  return {.model = std::string(model),
-          .argv = {std::string(kPython), "-s", source + "/workloads/common/python/run_model.py",
-                   source + "/workloads/" + std::string(workload) + "/" + std::string(model) +
-                       ".py"},
-          .missing_hint = "Debian's python3 (apt-get install python3, or scripts/install_deps.sh)"};
+  return {
+      .model = std::string(model),
+      .argv = {std::string(kPython), "-s", source + "/workloads/common/python/run_model.py",
+               source + "/workloads/" + std::string(workload) + "/" + std::string(model) + ".py"},
+      .missing_hint = "Debian's python3 (apt-get install python3, or scripts/install_deps.sh)"};
 }
 
 ExternalCommand built_model(std::string_view workload, std::string_view model,
@@ -113,10 +112,9 @@ ExternalModel ExternalModel::start(const ExternalCommand& command,
         ::pipe2(from_child.data(), O_CLOEXEC) != 0) {
       throw std::system_error(errno, std::generic_category(), "pipe2/memfd_create");
     }
-    child.pid_ = spawn_child(program, command.argv,
-                             {.stdin_fd = to_child[0],
-                              .stdout_fd = from_child[1],
-                              .stderr_fd = child.stderr_fd_});
+    child.pid_ = spawn_child(
+        program, command.argv,
+        {.stdin_fd = to_child[0], .stdout_fd = from_child[1], .stderr_fd = child.stderr_fd_});
   } catch (...) {
     for (int& fd : {std::ref(to_child[0]), std::ref(to_child[1]), std::ref(from_child[0]),
                     std::ref(from_child[1])}) {
@@ -196,13 +194,14 @@ std::string ExternalModel::read_line(std::chrono::seconds timeout, std::string_v
       received_.erase(0, newline + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left <= 0ms) {
-      fail("gave no " + std::string(waiting) + " within " + std::to_string(timeout.count()) +
-           " s");
+      fail("gave no " + std::string(waiting) + " within " + std::to_string(timeout.count()) + " s");
     }
     pollfd ready{.fd = stdout_fd_, .events = POLLIN, .revents = 0};
-    const int polled = ::poll(&ready, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+    const int polled =
+        ::poll(&ready, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
     if (polled < 0 && errno == EINTR) continue;
     if (polled <= 0) continue;
     std::array<char, 4096> chunk{};
@@ -254,8 +253,8 @@ ExternalUsage ExternalModel::finish() {
   rusage counted{};
   const auto deadline = Clock::now() + kExitGrace;
   bool exited = false;
-  for (auto pause = 100us; !(exited = reap_if_exited(pid_, status, &counted)) &&
-                           Clock::now() < deadline;
+  for (auto pause = 100us;
+       !(exited = reap_if_exited(pid_, status, &counted)) && Clock::now() < deadline;
        pause = std::min(pause * 2, std::chrono::microseconds(10ms))) {
     std::this_thread::sleep_for(pause);
   }

@@ -20,10 +20,11 @@
 #include <string_view>
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/external_model.hpp"
 #include "harness/workload.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace harness {
 namespace detail {

@@ -9,8 +9,6 @@
 // error says why.
 #include "harness/net/server_process.hpp"
 
-#include "harness/child_spawn.hpp"
-
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -35,6 +33,8 @@
 #include <unistd.h>
 #include <utility>
 #include <vector>
+
+#include "harness/child_spawn.hpp"
 
 namespace harness {
 namespace {

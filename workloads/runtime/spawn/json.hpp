@@ -2,9 +2,9 @@
 // runtime/spawn's Params and Result as JSON, for the models in other languages
 // (harness/external_workload.hpp): {"tasks": N} and {"joined": N, "sum": S}.
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/spawn/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::spawn {
 
