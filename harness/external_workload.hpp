@@ -36,6 +36,12 @@ void run_external_point(benchmark::State& state, const ExternalCommand& command,
   CounterMeans means;
   ExternalUsage usage;
   try {
+    // The same untimed preparation as a C++ model's run (run_point): a server to talk to.
+    if constexpr (requires { W::setup(params); }) {
+      W::setup(params);
+    } else if constexpr (requires { W::setup(); }) {
+      W::setup();
+    }
     ExternalModel child = ExternalModel::start(command);
     const nlohmann::json request = params;
     for (auto _ : state) {
