@@ -4,6 +4,7 @@
 //   Params, Result   one parameter point and what a model returns
 //   Workload         the harness contract (harness/workload.hpp) for corio, asio and libuv
 //   ThreadsWorkload  the same workload for std::thread, with fewer rounds per call
+//   PythonWorkload   the same for py_asyncio and py_uvloop, with fewer rounds per call
 //
 // A round starts `children` children at once, child i returning i, and waits for all of them;
 // a call runs `rounds` rounds one after the other and sums every child's result, so a model
@@ -78,6 +79,17 @@ struct ThreadsWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     if (profile == harness::Profile::quick) return {{100, 10}};
     return {{100, 100}, {10'000, 1}};
+  }
+};
+
+// asyncio.gather costs microseconds per child (each child becomes a Task, scheduled through
+// the loop's ready queue, and gather adds a done-callback per child): 100 rounds per call in
+// quick and 1,000 in full, and 10 rounds at the wide point, 100,000 children per call at most
+// (about 0.3 to 0.7 s). Same widths and labels, so ns per child compares directly.
+struct PythonWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    if (profile == harness::Profile::quick) return {{100, 100}};
+    return {{100, 1'000}, {10'000, 10}};
   }
 };
 

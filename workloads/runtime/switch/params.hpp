@@ -6,6 +6,7 @@
 //   Workload             the harness contract (harness/workload.hpp) for corio, asio and libuv
 //   ThreadsWorkload      the same workload for two OS threads: its own hand-off kinds, fewer
 //                        switches per call
+//   PythonWorkload       the same two kinds for py_asyncio and py_uvloop, fewer switches per call
 //
 // Two tasks A and B take turns: each turn ("step") records itself in the Tally and then gives
 // control to the other. `switches` steps in all, half each, so items = switches and
@@ -120,6 +121,17 @@ struct ThreadsWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     const std::int64_t switches = profile == harness::Profile::quick ? 10'000 : 100'000;
     return {{Via::condvar, switches}, {Via::atomic, switches}};
+  }
+};
+
+// CPython's asyncio takes microseconds per switch, not nanoseconds (a sleep(0) goes through the
+// loop's ready queue and a Task step; an Event hand-off also makes and resolves a Future), so
+// py_asyncio and py_uvloop do the threads' counts: 10,000 switches per call (quick) or 100,000
+// (full), about 0.03 to 0.7 s. Same labels and items, so ns per switch compares directly.
+struct PythonWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    const std::int64_t switches = profile == harness::Profile::quick ? 10'000 : 100'000;
+    return {{Via::yield, switches}, {Via::event, switches}};
   }
 };
 

@@ -9,6 +9,7 @@
 //   MemoryProbe      the RSS growth behind bytes_per_task (harness/bytes_per_task.hpp)
 //   Workload         points, label, check, items, counters for harness::register_model
 //   ThreadsWorkload  the same with 1,000 tasks: each is a thread
+//   PythonWorkload   the same for py_asyncio and py_uvloop, 10,000 tasks in quick
 //
 // Counters: bytes_per_task = (RSS while all N wait - RSS before the first was created) / N
 // (harness/bytes_per_task.hpp, MemoryGrowth::rss_after_trim: see MemoryProbe). It includes the
@@ -105,6 +106,16 @@ struct Workload {
 // machine's thread limits (runtime/timers goes to 10,000).
 struct ThreadsWorkload : Workload {
   static std::vector<Params> points(harness::Profile /*profile*/) { return {{1'000}}; }
+};
+
+// An idle asyncio task holds about 1.3 KB and takes microseconds to create and run to its wait:
+// 10,000 tasks in quick (about 13 MB) and the C++ models' 100,000 in full. bytes_per_task is
+// the same figure, RSS growth over N from a trimmed baseline (py_asyncio.py says how).
+struct PythonWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    if (profile == harness::Profile::quick) return {{10'000}};
+    return {{100'000}};
+  }
 };
 
 }  // namespace workloads::runtime::task_memory

@@ -1,5 +1,6 @@
 // Registers runtime/timers's models (workloads/list.hpp names this folder). No servers.
 #include "harness/registrar.hpp"
+#include "workloads/runtime/timers/json.hpp"
 #include "workloads/runtime/timers/params.hpp"
 
 namespace workloads::runtime::timers {
@@ -9,6 +10,8 @@ void register_workload(harness::Registrar& registrar) {
   registrar.model<Workload>("asio", asio);
   registrar.model<Workload>("libuv", libuv);
   registrar.model<ThreadsWorkload>("threads", threads);
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
 }
 
 }  // namespace workloads::runtime::timers
