@@ -8,6 +8,8 @@
 //   Result              the combined checksum, how many parts were combined, what ran them
 //   Workload            every W of every kernel, for the parallel models
 //   SequentialWorkload  W = 1 only: the baseline
+//   PythonWorkload, PythonSequentialWorkload   the same points with a smaller Work, for the
+//                       Python models (py_*.py), whose kernels run 50-100x slower
 //   cores()             the worker threads a pool-based model starts
 //
 // Counters besides the harness's ctx_voluntary and ctx_involuntary (all threads of this
@@ -190,6 +192,51 @@ struct SequentialWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     std::vector<Params> out;
     for (Kernel kernel : all_kernels) out.push_back(point(kernel, 1, profile));
+    return out;
+  }
+};
+
+// The Python models (py_sequential, py_asyncio, py_threads, py_processes: py_kernels.py, the
+// same kernels bit for bit) run CPython's bytecode, 50-100x slower than clang's -O2 here (a
+// fib call about 30 ns, an FNV-1a byte about 60 ns, measured with time.process_time on the
+// reference VM). C++'s Work would take 20-60 s per call, so each kernel gets a smaller one
+// that keeps the same 256 units (every W from 1 to 256 still divides it evenly, so speed-up
+// against W reads the same) and makes one sequential Python run about 0.12 s in quick and
+// 0.5 s in full: fib(19) or fib(22) per unit instead of fib(27), 2 or 8 hash rounds instead
+// of 96, Mandelbrot rows 128 or 256 pixels wide with 256 or 512 iterations at most instead
+// of 1024 and 640/768. The checksum is that of the smaller Work, computed by the C++
+// run_part at the first check as for any point. Their speed-up is over py_sequential, never
+// over the C++ sequential: the work differs.
+inline Work python_work_for(Kernel kernel, harness::Profile profile) {
+  const bool quick = profile == harness::Profile::quick;
+  switch (kernel) {
+    case Kernel::fib:
+      return {.units = 256, .fib_n = quick ? 19U : 22U};
+    case Kernel::hash:
+      return {.units = 256, .hash_rounds = quick ? 2 : 8};
+    case Kernel::mandelbrot:
+      return {.units = 256,
+              .mandel_width = quick ? 128 : 256,
+              .mandel_max_iterations = quick ? 256 : 512};
+  }
+  return {};
+}
+
+struct PythonWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    std::vector<Params> out;
+    for (const Params& params : Workload::points(profile)) {
+      out.push_back({params.kernel, params.workers, python_work_for(params.kernel, profile)});
+    }
+    return out;
+  }
+};
+
+// py_sequential, the Python rows' baseline: W = 1 only.
+struct PythonSequentialWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    std::vector<Params> out;
+    for (Kernel kernel : all_kernels) out.push_back({kernel, 1, python_work_for(kernel, profile)});
     return out;
   }
 };

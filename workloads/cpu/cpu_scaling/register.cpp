@@ -4,6 +4,7 @@
 
 #include "harness/registrar.hpp"
 #include "harness/rusage.hpp"
+#include "workloads/cpu/cpu_scaling/json.hpp"
 #include "workloads/cpu/cpu_scaling/params.hpp"
 
 namespace workloads::cpu::cpu_scaling {
@@ -32,6 +33,13 @@ void register_workload(harness::Registrar& registrar) {
   registrar.model<Workload>("processes", with_cpu_time<processes>);
   registrar.model<Workload>("asio_mt", with_cpu_time<asio_mt>);
   registrar.model<Workload>("libuv", with_cpu_time<libuv>);
+  // Python (py_kernels.py, a smaller Work: params.hpp's python_work_for); each model measures
+  // its own CPU time. py_sequential is their baseline, as sequential is the C++ models'.
+  registrar.external<PythonSequentialWorkload>(
+      harness::python_model(Workload::name, "py_sequential"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_processes"));
 }
 
 }  // namespace workloads::cpu::cpu_scaling
