@@ -8,12 +8,28 @@
 
 #include "harness/net/load_generator.hpp"
 #include "harness/net/server_process.hpp"
+#include "workloads/common/python_server.hpp"
 
 namespace workloads::io::tcp_echo {
+namespace {
+
+// A C++ model's server through `corio-bench serve`, or a Python model's script
+// (workloads/common/python_server.hpp); py_processes, like processes, gets one worker per
+// client connection.
+harness::ServerProcess start_server(std::string_view model, const Params& params) {
+  if (common::is_python_server(model)) {
+    std::vector<std::string> args;
+    if (model == "py_processes") args = {"--workers", std::to_string(params.connections)};
+    return common::start_python_server(Workload::name, model, args);
+  }
+  return harness::ServerProcess::start_serve(std::string(Workload::name), std::string(model),
+                                             common::server_params(model, params.connections));
+}
+
+}  // namespace
+
 Result measure(std::string_view model, const Params& params) {
-  harness::ServerProcess server =
-      harness::ServerProcess::start_serve(std::string(Workload::name), std::string(model),
-                                          common::server_params(model, params.connections));
+  harness::ServerProcess server = start_server(model, params);
 
   harness::LoadOptions options;
   options.port = server.port();

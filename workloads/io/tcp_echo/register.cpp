@@ -1,6 +1,6 @@
 // Registers io/tcp_echo's models and servers (workloads/list.hpp names this folder): each
 // model is a server (servers.hpp, one file per model) plus the one benchmark function that
-// starts it and loads it (load_run.hpp).
+// starts it and loads it (load_run.hpp). The py_* models' servers are Python scripts here.
 #include "harness/registrar.hpp"
 #include "workloads/common/server_models.hpp"
 #include "workloads/io/tcp_echo/load_run.hpp"
@@ -20,6 +20,9 @@ void add_models(harness::Registrar& registrar) {
 void register_workload(harness::Registrar& registrar) {
   add_models<"corio", "corio_mt", "threads", "thread_pool", "processes", "asio", "asio_mt",
              "libuv">(registrar);
+  // The Python models' servers are scripts in this folder (py_*.py), started by load_run.cpp
+  // as outside servers (workloads/common/python_server.hpp), not `corio-bench serve` servers.
+  add_models<"py_asyncio", "py_uvloop", "py_threads", "py_processes">(registrar);
 
   common::register_servers(registrar, Workload::name,
                            {.corio = serve_corio,

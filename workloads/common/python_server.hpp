@@ -1,0 +1,36 @@
+#pragma once
+// The server workloads' Python models (py_asyncio, py_uvloop, py_threads, py_processes of
+// io/tcp_echo, io/http_plaintext, mixed/blocking_in_loop): a script in the workload's folder,
+// run by Debian's python3 as its own process, the way nginx is run (an outside server started
+// by harness::ServerProcess::start_command), so that the load, the checks of every answer and
+// the server's figures (peak RSS over its process tree, context switches) are the same as for
+// the C++ models' servers.
+//
+//   is_python_server(model)          the model's name starts with "py_"
+//   start_python_server(w, m, args)  runs
+//                                      /usr/bin/python3 -s <source>/workloads/<w>/<m>.py
+//                                          --port PORT args...
+//                                    on a free loopback port and waits until it accepts
+//                                    connections (10 s); throws std::runtime_error with the
+//                                    script's own words when it cannot start (a missing
+//                                    python3-uvloop is one line naming the package)
+//
+// The script's path and interpreter come from harness::python_model (the CORIO_SOURCE_DIR the
+// harness is built with), minus run_model.py: a server speaks no JSON protocol, it listens.
+// Running the script itself puts its folder first on sys.path, so py_uvloop.py imports
+// py_asyncio.py and the models import their folder's shared module.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/net/server_process.hpp"
+
+namespace workloads::common {
+
+inline bool is_python_server(std::string_view model) { return model.starts_with("py_"); }
+
+harness::ServerProcess start_python_server(std::string_view workload, std::string_view model,
+                                           const std::vector<std::string>& args);
+
+}  // namespace workloads::common
