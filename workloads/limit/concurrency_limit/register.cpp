@@ -3,6 +3,7 @@
 // also io/http_fanout's); the server is this folder's, with capacity C.
 #include "harness/registrar.hpp"
 #include "workloads/common/fanout_register.hpp"
+#include "workloads/limit/concurrency_limit/json.hpp"
 #include "workloads/limit/concurrency_limit/params.hpp"
 #include "workloads/limit/concurrency_limit/servers.hpp"
 
@@ -10,6 +11,10 @@ namespace workloads::limit::concurrency_limit {
 
 void register_workload(harness::Registrar& registrar) {
   common::fanout::register_clients<Workload, SequentialWorkload, fanout_spec>(registrar);
+  // Python's clients (py_*.py), run as child processes against the same server.
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
   registrar.server(Workload::name, "corio", serve_limited, {"capacity", "delay_ms", "queue_bound"});
 }
 
