@@ -1,7 +1,8 @@
 // Registers io/http_plaintext's rows and servers (workloads/list.hpp names this folder): each
 // model is a server (servers.hpp, one file per model) plus the one benchmark function that
 // starts and loads it (load_run.hpp): with the suite's generator (row <model>) and, when wrk is
-// installed, with wrk (row wrk_<model>). nginx, when installed, is one more server.
+// installed, with wrk (row wrk_<model>). nginx, when installed, is one more server, and so is
+// each Python model's script (py_asyncio, py_uvloop, py_threads, py_processes).
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -22,11 +23,13 @@ void add_rows(harness::Registrar& registrar) {
   (registrar.model<Workload>(prefix + std::string(S.view()), measure_row<S, L>), ...);
 }
 
-// The models' servers (servers.hpp), then nginx when installed, for one loader.
+// The models' servers (servers.hpp), the Python models' (py_*.py here, run by python3 as
+// outside servers), then nginx when installed, for one loader.
 template <Loader L>
 void add_loader_rows(harness::Registrar& registrar, bool nginx) {
   add_rows<L, "corio", "corio_mt", "threads", "thread_pool", "processes", "asio", "asio_mt",
            "libuv">(registrar);
+  add_rows<L, "py_asyncio", "py_uvloop", "py_threads", "py_processes">(registrar);
   if (nginx) add_rows<L, "nginx">(registrar);
 }
 

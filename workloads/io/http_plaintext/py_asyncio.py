@@ -1,0 +1,80 @@
+"""io/http_plaintext's py_asyncio server: one asyncio event loop, one asyncio.Protocol per
+connection, answering GET /plaintext (py_http.py) with keep-alive and pipelining.
+
+    /usr/bin/python3 -s py_asyncio.py --port PORT      (corio-bench starts it; README.md)
+
+Protocol and transports, not streams: answering needs nothing to await, so data_received()
+appends the bytes to the connection's buffer, answers every complete request in it and writes
+the replies with one transport.write(): one callback per read, no task per connection, no
+StreamReader, no drain(). This is the shape of the fast asyncio HTTP servers (uvicorn's and
+aiohttp's protocol classes); streams (start_server with a coroutine per connection) add a task
+wake-up and a StreamReader buffer per read, measurably slower for a server whose whole work is
+a few bytes each way. When the write buffer fills (a client that pipelines and stops
+reading), the protocol stops reading until it drains.
+
+It listens on 127.0.0.1:PORT (backlog 4,096) and runs until SIGTERM, then closes the listener
+and exits 0. py_uvloop.py runs this code on uvloop's loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import signal
+import socket
+from typing import Callable, Optional
+
+from py_http import Answerer
+
+
+class HttpProtocol(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self.buffer = bytearray()
+        self.answerer = Answerer()
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # asyncio and uvloop set it already; the latency depends on it
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        replies, close = self.answerer.answer(self.buffer)
+        if replies:
+            self.transport.write(replies)
+        if close:
+            self.transport.close()  # after the replies are sent
+
+    def pause_writing(self) -> None:
+        self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        self.transport.resume_reading()
+
+
+async def serve(port: int) -> None:
+    loop = asyncio.get_running_loop()
+    stopped = loop.create_future()
+    loop.add_signal_handler(signal.SIGTERM, stopped.set_result, None)
+    server = await loop.create_server(HttpProtocol, "127.0.0.1", port, backlog=4096)
+    async with server:
+        await stopped
+
+
+def raise_descriptor_limit() -> None:
+    """As the C++ servers do (harness::raise_descriptor_limit): the soft limit up to the hard."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main(loop_factory: Optional[Callable[[], asyncio.AbstractEventLoop]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    raise_descriptor_limit()
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(serve(args.port))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Prefork for the py_processes servers (Apache's prefork MPM, gunicorn's sync workers).
+
+    prefork(workers, listener, serve_connection, stop_signal)
+
+Forks `workers` processes that each block in accept() on the shared listening socket and serve
+one connection at a time with `serve_connection(conn)`, start to end; the kernel hands each new
+connection to one waiting worker. The parent only supervises, as the C++ processes models'
+common::supervise_workers does: it waits for SIGTERM (the harness's stop; or SIGINT) or
+SIGCHLD. On SIGTERM it sends `stop_signal` to every worker, reaps them all (so that their CPU
+and context switches count in its own wait4 figures) and exits 0; a worker that dies on its own
+is a crashed server: the parent kills the rest and exits 1 saying so.
+
+The socket is bound before the fork but listens only once every worker exists, so that no
+client waits in the backlog behind a worker not yet forked (a fork of the interpreter took
+33 ms on the 2-core VM at a load average of 17, so 1,024 workers can take seconds); the
+harness sees the server ready when a connect succeeds. A SIGTERM that comes while forking
+stops the forking. Workers die with the parent (PR_SET_PDEATHSIG), so no orphan outlives a
+killed benchmark.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import sys
+from typing import Callable
+
+PR_SET_PDEATHSIG = 1
+SUPERVISED = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
+
+
+def bound_socket(port: int) -> socket.socket:
+    """A TCP socket bound to 127.0.0.1:port, not listening yet (prefork listens)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    return listener
+
+
+def die_with_parent(parent: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0 or os.getppid() != parent:
+        os._exit(3)  # cannot be tied to the parent, or it is already gone
+
+
+def run_worker(parent: int, gate: int, listener: socket.socket,
+               serve_connection: Callable[[socket.socket], None]) -> None:
+    die_with_parent(parent)
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SUPERVISED)
+    os.read(gate, 1)  # end of file once the parent listens
+    while True:
+        conn, _ = listener.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with conn:
+            try:
+                serve_connection(conn)
+            except ConnectionError:
+                pass  # a reset client: the worker goes on to the next connection
+
+
+def stop_all(pids: list[int], number: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, number)
+        except ProcessLookupError:
+            pass
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def prefork(workers: int, listener: socket.socket,
+            serve_connection: Callable[[socket.socket], None], stop_signal: int) -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, SUPERVISED)
+    parent = os.getpid()
+    gate, open_gate = os.pipe()
+    pids: list[int] = []
+    for _ in range(workers):
+        if signal.sigpending() & {signal.SIGTERM, signal.SIGINT}:
+            break  # stopped while forking (a slow start on a busy machine): stop at once
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(open_gate)
+                run_worker(parent, gate, listener, serve_connection)
+            finally:
+                os._exit(3)  # accept failed for good: the parent sees a dead worker
+        pids.append(pid)
+    listener.listen(4096)
+    os.close(open_gate)
+    os.close(gate)
+    listener.close()  # the workers hold it
+    while True:
+        number = signal.sigwait(SUPERVISED)
+        if number != signal.SIGCHLD:
+            stop_all(pids, stop_signal)
+            sys.exit(0)
+        dead, status = os.waitpid(-1, os.WNOHANG)
+        if dead != 0:
+            pids.remove(dead)
+            stop_all(pids, signal.SIGKILL)
+            sys.exit(f"py_processes: worker {dead} died on its own (wait status {status})")
