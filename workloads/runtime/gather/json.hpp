@@ -3,9 +3,9 @@
 // (harness/external_workload.hpp): {"children": K, "rounds": R} and
 // {"completed": N, "sum": S}.
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/gather/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::gather {
 

@@ -2,9 +2,9 @@
 // runtime/skynet's Params and Result as JSON, for the models in other languages
 // (harness/external_workload.hpp): {"leaves": L} and {"sum": S}.
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/skynet/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::skynet {
 

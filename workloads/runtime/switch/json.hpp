@@ -3,9 +3,9 @@
 // (harness/external_workload.hpp): {"via": "yield", "switches": N} and
 // {"steps": S, "handoffs": H}. Via is its to_string name.
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/switch/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::switch_ {
 

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/task_memory/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::task_memory {
 

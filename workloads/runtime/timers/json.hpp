@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "workloads/runtime/timers/params.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace workloads::runtime::timers {
 
