@@ -3,10 +3,12 @@
 #include <chrono>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "harness/bad_input.hpp"
 #include "harness/net/server_process.hpp"
+#include "workloads/common/python_server.hpp"
 #include "workloads/mixed/blocking_in_loop/params.hpp"
 
 namespace workloads::mixed::blocking_in_loop {
@@ -25,16 +27,26 @@ constexpr std::pair<double, const char*> kCdfPoints[] = {
 
 double us(std::int64_t ns) { return static_cast<double>(ns) / 1e3; }
 
+// A C++ model's server through `corio-bench serve`, or a Python model's script
+// (workloads/common/python_server.hpp), with the same three settings.
+harness::ServerProcess start_server(std::string_view model, const Params& params) {
+  if (common::is_python_server(model)) {
+    return common::start_python_server(kWorkloadName, model,
+                                       {"--variant", params.variant, "--work", params.work,
+                                        "--work-ms", std::to_string(params.work_ms)});
+  }
+  return harness::ServerProcess::start_serve(std::string(kWorkloadName), std::string(model),
+                                             {{"variant", params.variant},
+                                              {"work", params.work},
+                                              {"work_ms", std::to_string(params.work_ms)}});
+}
+
 }  // namespace
 
 Result load_server(std::string_view model, const Params& params) {
   Result result;
   try {
-    harness::ServerProcess server =
-        harness::ServerProcess::start_serve(std::string(kWorkloadName), std::string(model),
-                                            {{"variant", params.variant},
-                                             {"work", params.work},
-                                             {"work_ms", std::to_string(params.work_ms)}});
+    harness::ServerProcess server = start_server(model, params);
     harness::LoadOptions options;
     options.port = server.port();
     options.protocol = harness::LoadProtocol::http_get;

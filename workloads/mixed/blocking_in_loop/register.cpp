@@ -16,6 +16,12 @@ void register_workload(harness::Registrar& registrar) {
                             [](const Params& params) { return load_server("asio", params); });
   registrar.model<Workload>("libuv",
                             [](const Params& params) { return load_server("libuv", params); });
+  // The Python models' servers are scripts here (py_asyncio.py, py_uvloop.py), started by
+  // load_server as outside servers; inline and offload (asyncio.to_thread), like asio's.
+  registrar.model<Workload>("py_asyncio",
+                            [](const Params& params) { return load_server("py_asyncio", params); });
+  registrar.model<Workload>("py_uvloop",
+                            [](const Params& params) { return load_server("py_uvloop", params); });
 
   registrar.server(kWorkloadName, "corio", serve_corio, server_param_names());
   registrar.server(kWorkloadName, "asio", serve_asio, server_param_names());
