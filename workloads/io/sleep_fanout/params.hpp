@@ -9,6 +9,8 @@
 //   Workload            points, label, check, items, counters for harness::register_model
 //   SequentialWorkload, ThreadsWorkload, ThreadPoolWorkload, ProcessesWorkload
 //                       the same, with the task counts each of those models can hold here
+//   PythonAsyncWorkload, PythonThreadsWorkload, PythonProcessesWorkload
+//                       the same for the Python models (py_*.py, json.hpp), sized for CPython
 //
 // Counters: overlap (N·D / wall: how many waits were in progress at once, on average),
 // bytes_per_task (memory the model took to hold its N tasks once every one had begun its
@@ -203,6 +205,36 @@ struct ProcessesWorkload : Workload {
   }
   // Untimed, before each run (harness/workload.hpp): the fork server starts once, lazily.
   static void setup() { start_fork_server(); }
+};
+
+// The Python models (py_*.py): CPython pays microseconds where C++ pays nanoseconds, so each
+// stops where one call stays near or under 2 s (figures: the 2-core reference VM, load 6-12).
+//   py_asyncio, py_uvloop: 10,000 tasks take 160-290 ms (about 20 us of CPU per task from
+//     creation to end); 100,000 took 3.3 s of CPU, the cyclic GC's passes walking every live
+//     task. So 10,000 at both delays, in quick too.
+//   py_threads: Thread.start() waits until the new thread runs, about 0.4 ms of CPU a thread:
+//     1,000 threads take 230-510 ms, 10,000 took 4 s of CPU. So 1,000 (100 in quick).
+//   py_processes: a multiprocessing.Process per task costs 20-25 ms here from start to reaped
+//     (fork, the parent's copy-on-write faults, the child's exit), so 100 children take 2.2-2.6
+//     s at D = 10 ms (1.7-4 s at 100 ms: kept, as only there do some waits overlap). 100 in
+//     full, 10 in quick.
+struct PythonAsyncWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    return points_up_to(profile, {.quick = 10'000, .full = 10'000, .full_long = 10'000});
+  }
+};
+
+struct PythonThreadsWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    return points_up_to(profile, {.quick = 100, .full = 1'000, .full_long = 1'000});
+  }
+};
+
+// Not ProcessesWorkload: that one's setup() starts the C++ model's fork server.
+struct PythonProcessesWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    return points_up_to(profile, {.quick = 10, .full = 100, .full_long = 100});
+  }
 };
 
 }  // namespace workloads::io::sleep_fanout

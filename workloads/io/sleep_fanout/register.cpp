@@ -2,6 +2,7 @@
 // processes model's fork server (fork_server.hpp), which that model starts itself.
 #include "harness/registrar.hpp"
 #include "workloads/io/sleep_fanout/fork_server.hpp"
+#include "workloads/io/sleep_fanout/json.hpp"
 #include "workloads/io/sleep_fanout/params.hpp"
 
 namespace workloads::io::sleep_fanout {
@@ -16,6 +17,11 @@ void register_workload(harness::Registrar& registrar) {
   registrar.model<Workload>("asio", asio);
   registrar.model<Workload>("asio_mt", asio_mt);
   registrar.model<Workload>("libuv", libuv);
+  registrar.external<PythonAsyncWorkload>(harness::python_model(Workload::name, "py_asyncio"));
+  registrar.external<PythonAsyncWorkload>(harness::python_model(Workload::name, "py_uvloop"));
+  registrar.external<PythonThreadsWorkload>(harness::python_model(Workload::name, "py_threads"));
+  registrar.external<PythonProcessesWorkload>(
+      harness::python_model(Workload::name, "py_processes"));
 
   registrar.server(Workload::name, "processes", serve_fork_server);
 }

@@ -1,0 +1,8 @@
+"""io/sleep_fanout on uvloop: py_asyncio.py's code; only the event loop differs (its timers
+are libuv's, as in libuv.cpp)."""
+
+from model_protocol import serve_asyncio
+from py_asyncio import main
+
+if __name__ == "__main__":
+    serve_asyncio(main, loop="uvloop")
