@@ -1,5 +1,6 @@
 // Registers io/pipeline's models (workloads/list.hpp names this folder). No servers.
 #include "harness/registrar.hpp"
+#include "workloads/io/pipeline/json.hpp"
 #include "workloads/io/pipeline/params.hpp"
 
 namespace workloads::io::pipeline {
@@ -15,6 +16,9 @@ void register_workload(harness::Registrar& registrar) {
   registrar.model<Workload>("asio", asio);
   registrar.model<Workload>("asio_mt", asio_mt);
   registrar.model<Workload>("libuv", libuv);
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
+  registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
 }
 
 }  // namespace workloads::io::pipeline
