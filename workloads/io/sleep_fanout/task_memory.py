@@ -10,8 +10,10 @@ processes model's children as fork_server.cpp's).
                            (VmPTE): what it holds that it shares with no other process
 
 CPython's small objects (a task, a coroutine and its frame, a timer handle: all under 512
-bytes) live in pymalloc's arenas, mmap'd 1 MiB at a time and unmapped once empty, so they show
-in the RSS growth; larger blocks and thread state come from malloc, which mallinfo2 counts.
+bytes) live in pymalloc's arenas, mmap'd 1 MiB at a time and unmapped once wholly empty, so
+they show in the RSS growth; free pools in arenas still partly used are reused unseen, as
+malloc's free blocks would be for RSS. Larger blocks and thread state come from malloc, which
+mallinfo2 counts.
 Each figure is a lower bound of what the tasks hold, so the larger is taken.
 """
 
