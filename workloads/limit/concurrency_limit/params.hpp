@@ -10,6 +10,8 @@
 //                       queue bound Q (0 = unbounded)
 //   Workload            points, label, check, items, counters, iterations
 //   SequentialWorkload  the same at L = 1 only
+//   (json.hpp: PythonWorkload, the same points for the Python clients py_*.py, whose Result
+//   comes from JSON)
 //
 // The client is each model's fan-out client (workloads/common/fanout_client.hpp), the server
 // one corio implementation in its own process (servers.hpp), started once per (C, D, Q) by
