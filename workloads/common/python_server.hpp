@@ -7,13 +7,19 @@
 // the C++ models' servers.
 //
 //   is_python_server(model)          the model's name starts with "py_"
-//   start_python_server(w, m, args)  runs
+//   start_python_server(w, m, args, forks)
+//                                    runs
 //                                      /usr/bin/python3 -s <source>/workloads/<w>/<m>.py
-//                                          --port PORT args...
+//                                          --port PORT args... [--ready-file PATH]
 //                                    on a free loopback port and waits until it accepts
 //                                    connections (10 s); throws std::runtime_error with the
 //                                    script's own words when it cannot start (a missing
-//                                    python3-uvloop is one line naming the package)
+//                                    python3-uvloop is one line naming the package).
+//                                    With `forks` (py_processes), it also passes
+//                                    --ready-file and waits (up to 120 s) for the script to
+//                                    create that file once its workers are forked: forking
+//                                    1,024 interpreters takes longer than start_command's 10 s
+//                                    on a small VM, and the load must not start before.
 //
 // The script's path and interpreter come from harness::python_model (the CORIO_SOURCE_DIR the
 // harness is built with), minus run_model.py: a server speaks no JSON protocol, it listens.
@@ -31,6 +37,7 @@ namespace workloads::common {
 inline bool is_python_server(std::string_view model) { return model.starts_with("py_"); }
 
 harness::ServerProcess start_python_server(std::string_view workload, std::string_view model,
-                                           const std::vector<std::string>& args);
+                                           const std::vector<std::string>& args,
+                                           bool forks = false);
 
 }  // namespace workloads::common

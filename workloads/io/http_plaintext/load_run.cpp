@@ -27,7 +27,7 @@ RunningServer start_server(std::string_view server, const Params& params) {
     // py_processes, like processes, gets one prefork worker per client connection.
     std::vector<std::string> args;
     if (server == "py_processes") args = {"--workers", std::to_string(params.connections)};
-    return common::start_python_server(Workload::name, server, args);
+    return common::start_python_server(Workload::name, server, args, server == "py_processes");
   }
   return harness::ServerProcess::start_serve(std::string(Workload::name), std::string(server),
                                              common::server_params(server, params.connections));

@@ -1,6 +1,6 @@
 """Prefork for the py_processes servers (Apache's prefork MPM, gunicorn's sync workers).
 
-    prefork(workers, listener, serve_connection, stop_signal)
+    prefork(workers, listener, serve_connection, stop_signal, ready_file)
 
 Forks `workers` processes that each block in accept() on the shared listening socket and serve
 one connection at a time with `serve_connection(conn)`, start to end; the kernel hands each new
@@ -10,12 +10,13 @@ SIGCHLD. On SIGTERM it sends `stop_signal` to every worker, reaps them all (so t
 and context switches count in its own wait4 figures) and exits 0; a worker that dies on its own
 is a crashed server: the parent kills the rest and exits 1 saying so.
 
-The socket is bound before the fork but listens only once every worker exists, so that no
-client waits in the backlog behind a worker not yet forked (a fork of the interpreter took
-33 ms on the 2-core VM at a load average of 17, so 1,024 workers can take seconds); the
-harness sees the server ready when a connect succeeds. A SIGTERM that comes while forking
-stops the forking. Workers die with the parent (PR_SET_PDEATHSIG), so no orphan outlives a
-killed benchmark.
+The socket listens before the fork (the harness's start probe connects to it; a worker later
+accepts that connection and sees it closed). Forking the interpreter is slow on a small VM
+(5 to 30 ms a fork on the 2-core reference VM, depending on its load: 1,024 workers take
+seconds, beyond the harness's 10 s start timeout), so the parent creates `ready_file` once
+every worker is forked, and the benchmark waits for that file before it sends any load
+(workloads/common/python_server.hpp). A SIGTERM that comes while forking stops the forking.
+Workers die with the parent (PR_SET_PDEATHSIG), so no orphan outlives a killed benchmark.
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ PR_SET_PDEATHSIG = 1
 SUPERVISED = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
 
 
-def bound_socket(port: int) -> socket.socket:
-    """A TCP socket bound to 127.0.0.1:port, not listening yet (prefork listens)."""
+def listening_socket(port: int) -> socket.socket:
+    """A TCP socket listening on 127.0.0.1:port (backlog 4,096), blocking, for the workers."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
+    listener.listen(4096)
     return listener
 
 
@@ -45,13 +47,12 @@ def die_with_parent(parent: int) -> None:
         os._exit(3)  # cannot be tied to the parent, or it is already gone
 
 
-def run_worker(parent: int, gate: int, listener: socket.socket,
+def run_worker(parent: int, listener: socket.socket,
                serve_connection: Callable[[socket.socket], None]) -> None:
     die_with_parent(parent)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(number, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SUPERVISED)
-    os.read(gate, 1)  # end of file once the parent listens
     while True:
         conn, _ = listener.accept()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -76,10 +77,10 @@ def stop_all(pids: list[int], number: int) -> None:
 
 
 def prefork(workers: int, listener: socket.socket,
-            serve_connection: Callable[[socket.socket], None], stop_signal: int) -> None:
+            serve_connection: Callable[[socket.socket], None], stop_signal: int,
+            ready_file: str) -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, SUPERVISED)
     parent = os.getpid()
-    gate, open_gate = os.pipe()
     pids: list[int] = []
     for _ in range(workers):
         if signal.sigpending() & {signal.SIGTERM, signal.SIGINT}:
@@ -87,15 +88,14 @@ def prefork(workers: int, listener: socket.socket,
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(open_gate)
-                run_worker(parent, gate, listener, serve_connection)
+                run_worker(parent, listener, serve_connection)
             finally:
                 os._exit(3)  # accept failed for good: the parent sees a dead worker
         pids.append(pid)
-    listener.listen(4096)
-    os.close(open_gate)
-    os.close(gate)
     listener.close()  # the workers hold it
+    if ready_file:
+        with open(ready_file, "x"):
+            pass
     while True:
         number = signal.sigwait(SUPERVISED)
         if number != signal.SIGCHLD:

@@ -20,7 +20,7 @@ harness::ServerProcess start_server(std::string_view model, const Params& params
   if (common::is_python_server(model)) {
     std::vector<std::string> args;
     if (model == "py_processes") args = {"--workers", std::to_string(params.connections)};
-    return common::start_python_server(Workload::name, model, args);
+    return common::start_python_server(Workload::name, model, args, model == "py_processes");
   }
   return harness::ServerProcess::start_serve(std::string(Workload::name), std::string(model),
                                              common::server_params(model, params.connections));
