@@ -73,7 +73,8 @@ class Tally:
             return REJECTED, ""
         shown = body[:40].decode("latin-1")
         if status == 200:
-            return FAILED, f"status 200 with body '{shown}', expected '{self.expected_body.decode()}'"
+            expected = self.expected_body.decode()
+            return FAILED, f"status 200 with body '{shown}', expected '{expected}'"
         return FAILED, f"status {status} ({shown})"
 
     def answered(self, outcome: str, sent_ns: int, arrived_ns: int, why: str = "") -> None:
