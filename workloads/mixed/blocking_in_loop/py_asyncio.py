@@ -61,6 +61,10 @@ async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, va
                         writer.write(b"".join(out))
                         out.clear()
                     result = await run_work(variant, work, seconds)
+                    # The client may have gone during the work (the generator resets its
+                    # connections at the end): uvloop's transport refuses a write then.
+                    if writer.is_closing():
+                        return
                 out.append(answer(request, result))
                 if not request.keep_alive:
                     close = True
