@@ -85,13 +85,35 @@ ExternalCommand python_model(std::string_view workload, std::string_view model) 
       .missing_hint = "Debian's python3 (apt-get install python3, or scripts/install_deps.sh)"};
 }
 
-ExternalCommand built_model(std::string_view workload, std::string_view model,
-                            std::string_view toolchain) {
+ExternalCommand built_model(std::string_view workload, std::string_view program,
+                            std::string_view model, std::string_view toolchain) {
   return {.model = std::string(model),
           .argv = {std::string(CORIO_BINARY_DIR) + "/workloads/" + std::string(workload) + "/" +
-                   std::string(model)},
+                   std::string(program)},
           .missing_hint = "the build to have made it: install " + std::string(toolchain) +
                           " (scripts/install_deps.sh) and build again"};
+}
+
+namespace {
+
+ExternalCommand threaded_model(std::string_view workload, std::string_view program, Threads threads,
+                               std::string_view toolchain) {
+  const bool one = threads == Threads::one;
+  ExternalCommand command = built_model(
+      workload, program, one ? std::string(program) : std::string(program) + "_mt", toolchain);
+  command.argv.emplace_back(one ? "--threads=1" : "--threads=0");
+  return command;
+}
+
+}  // namespace
+
+ExternalCommand go_model(std::string_view workload, Threads threads) {
+  return threaded_model(workload, "go", threads, "golang-go");
+}
+
+ExternalCommand tokio_model(std::string_view workload, Threads threads) {
+  return threaded_model(workload, "tokio", threads,
+                        "cargo, rustc, librust-tokio-dev and librust-serde-json-dev");
 }
 
 ExternalModel ExternalModel::start(const ExternalCommand& command,

@@ -5,6 +5,7 @@
 //   harness::ExternalCommand   how to start one model's program, and what it needs installed
 //   harness::python_model      the command for workloads/<workload>/<model>.py
 //   harness::built_model       the command for a program the build made (a Go or Rust model)
+//   harness::go_model, tokio_model   the commands for workloads/<workload>/go.go and tokio.rs
 //   harness::ExternalModel     one running child: start (waits for "ready"), call, finish
 //   harness::ExternalFailure   a child that failed: one line saying what and how to fix it
 //
@@ -48,11 +49,22 @@ struct ExternalCommand {
 // `workload` is W::name ("runtime/spawn").
 ExternalCommand python_model(std::string_view workload, std::string_view model);
 
-// The program the build wrote for workloads/<workload>/<model>.<ext> (a Go or Rust model), at
-// <build>/workloads/<workload>/<model>; `toolchain` names the Debian packages that build it,
-// for the message when the build could not ("golang-go").
-ExternalCommand built_model(std::string_view workload, std::string_view model,
-                            std::string_view toolchain);
+// The program the build wrote for workloads/<workload>/<program>.<ext> (a Go or Rust model),
+// at <build>/workloads/<workload>/<program>, run as `model`; `toolchain` names the Debian
+// packages that build it, for the message when the build could not ("golang-go").
+ExternalCommand built_model(std::string_view workload, std::string_view program,
+                            std::string_view model, std::string_view toolchain);
+
+// How many threads a Go or tokio model runs on: one (GOMAXPROCS=1, tokio's current_thread
+// runtime: the rows beside corio, asio and libuv) or every core (GOMAXPROCS's default,
+// tokio's multi_thread runtime: the rows beside corio_mt and asio_mt). The program gets
+// --threads=1 or --threads=0; the row's model is go / go_mt, tokio / tokio_mt.
+enum class Threads { one, all };
+
+// workloads/<workload>/go.go, built by workloads/external_models.cmake.
+ExternalCommand go_model(std::string_view workload, Threads threads);
+// workloads/<workload>/tokio.rs, built by workloads/external_models.cmake.
+ExternalCommand tokio_model(std::string_view workload, Threads threads);
 
 class ExternalFailure : public std::runtime_error {
  public:

@@ -18,8 +18,8 @@ readonly REQUIRED=(
   libbenchmark-dev libbenchmark-tools libgtest-dev libgmock-dev
   libboost1.81-dev libuv1-dev nlohmann-json3-dev
   python3 python3-matplotlib python3-scipy chromium
-  python3-uvloop python3-aiohttp
-  golang-go cargo rustc librust-tokio-dev
+  python3-uvloop python3-aiohttp python3-numpy
+  golang-go cargo rustc librust-tokio-dev librust-serde-json-dev
 )
 readonly OPTIONAL_TOOLS=(wrk nginx-light hyperfine clang-format-19 clang-tidy-19 valgrind strace)
 
