@@ -16,7 +16,7 @@ set(external_outputs "")
 
 find_program(CORIO_GO go PATHS /usr/bin NO_DEFAULT_PATH)
 file(GLOB go_models CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/*/go.go)
-file(GLOB go_protocol CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/common/go/protocol/*.go)
+file(GLOB go_protocol CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/common/go/*/*.go)
 if(NOT CORIO_GO)
   message(STATUS "go models not built: /usr/bin/go is missing (install golang-go: scripts/install_deps.sh)")
 else()
