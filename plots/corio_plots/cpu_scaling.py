@@ -1,7 +1,10 @@
 """cpu/cpu_scaling: speed-up vs workers per model, one panel per kernel.
 
-A fixed amount of CPU work is split over W workers. Speed-up = the sequential model's real
-time for the same kernel / the model's real time; efficiency = speed-up / cores (cores from
+A fixed amount of CPU work is split over W workers. Speed-up = the model's baseline's real
+time for the same kernel / the model's real time, where the baseline is the same language's
+one-part run: `sequential` for the C++ models, `py_sequential` for the Python ones (their
+kernels run a smaller work in pure Python, so only their own baseline is a fair 1x), and
+`<family>_sequential` (go_sequential) where a run has one, else `sequential`; efficiency = speed-up / cores (cores from
 the context's num_cpus). The ideal is min(W, cores); each finding says whether a speed-up
 came within SCALING_TOLERANCE of it, and by how much it missed otherwise.
 
@@ -42,17 +45,36 @@ LIBUV_NOTE = ("cpu_scaling: libuv's rows run each part with uv_queue_work on lib
               "the work, as asyncio's to_thread or run_in_executor would")
 
 
+PY_PREFIX = "py_"
+PY_SEQUENTIAL = "py_sequential"
+SEQUENTIAL_SUFFIX = "_sequential"
+
+
+def is_baseline(model: str) -> bool:
+    """A one-part run some models' speed-ups are measured against (sequential, py_sequential)."""
+    return model == schema.SEQUENTIAL or model.endswith(SEQUENTIAL_SUFFIX)
+
+
+def baseline_of(model: str, available: set[str]) -> str:
+    """The baseline `model`'s speed-up is over: its own language's one-part run."""
+    if model.startswith(PY_PREFIX):
+        return PY_SEQUENTIAL
+    family = model.removesuffix("_mt") + SEQUENTIAL_SUFFIX
+    return family if family in available else schema.SEQUENTIAL
+
+
 @dataclass(frozen=True)
 class Point:
     kernel: str
     model: str
     workers: int
     time: Stat  # ms
-    speedup_stat: Stat  # the sequential run's median / this run's time, per repetition
+    speedup_stat: Stat  # the baseline run's median / this run's time, per repetition
     efficiency: float | None  # median speed-up / cores
     ctx_voluntary: Stat | None = None
     ctx_involuntary: Stat | None = None
     cpu: Stat | None = None  # CPU time of the call in ms, every thread (and child) included
+    baseline: str = schema.SEQUENTIAL  # the model whose one-part run is this point's 1x
 
     @property
     def time_ms(self) -> float:
@@ -74,6 +96,9 @@ class CpuScaling:
     baseline_ms: dict[str, float]  # kernel -> sequential time
     baseline_cpu_ms: dict[str, float] = field(default_factory=dict)  # kernel -> its CPU time
     notes: list[str] = field(default_factory=list)
+    # (kernel, baseline model) -> its time and CPU time, for every baseline (py_sequential...)
+    family_ms: dict[tuple[str, str], float] = field(default_factory=dict)
+    family_cpu_ms: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -107,8 +132,8 @@ def ideal(workers: int, cores: int | None) -> float:
     return float(min(workers, cores) if cores else workers)
 
 
-def _baseline(ms: list[Measurement]) -> Measurement | None:
-    seq = [m for m in ms if m.model == schema.SEQUENTIAL]
+def _baseline(ms: list[Measurement], model: str = schema.SEQUENTIAL) -> Measurement | None:
+    seq = [m for m in ms if m.model == model]
     if not seq:
         return None
     # sequential ignores W; if it ran at several W, its fewest-workers run is the reference.
@@ -127,22 +152,23 @@ def compute(results: Results) -> CpuScaling | None:
         notes.append("the results' context has no num_cpus: efficiency and the core line "
                      "are left out")
     points: list[Point] = []
-    baselines: dict[str, float] = {}
-    baseline_cpus: dict[str, float] = {}
+    family_ms: dict[tuple[str, str], float] = {}
+    family_cpu_ms: dict[tuple[str, str], float] = {}
     kernels = list(dict.fromkeys(m.name.param("kernel") or "" for m in measurements))
     for kernel in kernels:
         ms = [m for m in measurements if m.name.param("kernel") == kernel]
-        base_run = _baseline(ms)
-        base = base_run.value(REAL_TIME_NS) if base_run is not None else None
-        if base_run is None or base is None:
-            notes.append(f"kernel {kernel}: no sequential run, so no speed-up is computed "
-                         "(run it with the sequential model)")
-            continue
-        baselines[kernel] = base / 1e6
-        base_cpu = base_run.value(CPU_TIME_MS)
-        if base_cpu:
-            baseline_cpus[kernel] = base_cpu
+        available = {m.model for m in ms}
+        missing: set[str] = set()
         for m in ms:
+            baseline = baseline_of(m.model, available) if not is_baseline(m.model) else m.model
+            base_run = _baseline(ms, baseline)
+            base = base_run.value(REAL_TIME_NS) if base_run is not None else None
+            if base_run is None or base is None:
+                missing.add(baseline)
+                continue
+            family_ms[(kernel, baseline)] = base / 1e6
+            if base_cpu := base_run.value(CPU_TIME_MS):
+                family_cpu_ms[(kernel, baseline)] = base_cpu
             time = m.stat(REAL_TIME_NS)
             assert time is not None
             s = time.map(lambda t, b=base: speedup(b, t))
@@ -151,16 +177,22 @@ def compute(results: Results) -> CpuScaling | None:
                 time=time.scaled(1e-6), speedup_stat=s, efficiency=efficiency(s.median, cores),
                 ctx_voluntary=m.stat(schema.CTX_VOLUNTARY),
                 ctx_involuntary=m.stat(schema.CTX_INVOLUNTARY),
-                cpu=m.stat(CPU_TIME_MS)))
+                cpu=m.stat(CPU_TIME_MS), baseline=baseline))
+        for baseline in sorted(missing):
+            notes.append(f"kernel {kernel}: no {baseline} run, so the speed-ups over it are "
+                         f"not computed (run it with the {baseline} model)")
     if any(p.model == LIBUV for p in points):
         notes.append(LIBUV_NOTE)
-    return CpuScaling(points=points, cores=cores, baseline_ms=baselines,
-                      baseline_cpu_ms=baseline_cpus, notes=notes)
+    return CpuScaling(
+        points=points, cores=cores,
+        baseline_ms={k: v for (k, b), v in family_ms.items() if b == schema.SEQUENTIAL},
+        baseline_cpu_ms={k: v for (k, b), v in family_cpu_ms.items() if b == schema.SEQUENTIAL},
+        notes=notes, family_ms=family_ms, family_cpu_ms=family_cpu_ms)
 
 
 def cpu_ratio(data: CpuScaling, point: Point) -> float | None:
-    """The point's CPU time over the sequential run's for the same kernel (same work)."""
-    base = data.baseline_cpu_ms.get(point.kernel)
+    """The point's CPU time over its baseline run's for the same kernel (same work)."""
+    base = data.family_cpu_ms.get((point.kernel, point.baseline))
     return point.cpu_ms / base if base and point.cpu_ms is not None else None
 
 
@@ -205,7 +237,7 @@ def _cpu_finding(data: CpuScaling, kernel: str, target: int, at: list[Point]) ->
     parts = []
     if same:
         idle = [p.model for p in same
-                if p.model != schema.SEQUENTIAL
+                if not is_baseline(p.model)
                 and p.speedup < ideal(p.workers, data.cores) * (1 - SCALING_TOLERANCE)]
         parts.append(f"within {pct} of it: {', '.join(p.model for p in same)} (the same CPU for "
                      "the same work" + (f"; so {', '.join(idle)} lost its speed-up to idle "
@@ -215,36 +247,70 @@ def _cpu_finding(data: CpuScaling, kernel: str, target: int, at: list[Point]) ->
                      "CPU: the model's overhead or slower cores)")
     if less:
         parts.append(f"more than {pct} below it: {', '.join(less)} (the same work cost less "
-                     "CPU than in the sequential run)")
-    return (f"{kernel}: CPU time at W = {target} against the sequential run's "
-            f"({fmt_ms(data.baseline_cpu_ms[kernel])}): {listed}; " + "; ".join(parts) + ".")
+                     f"CPU than in the {at[0].baseline} run)")
+    baseline = at[0].baseline
+    return (f"{kernel}: CPU time at W = {target} against the {baseline} run's "
+            f"({fmt_ms(data.family_cpu_ms[(kernel, baseline)])}): {listed}; "
+            + "; ".join(parts) + ".")
+
+
+def _ranking_finding(data: CpuScaling, kernel: str, target: int, at: list[Point]) -> str:
+    """The models measured against one baseline at W = target, best first."""
+    best, rest = at[0], at[1:]
+    cores = f" ({data.cores} cores)" if data.cores else ""
+    eff = f", {fmt_percent(best.efficiency)} efficiency" if best.efficiency is not None else ""
+    others = "; " + ", ".join(f"{p.model} {fmt_value(p.speedup_stat, fmt_speedup)}"
+                              for p in rest) if rest else ""
+    verdict = ranking_verdict([(p.model, p.speedup_stat) for p in at])
+    return (f"{kernel}: at W = {target}{cores}, {best.model} reached "
+            f"{fmt_value(best.speedup_stat, fmt_speedup)} over {best.baseline} "
+            f"({fmt_ms(data.family_ms[(kernel, best.baseline)])}){eff}, "
+            f"{_ideal_check(best, data.cores)}{others}" + (f"; {verdict}" if verdict else "")
+            + ".")
+
+
+def gil_finding(data: CpuScaling, kernel: str, target: int) -> str | None:
+    """What Python's threads and processes did with the cores, against py_sequential: the GIL
+    lets one thread at a time run Python code, so threads cannot speed up pure-Python work and
+    processes can. Said from the figures, whichever way they came out."""
+    at = {p.model: p for p in data.points
+          if p.kernel == kernel and p.workers == target and p.baseline == PY_SEQUENTIAL}
+    threads, processes = at.get("py_threads"), at.get("py_processes")
+    if threads is None or target < 2:
+        return None
+    flat = threads.speedup <= 1 + SCALING_TOLERANCE
+    text = (f"{kernel}: the GIL: at W = {target}, py_threads reached "
+            f"{fmt_value(threads.speedup_stat, fmt_speedup)} over py_sequential"
+            + (" (no faster than one core: one thread runs Python at a time)" if flat else
+               f", more than {SCALING_TOLERANCE * 100:.0f}% above 1x: the kernel ran in "
+               "parallel threads (it released the GIL)"))
+    if processes is not None:
+        text += (f", py_processes {fmt_value(processes.speedup_stat, fmt_speedup)} "
+                 "(one interpreter per process, one GIL each)")
+    if (asyncio_point := at.get("py_asyncio")) is not None:
+        text += f", py_asyncio {fmt_value(asyncio_point.speedup_stat, fmt_speedup)} (one thread)"
+    return text + "."
 
 
 def findings(data: CpuScaling) -> list[str]:
     out: list[str] = []
     for kernel in data.kernels():
-        points = [p for p in data.points if p.kernel == kernel and p.model != schema.SEQUENTIAL]
+        points = [p for p in data.points if p.kernel == kernel and not is_baseline(p.model)]
         if not points:
             continue
         all_w = sorted({p.workers for p in points})
         target = target_workers(all_w, data.cores)
-        at = sorted((p for p in points if p.workers == target), key=lambda p: -p.speedup)
-        if at:
-            best, rest = at[0], at[1:]
-            cores = f" ({data.cores} cores)" if data.cores else ""
-            eff = (f", {fmt_percent(best.efficiency)} efficiency" if best.efficiency is not None
-                   else "")
-            others = "; " + ", ".join(f"{p.model} {fmt_value(p.speedup_stat, fmt_speedup)}"
-                                      for p in rest) if rest else ""
-            verdict = ranking_verdict([(p.model, p.speedup_stat) for p in at])
-            out.append(f"{kernel}: at W = {target}{cores}, {best.model} reached "
-                       f"{fmt_value(best.speedup_stat, fmt_speedup)} over sequential "
-                       f"({fmt_ms(data.baseline_ms[kernel])}){eff}, "
-                       f"{_ideal_check(best, data.cores)}{others}"
-                       + (f"; {verdict}" if verdict else "") + ".")
-            cpu = _cpu_finding(data, kernel, target, at)
-            if cpu:
+        # One sentence per baseline: a speed-up over py_sequential is not one over sequential.
+        for baseline in dict.fromkeys(p.baseline for p in points):
+            at = sorted((p for p in points if p.workers == target and p.baseline == baseline),
+                        key=lambda p: -p.speedup)
+            if not at:
+                continue
+            out.append(_ranking_finding(data, kernel, target, at))
+            if cpu := _cpu_finding(data, kernel, target, at):
                 out.append(cpu)
+        if gil := gil_finding(data, kernel, target):
+            out.append(gil)
         w_max = all_w[-1]
         if data.cores and w_max > data.cores:
             top = max((p for p in points if p.workers == w_max), key=lambda p: p.speedup)
@@ -280,14 +346,14 @@ def findings(data: CpuScaling) -> list[str]:
 
 
 def table(data: CpuScaling) -> Table:
-    t = Table(["model", "kernel", "workers", "time", "speed-up",
+    t = Table(["model", "kernel", "workers", "time", "speed-up", "over",
                "efficiency (speed-up / cores)", "CPU time",
-               "CPU / sequential's", "voluntary ctx sw", "involuntary ctx sw"])
+               "CPU / baseline's", "voluntary ctx sw", "involuntary ctx sw"])
     for p in sorted(data.points, key=lambda p: (p.kernel, schema.model_order(p.model),
                                                  p.workers)):
         r = cpu_ratio(data, p)
         t.add(p.model, p.kernel, str(p.workers), stat_cell(p.time, fmt_ms, primary=True),
-              stat_cell(p.speedup_stat, fmt_speedup),
+              stat_cell(p.speedup_stat, fmt_speedup), p.baseline,
               fmt_percent(p.efficiency) if p.efficiency is not None else "–",
               stat_cell(p.cpu, fmt_ms), f"{r:.2f}x" if r is not None else "–",
               stat_cell(p.ctx_voluntary, fmt_count), stat_cell(p.ctx_involuntary, fmt_count))
@@ -298,7 +364,7 @@ def shows(data: CpuScaling) -> str:
     """One line: what the chart shows, computed from its data."""
     parts = []
     for kernel in data.kernels():
-        points = [p for p in data.points if p.kernel == kernel and p.model != schema.SEQUENTIAL]
+        points = [p for p in data.points if p.kernel == kernel and not is_baseline(p.model)]
         if not points:
             continue
         all_w = sorted({p.workers for p in points})
@@ -317,6 +383,8 @@ def shows(data: CpuScaling) -> str:
         parts.append(text)
     head = ("Speed-up over the sequential run as the same CPU work is split over W workers "
             "(ideal: min(W, cores))")
+    if any(p.baseline != schema.SEQUENTIAL for p in data.points):
+        head += " (each language over its own one-part run: the Python rows over py_sequential)"
     tail = (" (libuv's parts run on uv_queue_work's thread pool)" if any(
         p.model == LIBUV for p in data.points) else "")
     return head + tail + ("; " + "; ".join(parts) if parts else "") + "."
@@ -335,9 +403,9 @@ def draw(data: CpuScaling, out_dir: Path) -> list[Path]:
                        label=f"{data.cores} cores")
         for model in sorted({p.model for p in points}, key=schema.model_order):
             mine = sorted((p for p in points if p.model == model), key=lambda p: p.workers)
-            if model == schema.SEQUENTIAL:
+            if is_baseline(model):
                 ax.axhline(1.0, color=colors.style(model).color, linewidth=1,
-                           label="sequential = 1x")
+                           label=f"{model} = 1x")
                 continue
             kwargs = colors.line_kwargs(model)
             if model == LIBUV:  # why an event-loop library scales here
@@ -353,7 +421,9 @@ def draw(data: CpuScaling, out_dir: Path) -> list[Path]:
     # above what was reached (or the core count) and the line leaves the top of the panel.
     top = max([p.speedup_stat.hi for p in data.points] + [float(data.cores or 1)])
     axes[0].set_ylim(0, top * 1.25)
-    axes[0].set_ylabel("speed-up over sequential (x)")
+    axes[0].set_ylabel("speed-up over sequential (x)" if all(
+        p.baseline == schema.SEQUENTIAL for p in data.points) else
+        "speed-up over its language's sequential run (x)")
     figure.legend_outside(axes[-1], handles_from=axes)
     fig.suptitle("cpu_scaling: speed-up vs workers (same total CPU work)\n"
                  f"({figure.bars_caption(p.speedup_stat for p in data.points)})")

@@ -161,7 +161,7 @@ def geometric_mean(stats: list[Stat]) -> Stat:
 
 def cpu_target(data: cpu_scaling.CpuScaling) -> int | None:
     """W = cores when the run has it, else the largest W at or below the cores."""
-    ws = sorted({p.workers for p in data.points if p.model != schema.SEQUENTIAL})
+    ws = sorted({p.workers for p in data.points if not cpu_scaling.is_baseline(p.model)})
     return cpu_scaling.target_workers(ws, data.cores) if ws else None
 
 
@@ -169,7 +169,7 @@ def cpu_speedups(data: cpu_scaling.CpuScaling, workers: int) -> dict[str, Stat]:
     """Each model's speed-up at W = workers, the geometric mean over the kernels it ran."""
     per_model: dict[str, list[Stat]] = {}
     for p in data.points:
-        if p.workers == workers and p.model != schema.SEQUENTIAL:
+        if p.workers == workers and not cpu_scaling.is_baseline(p.model):
             per_model.setdefault(p.model, []).append(p.speedup_stat)
     return {m: geometric_mean(v) for m, v in
             sorted(per_model.items(), key=lambda kv: schema.model_order(kv[0]))}

@@ -137,6 +137,41 @@ class CpuScalingClaims(unittest.TestCase):
         self.assertIn("threads 410 ms -> 412 ms (within noise)", noise)
 
 
+    def test_python_rows_are_measured_over_py_sequential(self) -> None:
+        found = text(self.scaling({"sequential": {1: 800.0}, "threads": {2: 410.0},
+                                   "py_sequential": {1: 1000.0}, "py_processes": {2: 520.0}}))
+        self.assertIn("fib: at W = 2 (2 cores), threads reached 1.95x over sequential (800 ms)",
+                      found)
+        # Over sequential's 800 ms py_processes would be 1.54x; over its own baseline it is 1.92x.
+        self.assertIn("fib: at W = 2 (2 cores), py_processes reached 1.92x over py_sequential "
+                      "(1 s)", found)
+        self.assertNotIn("1.54x", found)
+
+    def test_python_rows_without_their_baseline_get_no_speed_up(self) -> None:
+        data = cpu_scaling.compute(run(
+            ("cpu/cpu_scaling/sequential/kernel:fib/workers:1", 800.0, {}),
+            ("cpu/cpu_scaling/py_threads/kernel:fib/workers:2", 1000.0, {})))
+        assert data is not None
+        self.assertEqual([p.model for p in data.points], ["sequential"])
+        self.assertIn("kernel fib: no py_sequential run, so the speed-ups over it are not "
+                      "computed (run it with the py_sequential model)", data.notes)
+
+    def test_the_gil_holds_python_threads_at_one_core(self) -> None:
+        found = text(self.scaling({"py_sequential": {1: 1000.0}, "py_threads": {2: 1050.0},
+                                   "py_processes": {2: 520.0}, "py_asyncio": {2: 1010.0}}))
+        self.assertIn("fib: the GIL: at W = 2, py_threads reached 0.95x over py_sequential (no "
+                      "faster than one core: one thread runs Python at a time), py_processes "
+                      "1.92x (one interpreter per process, one GIL each), py_asyncio 0.99x "
+                      "(one thread).", found)
+
+    def test_python_threads_that_scale_are_not_blamed_on_the_gil(self) -> None:
+        found = text(self.scaling({"py_sequential": {1: 1000.0}, "py_threads": {2: 530.0}}))
+        self.assertIn("fib: the GIL: at W = 2, py_threads reached 1.89x over py_sequential, more "
+                      "than 10% above 1x: the kernel ran in parallel threads (it released the "
+                      "GIL).", found)
+        self.assertNotIn("one thread runs Python at a time", found)
+
+
 class ThroughputClaims(unittest.TestCase):
     @staticmethod
     def echo(rps: dict[str, float], errors: float = 0.0, reps: int = 3,
