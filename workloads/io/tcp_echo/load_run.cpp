@@ -8,15 +8,18 @@
 
 #include "harness/net/load_generator.hpp"
 #include "harness/net/server_process.hpp"
+#include "workloads/common/built_server.hpp"
 #include "workloads/common/python_server.hpp"
 
 namespace workloads::io::tcp_echo {
 namespace {
 
-// A C++ model's server through `corio-bench serve`, or a Python model's script
-// (workloads/common/python_server.hpp); py_processes, like processes, gets one worker per
+// A C++ model's server through `corio-bench serve`, a Python model's script
+// (workloads/common/python_server.hpp), or a Go or tokio model's program
+// (workloads/common/built_server.hpp); py_processes, like processes, gets one worker per
 // client connection.
 harness::ServerProcess start_server(std::string_view model, const Params& params) {
+  if (common::is_built_server(model)) return common::start_built_server(Workload::name, model, {});
   if (common::is_python_server(model)) {
     std::vector<std::string> args;
     if (model == "py_processes") args = {"--workers", std::to_string(params.connections)};
