@@ -22,6 +22,11 @@ void register_workload(harness::Registrar& registrar) {
   registrar.external<PythonThreadsWorkload>(harness::python_model(Workload::name, "py_threads"));
   registrar.external<PythonProcessesWorkload>(
       harness::python_model(Workload::name, "py_processes"));
+  // Go and tokio (go.go, tokio.rs): compiled, so the C++ models' points.
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::all));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::all));
 
   registrar.server(Workload::name, "processes", serve_fork_server);
 }
