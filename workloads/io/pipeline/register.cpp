@@ -19,6 +19,12 @@ void register_workload(harness::Registrar& registrar) {
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
+  // Go and tokio (go.go, tokio.rs): compiled, so the C++ models' points; the _mt rows too, as
+  // asio_mt's, since a goroutine or task waiting 1 ms holds no thread.
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::all));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::all));
 }
 
 }  // namespace workloads::io::pipeline
