@@ -5,6 +5,7 @@
 //   to_json(Params)          the point, plus what a client needs to reach this point's server
 //   PythonResult, from_json  the client's answers, made into the FanoutRun every model returns
 //   PythonWorkload           Workload with PythonResult: same points, check and counters
+//   ExternalWorkload         the same, for the Go and tokio clients
 //
 // Params as sent: {"limit": L (R when unlimited), "requests": R, "capacity": C, "delay_ms": D,
 // "queue_bound": Q, "port": P, "target": "/work", "request": "GET /work HTTP/1.1\r\n...",
@@ -80,5 +81,9 @@ inline void from_json(const nlohmann::json& json, PythonResult& run) {
 struct PythonWorkload : Workload {
   using Result = PythonResult;
 };
+
+// The Go and tokio clients (go.go, tokio.rs) speak the same JSON and run the same points:
+// PythonWorkload under a name that does not say Python.
+using ExternalWorkload = PythonWorkload;
 
 }  // namespace workloads::limit::concurrency_limit

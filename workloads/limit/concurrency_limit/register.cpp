@@ -15,6 +15,11 @@ void register_workload(harness::Registrar& registrar) {
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
+  // Go's and tokio's clients (go.go, tokio.rs): one thread, and one per core beside corio_mt.
+  registrar.external<ExternalWorkload>(harness::go_model(Workload::name, harness::Threads::one));
+  registrar.external<ExternalWorkload>(harness::go_model(Workload::name, harness::Threads::all));
+  registrar.external<ExternalWorkload>(harness::tokio_model(Workload::name, harness::Threads::one));
+  registrar.external<ExternalWorkload>(harness::tokio_model(Workload::name, harness::Threads::all));
   registrar.server(Workload::name, "corio", serve_limited, {"capacity", "delay_ms", "queue_bound"});
 }
 
