@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from corio_plots import (blocking_cdf, bytes_per_task, concurrency_limit, cpu_scaling, generic,
-                         http_fanout, pipeline, runtime_cost, scale_to_failure, schema,
-                         sleep_fanout, summary, throughput)
+                         http_fanout, languages, pipeline, runtime_cost, scale_to_failure,
+                         schema, sleep_fanout, summary, throughput)
 from corio_plots.document import (Block, Bullets, Chart, Heading, Para, TableBlock,
                                   to_markdown)
 from corio_plots.load import REAL_TIME_NS, Results
@@ -141,6 +141,7 @@ def _parts(results: Results, charts_dir: Path, written: list[Path]) -> list[tupl
                     concurrency_limit.STEM),
         ]),
         ("The cost of each model", _runtime_parts(results, charts_dir, written)),
+        ("Across languages", [_languages_part(results)]),
     ]
     return [(title, [p for p in parts if p is not None]) for title, parts in groups]
 
@@ -159,6 +160,19 @@ def _scale_part(results: Results, charts_dir: Path, written: list[Path]) -> Part
                 tables=[scale_to_failure.table(data)],
                 findings=scale_to_failure.findings(data), notes=data.notes,
                 shows={scale_to_failure.STEM: scale_to_failure.shows(data)})
+
+
+def _languages_part(results: Results) -> Part | None:
+    """corio beside Python, Go and tokio: each headline figure as a same-run ratio."""
+    data = languages.compute(results)
+    if data is None or data.empty:
+        return None
+    return Part(heading="corio beside Python, Go and tokio",
+                what="each workload's headline figure for the models in other languages, "
+                     "as the model's figure over corio's in the same run (12x on a cost: "
+                     "twelve times corio's; 0.5x on requests/s: half of corio's)",
+                tables=[languages.table(data)], findings=languages.findings(data),
+                notes=data.notes)
 
 
 def _runtime_parts(results: Results, charts_dir: Path, written: list[Path]) -> list[Part | None]:

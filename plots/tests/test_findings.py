@@ -455,3 +455,65 @@ class RankingClaims(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LanguagesClaims(unittest.TestCase):
+    """corio beside the models in other languages: ratios at comparable points only."""
+
+    @staticmethod
+    def langs(*rows: tuple[str, float, dict[str, float]],
+              jitter: tuple[float, ...] = TIGHT) -> list[str]:
+        from corio_plots import languages
+
+        data = languages.compute(run(*rows, jitter=jitter))
+        assert data is not None
+        return languages.findings(data)
+
+    def test_cost_per_operation_is_a_ratio_at_each_models_own_size(self) -> None:
+        found = text(self.langs(
+            ("runtime/spawn/corio/tasks:100000", 2.0, {"items_per_second": 5e7}),
+            ("runtime/spawn/py_asyncio/tasks:20000", 200.0, {"items_per_second": 1e5}),
+            ("runtime/spawn/tokio/tasks:100000", 30.0, {"items_per_second": 3.5e6})))
+        self.assertIn("py_asyncio against corio, same run (its figure, then its figure over "
+                      "corio's): spawn+join 10 µs (500x).", found)
+        self.assertIn("tokio against corio, same run (its figure, then its figure over "
+                      "corio's): spawn+join 286 ns (14x).", found)
+
+    def test_overlapping_figures_are_within_noise_not_a_ratio(self) -> None:
+        found = text(self.langs(
+            ("runtime/spawn/corio/tasks:100000", 2.0, {"items_per_second": 5.0e7}),
+            ("runtime/spawn/go/tasks:100000", 2.0, {"items_per_second": 5.1e7}), jitter=WIDE))
+        self.assertIn("spawn+join 19.6 ns (within noise).", found)
+
+    def test_sleep_fanout_compares_at_the_same_n_only(self) -> None:
+        found = text(self.langs(
+            ("io/sleep_fanout/corio/tasks:100/delay_ms:10", 10.0, {}),
+            ("io/sleep_fanout/corio/tasks:100000/delay_ms:10", 20.0, {}),
+            ("io/sleep_fanout/py_asyncio/tasks:100/delay_ms:10", 30.0, {}),
+            ("io/sleep_fanout/go/tasks:1000/delay_ms:10", 12.0, {})))
+        # py_asyncio's 30 ms at N = 100 against corio's 10 ms at N = 100, not its 20 ms at
+        # N = 100,000; go ran no N corio ran, so it has no sleep_fanout ratio.
+        self.assertIn("py_asyncio against corio, same run (its figure, then its figure over "
+                      "corio's): sleep_fanout, wall time of N sleeps of 10 ms 30 ms (3.0x).",
+                      found)
+        self.assertNotIn("1.5x", found)
+        self.assertNotIn("go against corio", found)
+
+    def test_uvloop_against_asyncio_only_when_both_ran(self) -> None:
+        both = text(self.langs(
+            ("runtime/spawn/corio/tasks:100000", 2.0, {"items_per_second": 5e7}),
+            ("runtime/spawn/py_asyncio/tasks:20000", 200.0, {"items_per_second": 1e5}),
+            ("runtime/spawn/py_uvloop/tasks:20000", 140.0, {"items_per_second": 1.5e5})))
+        self.assertIn("py_uvloop against py_asyncio, the same code on another loop (py_uvloop's "
+                      "figure over py_asyncio's): spawn+join 1.5x less.", both)
+        alone = text(self.langs(
+            ("runtime/spawn/corio/tasks:100000", 2.0, {"items_per_second": 5e7}),
+            ("runtime/spawn/py_uvloop/tasks:20000", 140.0, {"items_per_second": 1.5e5})))
+        self.assertNotIn("py_uvloop against py_asyncio", alone)
+
+    def test_nothing_to_say_without_another_language(self) -> None:
+        from corio_plots import languages
+
+        self.assertIsNone(languages.compute(run(
+            ("runtime/spawn/corio/tasks:100000", 2.0, {"items_per_second": 5e7}),
+            ("runtime/spawn/asio/tasks:100000", 40.0, {"items_per_second": 2.5e6}))))
