@@ -9,6 +9,7 @@
 
 #include "harness/net/load_generator.hpp"
 #include "harness/net/server_process.hpp"
+#include "workloads/common/built_server.hpp"
 #include "workloads/common/python_server.hpp"
 #include "workloads/io/http_plaintext/nginx.hpp"
 #include "workloads/io/http_plaintext/tools.hpp"
@@ -17,12 +18,15 @@
 namespace workloads::io::http_plaintext {
 namespace {
 
-// One of our models' servers (through `corio-bench serve`, or a Python model's script,
-// workloads/common/python_server.hpp) or nginx.
+// One of our models' servers (through `corio-bench serve`, a Python model's script,
+// workloads/common/python_server.hpp, or a Go or tokio model's program,
+// workloads/common/built_server.hpp) or nginx.
 using RunningServer = std::variant<harness::ServerProcess, NginxServer>;
 
 RunningServer start_server(std::string_view server, const Params& params) {
   if (server == "nginx") return NginxServer::start(Tools::installed().nginx);
+  if (common::is_built_server(server))
+    return common::start_built_server(Workload::name, server, {});
   if (common::is_python_server(server)) {
     // py_processes, like processes, gets one prefork worker per client connection.
     std::vector<std::string> args;

@@ -2,7 +2,8 @@
 // model is a server (servers.hpp, one file per model) plus the one benchmark function that
 // starts and loads it (load_run.hpp): with the suite's generator (row <model>) and, when wrk is
 // installed, with wrk (row wrk_<model>). nginx, when installed, is one more server, and so is
-// each Python model's script (py_asyncio, py_uvloop, py_threads, py_processes).
+// each Python model's script (py_asyncio, py_uvloop, py_threads, py_processes) and each Go
+// and tokio model's program (go.go, tokio.rs here: go, go_mt, tokio, tokio_mt).
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -24,12 +25,15 @@ void add_rows(harness::Registrar& registrar) {
 }
 
 // The models' servers (servers.hpp), the Python models' (py_*.py here, run by python3 as
-// outside servers), then nginx when installed, for one loader.
+// outside servers), the Go and tokio models' (go.go and tokio.rs here, built into programs
+// run as outside servers: go and tokio on one thread, go_mt and tokio_mt on every core), then
+// nginx when installed, for one loader.
 template <Loader L>
 void add_loader_rows(harness::Registrar& registrar, bool nginx) {
   add_rows<L, "corio", "corio_mt", "threads", "thread_pool", "processes", "asio", "asio_mt",
            "libuv">(registrar);
   add_rows<L, "py_asyncio", "py_uvloop", "py_threads", "py_processes">(registrar);
+  add_rows<L, "go", "go_mt", "tokio", "tokio_mt">(registrar);
   if (nginx) add_rows<L, "nginx">(registrar);
 }
 
