@@ -40,6 +40,13 @@ void register_workload(harness::Registrar& registrar) {
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_threads"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_processes"));
+  // Go and tokio (go.go, tokio.rs): compiled, so the C++ Work; each measures its own CPU time.
+  // go and tokio run the parts on one thread (corio's row), go_mt on GOMAXPROCS = the cores,
+  // tokio_mt on spawn_blocking's pool.
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::go_model(Workload::name, harness::Threads::all));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::one));
+  registrar.external<Workload>(harness::tokio_model(Workload::name, harness::Threads::all));
 }
 
 }  // namespace workloads::cpu::cpu_scaling
