@@ -36,9 +36,8 @@ const MAX_HEAD_BYTES: usize = 8 * 1024;
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 const INITIAL_BUFFER_BYTES: usize = 16 * 1024;
 const HELLO: &[u8] = b"Hello, World!";
-const RFC9110_METHODS: [&[u8]; 9] = [
-    b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"CONNECT", b"OPTIONS", b"TRACE", b"PATCH",
-];
+const RFC9110_METHODS: [&[u8]; 9] =
+    [b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"CONNECT", b"OPTIONS", b"TRACE", b"PATCH"];
 
 fn status_text(status: u16) -> &'static str {
     match status {
@@ -247,7 +246,8 @@ fn answer_head(head: &[u8]) -> (Reply, usize) {
             if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
                 return (Reply::malformed(400), 0);
             }
-            body_bytes = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+            body_bytes =
+                std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
             if body_bytes > MAX_BODY_BYTES {
                 return (Reply::malformed(413), 0);
             }

@@ -8,6 +8,7 @@
 
 #include "harness/bad_input.hpp"
 #include "harness/net/server_process.hpp"
+#include "workloads/common/built_server.hpp"
 #include "workloads/common/python_server.hpp"
 #include "workloads/mixed/blocking_in_loop/params.hpp"
 
@@ -27,9 +28,15 @@ constexpr std::pair<double, const char*> kCdfPoints[] = {
 
 double us(std::int64_t ns) { return static_cast<double>(ns) / 1e3; }
 
-// A C++ model's server through `corio-bench serve`, or a Python model's script
-// (workloads/common/python_server.hpp), with the same three settings.
+// A C++ model's server through `corio-bench serve`, a Python model's script
+// (workloads/common/python_server.hpp) or a Go or tokio model's program
+// (workloads/common/built_server.hpp), with the same three settings.
 harness::ServerProcess start_server(std::string_view model, const Params& params) {
+  if (common::is_built_server(model)) {
+    return common::start_built_server(kWorkloadName, model,
+                                      {"--variant", params.variant, "--work", params.work,
+                                       "--work-ms", std::to_string(params.work_ms)});
+  }
   if (common::is_python_server(model)) {
     return common::start_python_server(kWorkloadName, model,
                                        {"--variant", params.variant, "--work", params.work,

@@ -8,6 +8,8 @@
 //   Result           the load generator's report, and what went wrong with the server
 //   Workload         points, label, check, counters for harness::register_model (inline, offload)
 //   CorioWorkload    the same plus variant pool (a corio::ThreadPool; asio and libuv have none)
+//   InlineWorkload   variant inline only (the go models: Go's scheduler, not the program,
+//                    moves work to other threads; go.go says why)
 //   load_server      the one model function: starts `corio-bench serve` for a model, loads it
 //
 // Each point is one run of one call (iterations() == 1): start the server child, warm up,
@@ -118,6 +120,14 @@ struct Workload {
 struct CorioWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     return points_for({"inline", "offload", "pool"}, profile);
+  }
+};
+
+// The go and go_mt servers: a goroutine blocks no loop and Go has no to_thread, so the work is
+// always called in the goroutine; what differs is GOMAXPROCS (go.go, README.md).
+struct InlineWorkload : Workload {
+  static std::vector<Params> points(harness::Profile profile) {
+    return points_for({"inline"}, profile);
   }
 };
 

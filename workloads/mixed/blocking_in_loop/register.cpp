@@ -22,6 +22,16 @@ void register_workload(harness::Registrar& registrar) {
                             [](const Params& params) { return load_server("py_asyncio", params); });
   registrar.model<Workload>("py_uvloop",
                             [](const Params& params) { return load_server("py_uvloop", params); });
+  // The Go and tokio models' servers are go.go and tokio.rs here, built into programs and
+  // started by load_server as outside servers. tokio: current_thread runtime, inline and
+  // offload (spawn_blocking). go (GOMAXPROCS=1) and go_mt (every core): inline only, since Go
+  // hands work to other threads through its scheduler, not through the program (go.go).
+  registrar.model<Workload>("tokio",
+                            [](const Params& params) { return load_server("tokio", params); });
+  registrar.model<InlineWorkload>("go",
+                                  [](const Params& params) { return load_server("go", params); });
+  registrar.model<InlineWorkload>(
+      "go_mt", [](const Params& params) { return load_server("go_mt", params); });
 
   registrar.server(kWorkloadName, "corio", serve_corio, server_param_names());
   registrar.server(kWorkloadName, "asio", serve_asio, server_param_names());
