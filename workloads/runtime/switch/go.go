@@ -1,13 +1,17 @@
 // runtime/switch in Go: two goroutines take turns, `switches` steps in all. The same shape as
-// corio.cpp, run on one thread (GOMAXPROCS=1, the row beside corio). via:yield: each step ends
-// in runtime.Gosched(), which puts the goroutine at the back of the global run queue, behind
-// the other one; but Go's scheduler takes from that queue before the local one on every 61st
-// schedule, which then runs the goroutine that just yielded again (3% of the steps repeated in
-// a test run), so each goroutine also waits for its turn (an atomic turn variable, yielding
-// until it is its own): the rare extra Gosched is in the time, as Go delivers a yield. via:event: the Go idiom for "wake the other and wait to be woken" is a pair of
-// unbuffered channels: A steps, sends on B's channel and receives on its own; B receives,
-// steps and sends on A's. The tally records each step, so goroutines that ran their loops back
-// to back fail the check.
+// corio.cpp, run on one thread (GOMAXPROCS=1, the row beside corio).
+//
+// via:yield: each step ends in runtime.Gosched(), which puts the goroutine at the back of the
+// global run queue, behind the other one. But on every 61st schedule Go's scheduler takes from
+// that queue before its local one, and then runs the goroutine that just yielded again (3% of
+// the steps came twice in a row in a test run), so each goroutine also waits for its turn: an
+// atomic turn variable, read after each Gosched until it names this goroutine. The rare extra
+// Gosched is in the time, as Go delivers a yield; the check can then only count the steps.
+//
+// via:event: the Go idiom for "wake the other and wait to be woken" is a pair of unbuffered
+// channels: A steps, sends on B's channel and receives on its own; B receives, steps and sends
+// on A's. The tally records each step, so goroutines that ran their loops back to back would
+// fail the check.
 package main
 
 import (
@@ -57,7 +61,8 @@ func yielder(task int32, steps int64, turn *atomic.Int32, t *tally, done *sync.W
 }
 
 // A: step, wake B, wait for B.
-func pinger(steps int64, wakeB chan<- struct{}, wakeA <-chan struct{}, t *tally, done *sync.WaitGroup) {
+func pinger(steps int64, wakeB chan<- struct{}, wakeA <-chan struct{}, t *tally,
+	done *sync.WaitGroup) {
 	defer done.Done()
 	for i := int64(0); i < steps; i++ {
 		t.step(0)
@@ -67,7 +72,8 @@ func pinger(steps int64, wakeB chan<- struct{}, wakeA <-chan struct{}, t *tally,
 }
 
 // B: wait for A, step, wake A.
-func ponger(steps int64, wakeB <-chan struct{}, wakeA chan<- struct{}, t *tally, done *sync.WaitGroup) {
+func ponger(steps int64, wakeB <-chan struct{}, wakeA chan<- struct{}, t *tally,
+	done *sync.WaitGroup) {
 	defer done.Done()
 	for i := int64(0); i < steps; i++ {
 		<-wakeB

@@ -12,6 +12,8 @@ void register_workload(harness::Registrar& registrar) {
   registrar.model<ThreadsWorkload>("threads", threads);
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_asyncio"));
   registrar.external<PythonWorkload>(harness::python_model(Workload::name, "py_uvloop"));
+  registrar.external<GoWorkload>(harness::go_model(Workload::name, harness::Threads::one));
+  registrar.external<TokioWorkload>(harness::tokio_model(Workload::name, harness::Threads::one));
 }
 
 }  // namespace workloads::runtime::timers

@@ -1,0 +1,114 @@
+//! runtime/task_memory on tokio: N idle tasks, each awaiting one shared `tokio::sync::Notify`
+//! (tokio's event), released together by `notify_waiters()`. The same shape as corio.cpp, on
+//! the current_thread runtime (the row beside corio): the main task spawns all N, then one
+//! `yield_now()` lets every one run up to its wait (the run queue is FIFO, and tokio 1.24
+//! defers a yielding task's wake-up until that queue has run dry), RSS is sampled, the waiters
+//! are notified and every JoinHandle is awaited. An idle task is its task cell (header,
+//! scheduler hooks, and the future: the async block's state with its `Notified`, the wait-list
+//! node), and its JoinHandle in the main task's Vec (8 bytes, the counterpart of corio's spawn
+//! bookkeeping: the Vec is reserved before the baseline but its pages are first touched as it
+//! fills, after it).
+//!
+//! bytes_per_task is the C++ models' figure (params.hpp's MemoryProbe, MemoryGrowth::
+//! rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) from a
+//! baseline taken after glibc's malloc_trim(0) (Rust's default allocator is glibc's malloc), over
+//! N. The baseline is taken inside the runtime, once it exists (a C++ model's includes its
+//! loop's set-up, noise at this N). Each run is a fresh process called once (iterations() ==
+//! 1), so no earlier call's freed memory is reused unseen.
+
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+
+#[derive(Deserialize)]
+struct Params {
+    tasks: i64,
+}
+
+#[derive(Serialize)]
+struct Result {
+    waiting_at_sample: i64,
+    finished_at_sample: i64,
+    finished: i64,
+    rss_delta_bytes: i64,
+    creation_ns: i64,
+    error: String,
+}
+
+extern "C" {
+    fn malloc_trim(pad: usize) -> i32;
+    fn sysconf(name: i32) -> i64;
+}
+
+const SC_PAGESIZE: i32 = 30; // _SC_PAGESIZE in glibc's <bits/confname.h>
+
+/// Resident set size now: /proc/self/statm's second field (pages), in bytes.
+fn current_rss_bytes() -> std::result::Result<i64, String> {
+    let statm = std::fs::read_to_string("/proc/self/statm").map_err(|e| e.to_string())?;
+    let pages: i64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|field| field.parse().ok())
+        .ok_or_else(|| format!("/proc/self/statm: '{statm}'"))?;
+    // SAFETY: sysconf only reads a system setting.
+    Ok(pages * unsafe { sysconf(SC_PAGESIZE) })
+}
+
+/// harness::settled_rss_bytes: RSS once malloc_trim(0) has handed free heap memory back.
+fn settled_rss_bytes() -> std::result::Result<i64, String> {
+    // SAFETY: malloc_trim only releases free memory of glibc's heap.
+    unsafe { malloc_trim(0) };
+    current_rss_bytes()
+}
+
+struct Shared {
+    release: Notify,
+    waiting: AtomicI64,
+    finished: AtomicI64,
+}
+
+async fn wait_all(params: Params) -> std::result::Result<Result, String> {
+    let shared = Arc::new(Shared {
+        release: Notify::new(),
+        waiting: AtomicI64::new(0),
+        finished: AtomicI64::new(0),
+    });
+    let mut handles = Vec::with_capacity(params.tasks as usize);
+    let baseline = settled_rss_bytes()?;
+
+    let creating = Instant::now();
+    for _ in 0..params.tasks {
+        let shared = shared.clone();
+        handles.push(tokio::spawn(async move {
+            let released = shared.release.notified();
+            shared.waiting.fetch_add(1, Relaxed);
+            released.await;
+            shared.finished.fetch_add(1, Relaxed);
+        }));
+    }
+    tokio::task::yield_now().await; // every spawned task runs first, up to its wait
+    let creation_ns = creating.elapsed().as_nanos() as i64;
+
+    let rss_delta_bytes = current_rss_bytes()? - baseline;
+    let waiting_at_sample = shared.waiting.load(Relaxed);
+    let finished_at_sample = shared.finished.load(Relaxed);
+    shared.release.notify_waiters();
+    for handle in handles {
+        handle.await.map_err(|e| e.to_string())?;
+    }
+    Ok(Result {
+        waiting_at_sample,
+        finished_at_sample,
+        finished: shared.finished.load(Relaxed),
+        rss_delta_bytes,
+        creation_ns,
+        error: String::new(),
+    })
+}
+
+fn main() {
+    corio_model::serve_tokio(wait_all);
+}
