@@ -51,7 +51,9 @@ _BASE: dict[str, tuple[str, object]] = {
     "py_threads": ("#637939", "d"),  # dark olive thin diamond
     "py_processes": ("#7b4173", "8"),  # plum octagon
     "go": ("#393b79", "H"),  # indigo hexagon (flat)
+    "go_mt": ("#9c9ede", (7, 0, 0)),  # periwinkle heptagon: go on every core
     "tokio": ("#000000", (4, 1, 0)),  # black four-pointed star
+    "tokio_mt": ("#8c6d31", (6, 1, 0)),  # umber six-pointed star: tokio's multi_thread
 }
 
 KNOWN_MODELS: tuple[str, ...] = tuple(_BASE)

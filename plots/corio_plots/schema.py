@@ -146,6 +146,8 @@ CONTEXT_BENCHMARK_VERSION = "corio_benchmark_version"
 MODELS: tuple[str, ...] = (
     "sequential", "corio", "corio_mt", "threads", "thread_pool", "processes",
     "asio", "asio_mt", "libuv",
+    # The models in other languages, run as child processes (harness/external_model.hpp).
+    "py_asyncio", "py_uvloop", "py_threads", "py_processes", "go", "go_mt", "tokio", "tokio_mt",
 )
 NGINX = "nginx"  # http_plaintext's outside reference
 WRK_PREFIX = "wrk_"  # http_plaintext rows loaded by wrk instead of the suite's client: wrk_corio
