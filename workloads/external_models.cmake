@@ -17,8 +17,8 @@ set(external_outputs "")
 find_program(CORIO_GO go PATHS /usr/bin NO_DEFAULT_PATH)
 file(GLOB go_models CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/*/go.go)
 file(GLOB go_protocol CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/common/go/*/*.go)
-if(NOT CORIO_GO)
-  message(STATUS "go models not built: /usr/bin/go is missing (install golang-go: scripts/install_deps.sh)")
+if(NOT CORIO_GO OR NOT EXISTS "${CORIO_GO}")
+  message(STATUS "go models not built: Debian's go (/usr/bin/go) is missing (install golang-go: scripts/install_deps.sh)")
 else()
   foreach(source IN LISTS go_models)
     file(RELATIVE_PATH relative ${CMAKE_CURRENT_SOURCE_DIR} ${source})  # io/tcp_echo/go.go
@@ -40,8 +40,12 @@ endif()
 find_program(CORIO_CARGO cargo PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(CORIO_RUSTC rustc PATHS /usr/bin NO_DEFAULT_PATH)
 file(GLOB tokio_models CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/*/tokio.rs)
-if(NOT CORIO_CARGO OR NOT CORIO_RUSTC OR NOT EXISTS /usr/share/cargo/registry/tokio-1.24.2)
-  message(STATUS "tokio models not built: Debian's cargo, rustc or tokio crate is missing "
+# Debian's crate directory: librust-tokio-dev and librust-serde-json-dev put them there.
+file(GLOB tokio_crate /usr/share/cargo/registry/tokio-1.*)
+file(GLOB serde_json_crate /usr/share/cargo/registry/serde_json-1.*)
+if(NOT CORIO_CARGO OR NOT EXISTS "${CORIO_CARGO}" OR NOT CORIO_RUSTC OR NOT EXISTS "${CORIO_RUSTC}"
+   OR NOT tokio_crate OR NOT serde_json_crate)
+  message(STATUS "tokio models not built: Debian's cargo, rustc, tokio or serde_json crate is missing "
                  "(install cargo, rustc, librust-tokio-dev, librust-serde-json-dev: scripts/install_deps.sh)")
 elseif(tokio_models)
   # One cargo package for every tokio model: tokio is compiled once (~40 s from clean), and
