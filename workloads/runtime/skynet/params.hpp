@@ -9,9 +9,10 @@
 //   Workload  points, label, check, items for harness::register_model
 //   PythonWorkload  smaller trees for py_asyncio and py_uvloop (asyncio takes ~19 s at 1M)
 //
-// Models: corio and asio. libuv and threads have no model (workloads/runtime/skynet/README.md
-// says why). Each call builds its own loop (corio::run, an io_context): with 100,000 or
-// 1,000,000 leaves (111,111 or 1,111,111 tasks) that set-up is noise.
+// Models: corio and asio here; go, tokio (at these sizes) and the Python ones run as child
+// processes (register.cpp). libuv and threads have no model (README.md says why). Each call
+// builds its own loop (corio::run, an io_context): with 100,000 or 1,000,000 leaves (111,111
+// or 1,111,111 tasks) that set-up is noise.
 
 #include <cstdint>
 #include <string>
