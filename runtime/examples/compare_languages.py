@@ -3,18 +3,24 @@
 
 For every example in CMakeLists.txt's CORIO_EXAMPLES, the C++ program
 (<build-dir>/runtime/examples/example_<name>) and the Python program (python/<name>.py, run by
-Debian's /usr/bin/python3 without -X dev, as a user runs it) are run R times, alternately, the
-first of each pair swapped every round so neither always runs on a warmer machine. Each run is
-a fresh child process: its wall time is from just before posix_spawn to os.wait4's return, so
-it includes start-up (exec, dynamic loading, and for Python the interpreter and its imports),
-which is most of what these sub-second programs cost. Its peak RSS is the child's ru_maxrss
-from os.wait4. Every run's stdout must equal the example's expected file and its stderr must
-be empty, as in the ctest checks; otherwise the script stops with one line saying which.
+Debian's /usr/bin/python3 without -X dev, as a user runs it) are run R times each, alternately,
+the first of each pair swapped every round so neither always runs on a warmer machine. Every
+run is a fresh process, and each repetition runs each program twice:
+
+- a timed run, spawned directly: wall time from just before posix_spawn to os.wait4's return,
+  so it includes start-up (exec, dynamic loading, and for Python the interpreter and its
+  imports), which is much of what these sub-second programs cost;
+- a memory run, started through /bin/sh (see LAUNCHER for why): peak RSS is the program's
+  ru_maxrss from os.wait4.
+
+Every run's stdout must equal the example's expected file and its stderr must be empty, as in
+the ctest checks; otherwise the script stops with one line saying which.
 
     /usr/bin/python3 runtime/examples/compare_languages.py --build-dir build/release -r 5
 """
 
 import argparse
+import ctypes
 import datetime
 import os
 import platform
@@ -23,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 EXAMPLES_DIR = Path(__file__).resolve().parent
@@ -36,9 +42,11 @@ class Failure(Exception):
 
 
 @dataclass
-class Run:
-    wall_s: float
-    max_rss_kib: int
+class Samples:
+    """One program's figures over the repetitions."""
+
+    walls_s: list[float] = field(default_factory=list)  # from the timed runs
+    max_rss_kib: list[int] = field(default_factory=list)  # from the memory runs (Linux: KiB)
 
 
 def example_names() -> list[str]:
@@ -66,8 +74,50 @@ def expected_file(name: str, language: str) -> Path:
     return EXAMPLES_DIR / "expected" / f"{name}.txt"
 
 
-def run_once(program: Program) -> Run:
-    """Spawns the program with stdout and stderr in temporary files, waits, checks, measures."""
+# Why the memory runs start the program through /bin/sh. A child's ru_maxrss is never below the
+# peak RSS of the process it was forked from: on exec the kernel folds the old address space's
+# high-water mark into the process's maxrss, and a child made by posix_spawn (vfork) or fork
+# starts in this script's address space or a copy of it. Spawned directly from here, /bin/true
+# reports 9 MiB, and 111 MiB once this script holds 100 MiB, so every figure would be this
+# script's size. So a shell (a small address space) forks the program in the background and
+# exits at once, and this script, a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER), adopts
+# the orphan and reaps it with os.wait4: its ru_maxrss is then its own (/bin/true reports under
+# 1 MiB). The shell prints the pid on fd 3 and closes fd 3 for the program, so reading fd 3 to
+# its end waits only for the shell. The shell costs a few ms of start-up, which is why the wall
+# times come from separate, directly spawned runs.
+LAUNCHER = '"$@" 3>&- & echo $! >&3'
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_child_subreaper() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise Failure(f"prctl(PR_SET_CHILD_SUBREAPER) failed: {os.strerror(ctypes.get_errno())}")
+
+
+def start_through_shell(argv: list[str], actions: list[tuple]) -> int:
+    """Starts argv as an orphan forked by /bin/sh (see LAUNCHER) and returns its pid."""
+    pid_reader, pid_writer = os.pipe()
+    shell = os.posix_spawn(
+        "/bin/sh",
+        ["/bin/sh", "-c", LAUNCHER, "sh", *argv],
+        os.environ,
+        file_actions=[*actions, (os.POSIX_SPAWN_DUP2, pid_writer, 3)],
+    )
+    os.close(pid_writer)
+    with os.fdopen(pid_reader, "rb") as pid_pipe:
+        pid_text = pid_pipe.read().decode().strip()
+    _, shell_status = os.waitpid(shell, 0)
+    if shell_status != 0 or not pid_text.isdigit():
+        raise Failure(f"/bin/sh could not start {argv[0]} (wait status {shell_status})")
+    return int(pid_text)
+
+
+def run_checked(program: Program, through_shell: bool) -> tuple[float, int]:
+    """Runs the program once with stdout and stderr in temporary files, reaps it and checks it.
+
+    Returns its wall time in seconds (meaningful for a direct run) and its ru_maxrss in KiB
+    (meaningful for a run through the shell)."""
     argv, label = program.argv, program.label
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         actions = [
@@ -76,10 +126,10 @@ def run_once(program: Program) -> Run:
             (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
         ]
         start = time.perf_counter()
-        try:
+        if through_shell:
+            pid = start_through_shell(argv, actions)
+        else:
             pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
-        except OSError as e:
-            raise Failure(f"cannot start {label}: {e.strerror}") from None
         _, status, usage = os.wait4(pid, 0)
         wall_s = time.perf_counter() - start
 
@@ -100,17 +150,16 @@ def run_once(program: Program) -> Run:
         raise Failure(
             f"{label}: stdout differs from {relative} (`ctest -R '^{program.test}$'` shows how)"
         )
-    # Linux reports ru_maxrss in KiB.
-    return Run(wall_s=wall_s, max_rss_kib=usage.ru_maxrss)
+    return wall_s, usage.ru_maxrss
 
 
-def wall_cell(runs: list[Run]) -> str:
-    walls_ms = [run.wall_s * 1000 for run in runs]
+def wall_cell(samples: Samples) -> str:
+    walls_ms = [wall_s * 1000 for wall_s in samples.walls_s]
     return f"{statistics.median(walls_ms):.1f} ms ({min(walls_ms):.1f}–{max(walls_ms):.1f})"
 
 
-def rss_mib(runs: list[Run]) -> float:
-    return statistics.median(run.max_rss_kib for run in runs) / 1024
+def rss_mib(samples: Samples) -> float:
+    return statistics.median(samples.max_rss_kib) / 1024
 
 
 def positive_int(text: str) -> int:
@@ -185,6 +234,7 @@ def main() -> int:
     if not os.access(arguments.python, os.X_OK):
         raise Failure(f"{arguments.python} is missing (Debian: apt-get install python3)")
 
+    become_child_subreaper()
     programs = {}
     for name in names:
         script = EXAMPLES_DIR / "python" / f"{name}.py"
@@ -199,33 +249,37 @@ def main() -> int:
             ),
         }
 
-    runs: dict[str, dict[str, list[Run]]] = {name: {"corio": [], "asyncio": []} for name in names}
+    samples = {name: {"corio": Samples(), "asyncio": Samples()} for name in names}
     for round_index in range(arguments.repetitions):
         order = ("corio", "asyncio") if round_index % 2 == 0 else ("asyncio", "corio")
         for name in names:
             for language in order:
-                runs[name][language].append(run_once(programs[name][language]))
+                wall_s, _ = run_checked(programs[name][language], through_shell=False)
+                samples[name][language].walls_s.append(wall_s)
+            for language in order:
+                _, max_rss_kib = run_checked(programs[name][language], through_shell=True)
+                samples[name][language].max_rss_kib.append(max_rss_kib)
 
     print(
         f"Whole-program wall time, start-up included (exec and loading; for asyncio the "
         f"interpreter start-up and imports too): median of {arguments.repetitions} runs "
         f"(min–max), each a fresh process timed from spawn to exit. Peak RSS: ru_maxrss from "
-        f"os.wait4, median. asyncio: `{arguments.python} python/<name>.py` "
-        f"(Python {platform.python_version()}, no -X dev). Ratio: asyncio / corio."
+        f"os.wait4, median of {arguments.repetitions} other runs, started through /bin/sh so "
+        f"that the figure is the program's own, not this script's size. asyncio: "
+        f"`{arguments.python} python/<name>.py` (Python {platform.python_version()}, no -X dev). "
+        f"Ratio: asyncio / corio."
     )
     print()
     print("| example | corio wall (median, min–max) | asyncio wall (median, min–max) "
           "| corio peak RSS | asyncio peak RSS | ratio (wall; RSS) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in names:
-        corio, asyncio_runs = runs[name]["corio"], runs[name]["asyncio"]
-        wall_ratio = statistics.median(r.wall_s for r in asyncio_runs) / statistics.median(
-            r.wall_s for r in corio
-        )
-        rss_ratio = rss_mib(asyncio_runs) / rss_mib(corio)
+        corio, asyncio_samples = samples[name]["corio"], samples[name]["asyncio"]
+        wall_ratio = statistics.median(asyncio_samples.walls_s) / statistics.median(corio.walls_s)
+        rss_ratio = rss_mib(asyncio_samples) / rss_mib(corio)
         print(
-            f"| {name} | {wall_cell(corio)} | {wall_cell(asyncio_runs)} "
-            f"| {rss_mib(corio):.1f} MiB | {rss_mib(asyncio_runs):.1f} MiB "
+            f"| {name} | {wall_cell(corio)} | {wall_cell(asyncio_samples)} "
+            f"| {rss_mib(corio):.1f} MiB | {rss_mib(asyncio_samples):.1f} MiB "
             f"| {wall_ratio:.2f}x; {rss_ratio:.1f}x |"
         )
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
