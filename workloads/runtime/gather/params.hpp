@@ -2,7 +2,8 @@
 // runtime/gather: what it costs to fan out to K children and wait for all of them.
 //
 //   Params, Result   one parameter point and what a model returns
-//   Workload         the harness contract (harness/workload.hpp) for corio, asio and libuv
+//   Workload         the harness contract (harness/workload.hpp) for corio, asio, libuv, go
+//                    and tokio
 //   ThreadsWorkload  the same workload for std::thread, with fewer rounds per call
 //   PythonWorkload   the same for py_asyncio and py_uvloop, with fewer rounds per call
 //

@@ -3,7 +3,8 @@
 //
 //   Via, Params, Result  one parameter point and what a model returns
 //   Tally                what each model records on every step, so check() sees the alternation
-//   Workload             the harness contract (harness/workload.hpp) for corio, asio and libuv
+//   Workload             the harness contract (harness/workload.hpp) for corio, asio, libuv,
+//                        go and tokio
 //   ThreadsWorkload      the same workload for two OS threads: its own hand-off kinds, fewer
 //                        switches per call
 //   PythonWorkload       the same two kinds for py_asyncio and py_uvloop, fewer switches per call

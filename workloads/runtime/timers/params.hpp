@@ -306,10 +306,10 @@ struct PythonWorkload : Workload {
   }
 };
 
-// A sleeping goroutine touches about 2.7 KB (its g, a 2 KiB stack, its closure and the timer
+// A sleeping goroutine touches about 2.8 KB (its g, a 2 KiB stack, its closure and the timer
 // time.Sleep uses), and a first touch of a page costs about 15 us on the loaded 2-core reference
-// VM: creating 100,000 sleeping goroutines took 1.2 to 2.5 s there, longer than quick's 1 s
-// sleep, so quick runs 10,000, and full stops at 100,000 (1,000,000, 2.7 GB, would take 10 s
+// VM: creating 100,000 sleeping goroutines took 1.1 to 2.5 s there, longer than quick's 1 s
+// sleep, so quick runs 10,000, and full stops at 100,000 (1,000,000, 2.8 GB, would take 10 s
 // of page faults alone).
 struct GoWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
@@ -319,12 +319,12 @@ struct GoWorkload : Workload {
   }
 };
 
-// A sleeping tokio task is about 1.4 KB (its timer entry keeps two 128-byte-aligned cache
-// lines, so the task cell is allocated 128-aligned): 100,000 are created within quick's 1 s
-// (about 0.5 s on the reference VM), but of 1,000,000 the last armed its timer 13 s after the
-// first spawn there, so the first timers had expired 10 s before the last task was created
-// (its check cannot see that: a woken task waits behind the ones still starting). Full stops
-// at 100,000.
+// A sleeping tokio task is about 1.4 KB (its future is 768 bytes aligned to 128: the timer
+// entry keeps two fields on cache lines of their own; the task cell is allocated 128-aligned).
+// 100,000 are created within quick's 1 s (about 0.5 s on the reference VM), but of 1,000,000
+// the last armed its timer 13 s after the first spawn there, so the first timers had expired
+// 10 s before the last task was created (its check cannot see that: a woken task waits behind
+// the ones still starting). Full stops at 100,000.
 struct TokioWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     using std::chrono::milliseconds;
