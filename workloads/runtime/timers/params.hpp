@@ -324,13 +324,12 @@ struct GoWorkload : Workload {
 // 100,000 are created within quick's 1 s (about 0.5 s on the reference VM), but of 1,000,000
 // the last armed its timer 13 s after the first spawn there, so the first timers had expired
 // 10 s before the last task was created (its check cannot see that: a woken task waits behind
-// the ones still starting). Full stops at 100,000.
+// the ones still starting). Full stops at 100,000. Quick runs 10,000 only: 100,000 within a
+// 1 s sleep came within 0.1 s of failing its check on a loaded VM, and CI runs quick there.
 struct TokioWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     using std::chrono::milliseconds;
-    if (profile == harness::Profile::quick) {
-      return {{10'000, milliseconds(1000)}, {100'000, milliseconds(1000)}};
-    }
+    if (profile == harness::Profile::quick) return {{10'000, milliseconds(1000)}};
     return {{1'000, milliseconds(3000)}, {100'000, milliseconds(3000)}};
   }
 };
