@@ -1,6 +1,6 @@
 // io/http_plaintext's go server: a goroutine per connection running a hand-rolled HTTP/1.1
-// keep-alive loop, the way Go's fastest plaintext servers in TechEmpower's benchmark are
-// written: net.Listen, Accept in a loop, `go serve(conn)`; in each goroutine a bufio.Reader
+// keep-alive loop, the shape of fasthttp's serveConn (a Go expert's fast HTTP server):
+// net.Listen, Accept in a loop, `go serve(conn)`; in each goroutine a bufio.Reader
 // hands out the request's lines where they lie (ReadSlice, no copy), the reply goes into a
 // bufio.Writer, and the writer is flushed when the reader holds no further request, so that
 // pipelined requests are answered with one write, in order. net/http would also pass the

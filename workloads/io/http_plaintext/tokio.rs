@@ -1,11 +1,10 @@
 //! io/http_plaintext's tokio server: a task per connection running an HTTP/1.1 keep-alive loop,
-//! as a tokio expert writes a plaintext server for a benchmark (the shape of TechEmpower's
-//! tokio-minihttp and may-minihttp entries): a `TcpListener` accepting in a loop,
-//! `tokio::spawn` of one task per connection, and in each task `read` into the connection's
-//! receive buffer, answer every complete request buffered (pipelining: one read may hold many
-//! requests, or part of one) into one send buffer, `write_all` it, read again. No hyper: it
-//! is not in Debian's crate set here, and a framework's per-request work would be what is
-//! measured, not tokio's.
+//! as a tokio expert writes a plaintext server for a benchmark: a `TcpListener` accepting in a
+//! loop, `tokio::spawn` of one task per connection, and in each task `read` into the
+//! connection's receive buffer, answer every complete request buffered (pipelining: one read
+//! may hold many requests, or part of one) into one send buffer, `write_all` it, read again.
+//! No hyper: it is not in Debian's crate set here, and a framework's per-request work would be
+//! what is measured, not tokio's.
 //!
 //!     tokio --port PORT --threads=1|0    (corio-bench starts it: common/built_server.hpp)
 //!
