@@ -13,8 +13,10 @@
 //	       takes its thread, not the P: the runtime hands the P to another thread (sysmon
 //	       retakes it after 20 us to 10 ms in the call) and the other goroutines go on. What
 //	       to_thread does by hand, Go does for every system call.
-//	go_mt  GOMAXPROCS = the core count (Go's default): the scheduler runs the working
-//	       goroutine on one P and the others on the rest; Go's answer to work:cpu.
+//	go_mt  GOMAXPROCS = the core count (Go's default), where a Go programmer expects the
+//	       other goroutines to run on the other P meanwhile. Measured, they do not (README.md):
+//	       no thread waits in the netpoller while the one that took the expensive request
+//	       works, so the cheap requests' readiness is seen when the work ends.
 //
 // A `go` statement plus a channel around the work (an "offload" variant) would change nothing:
 // at GOMAXPROCS=1 the new goroutine needs the same P, and at the default the scheduler already
