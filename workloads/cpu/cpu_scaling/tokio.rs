@@ -146,7 +146,8 @@ fn run_part(kernel: Kernel, work: &Work, buffers: &[u8], part: i64, parts: i64) 
             let mut row = part;
             while row < work.units {
                 let weight = row as u64 + 1;
-                checksum = checksum.wrapping_add(weight.wrapping_mul(mandelbrot_row(row, work.units, work)));
+                let row_sum = mandelbrot_row(row, work.units, work);
+                checksum = checksum.wrapping_add(weight.wrapping_mul(row_sum));
                 row += parts;
             }
         }

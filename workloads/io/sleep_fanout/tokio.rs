@@ -125,8 +125,8 @@ fn heap_in_use_bytes() -> i64 {
 fn rss_bytes() -> i64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|statm| statm.split_whitespace().nth(1).and_then(|pages| pages.parse::<i64>().ok()))
-        .map_or(0, |pages| pages * 4096)
+        .and_then(|statm| statm.split_whitespace().nth(1).and_then(|pages| pages.parse().ok()))
+        .map_or(0, |pages: i64| pages * 4096)
 }
 
 fn main() {

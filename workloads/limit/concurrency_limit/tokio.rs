@@ -83,7 +83,10 @@ struct Shared {
 }
 
 /// Writes one request and reads its response: (status, body, keep-alive).
-async fn exchange(connection: &mut Connection, request: &[u8]) -> std::io::Result<(u32, Vec<u8>, bool)> {
+async fn exchange(
+    connection: &mut Connection,
+    request: &[u8],
+) -> std::io::Result<(u32, Vec<u8>, bool)> {
     let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     connection.get_mut().write_all(request).await?;
     let (mut status, mut length, mut keep_alive) = (0, None, true);
@@ -161,7 +164,8 @@ async fn fetch(shared: Arc<Shared>) {
         } else {
             let shown = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
             tally.fail(if status == 200 {
-                format!("status 200 with body '{shown}', expected '{}'", shared.params.expected_body)
+                let expected = &shared.params.expected_body;
+                format!("status 200 with body '{shown}', expected '{expected}'")
             } else {
                 format!("status {status} ({shown})")
             });
@@ -179,7 +183,10 @@ async fn fan_out(params: Params) -> std::result::Result<Result, String> {
     let shared = Arc::new(Shared {
         permits: Semaphore::new(params.limit),
         idle: Mutex::new(Vec::new()),
-        tally: Mutex::new(Result { latencies_ns: Vec::with_capacity(requests as usize), ..Default::default() }),
+        tally: Mutex::new(Result {
+            latencies_ns: Vec::with_capacity(requests as usize),
+            ..Default::default()
+        }),
         params,
     });
     let tasks: Vec<_> = (0..requests).map(|_| tokio::spawn(fetch(shared.clone()))).collect();
@@ -222,7 +229,8 @@ impl RssGrowth {
         // SAFETY: malloc_trim only hands free heap memory back to the kernel.
         unsafe { malloc_trim(0) };
         let baseline = status_bytes("VmRSS");
-        std::fs::write("/proc/self/clear_refs", "5").map_err(|e| format!("cannot reset the peak RSS: {e}"))?;
+        std::fs::write("/proc/self/clear_refs", "5")
+            .map_err(|e| format!("cannot reset the peak RSS: {e}"))?;
         Ok(RssGrowth { baseline })
     }
 
