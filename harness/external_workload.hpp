@@ -64,6 +64,8 @@ void run_external_point(benchmark::State& state, const ExternalCommand& command,
       means.add(counters);
     }
     if (failure.empty()) usage = child.finish();
+  } catch (const ExternalFailure& e) {
+    failure = e.what();  // already one line that names the model and says what went wrong
   } catch (...) {
     failure = exception_message(std::current_exception());
   }

@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
+#include "harness/tests/run_collector.hpp"
 #include "harness/workload.hpp"
 
 namespace harness {
@@ -67,14 +68,7 @@ SumWorkload::Result sum_once_wrong(const SumWorkload::Params& p) {
   return result;
 }
 
-class RunCollector final : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& report) override {
-    runs.insert(runs.end(), report.begin(), report.end());
-  }
-  std::vector<Run> runs;
-};
+using testing::RunCollector;
 
 std::vector<benchmark::BenchmarkReporter::Run> run_matching(const std::string& regex) {
   static const bool registered = [] {
