@@ -3,8 +3,10 @@
 A fixed amount of CPU work is split over W workers. Speed-up = the model's baseline's real
 time for the same kernel / the model's real time, where the baseline is the same language's
 one-part run: `sequential` for the C++ models, `py_sequential` for the Python ones (their
-kernels run a smaller work in pure Python, so only their own baseline is a fair 1x), and
-`<family>_sequential` (go_sequential) where a run has one, else `sequential`; efficiency = speed-up / cores (cores from
+kernels run a smaller work in pure Python, so only their own baseline is a fair 1x), `go` and
+`tokio` at W = 1 for go, go_mt, tokio and tokio_mt (one part on one thread of their own
+compiler's code: Go's fib takes about twice clang's CPU, so over C++'s sequential go_mt would
+look as if it did not scale), and `<family>_sequential` where a run has one; efficiency = speed-up / cores (cores from
 the context's num_cpus). The ideal is min(W, cores); each finding says whether a speed-up
 came within SCALING_TOLERANCE of it, and by how much it missed otherwise.
 
@@ -55,12 +57,20 @@ def is_baseline(model: str) -> bool:
     return model == schema.SEQUENTIAL or model.endswith(SEQUENTIAL_SUFFIX)
 
 
+# Languages whose one-thread model at its fewest workers (W = 1) is their one-part run.
+OWN_ONE_THREAD_BASELINE = ("go", "tokio")
+
+
 def baseline_of(model: str, available: set[str]) -> str:
     """The baseline `model`'s speed-up is over: its own language's one-part run."""
     if model.startswith(PY_PREFIX):
         return PY_SEQUENTIAL
-    family = model.removesuffix("_mt") + SEQUENTIAL_SUFFIX
-    return family if family in available else schema.SEQUENTIAL
+    family = model.removesuffix("_mt")
+    if family + SEQUENTIAL_SUFFIX in available:
+        return family + SEQUENTIAL_SUFFIX
+    if family in OWN_ONE_THREAD_BASELINE and family in available:
+        return family
+    return schema.SEQUENTIAL
 
 
 @dataclass(frozen=True)

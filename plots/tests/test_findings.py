@@ -147,6 +147,14 @@ class CpuScalingClaims(unittest.TestCase):
                       "(1 s)", found)
         self.assertNotIn("1.54x", found)
 
+    def test_go_and_tokio_rows_are_measured_over_their_one_thread_run(self) -> None:
+        found = text(self.scaling({"sequential": {1: 800.0}, "go": {1: 1500.0, 2: 1500.0},
+                                   "go_mt": {2: 780.0}}))
+        # Over C++'s 800 ms go_mt would be about the same as sequential; over go at W = 1
+        # (1.5 s, the same work on one thread) it is 1.92x.
+        self.assertIn("fib: at W = 2 (2 cores), go_mt reached 1.92x over go (1.5 s)", found)
+        self.assertNotIn("over sequential", found)
+
     def test_python_rows_without_their_baseline_get_no_speed_up(self) -> None:
         data = cpu_scaling.compute(run(
             ("cpu/cpu_scaling/sequential/kernel:fib/workers:1", 800.0, {}),
