@@ -40,6 +40,8 @@ endif()
 find_program(CORIO_CARGO cargo PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(CORIO_RUSTC rustc PATHS /usr/bin NO_DEFAULT_PATH)
 file(GLOB tokio_models CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/*/tokio.rs)
+# The corio_model library every model links: model_protocol.rs and its modules beside it.
+file(GLOB tokio_library CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/common/rust/*.rs)
 # Debian's crate directory: librust-tokio-dev and librust-serde-json-dev put them there.
 file(GLOB tokio_crate /usr/share/cargo/registry/tokio-1.*)
 file(GLOB serde_json_crate /usr/share/cargo/registry/serde_json-1.*)
@@ -93,8 +95,7 @@ codegen-units = 1
             --release --offline --quiet --manifest-path ${rust_dir}/Cargo.toml
     ${copies}
     WORKING_DIRECTORY ${rust_dir}
-    DEPENDS ${tokio_models} ${CMAKE_CURRENT_SOURCE_DIR}/common/rust/model_protocol.rs
-            ${rust_dir}/Cargo.toml
+    DEPENDS ${tokio_models} ${tokio_library} ${rust_dir}/Cargo.toml
     COMMENT "cargo build --release: the tokio models (${rust_dir})"
     VERBATIM)
 endif()

@@ -14,6 +14,11 @@
 //! The program takes one flag, `--threads=N`: 1 runs the model on tokio's current_thread runtime
 //! (the rows beside corio, asio and libuv), 0 on the multi_thread runtime with tokio's default
 //! of one worker per core (the `_mt` rows), N > 1 on N workers.
+//!
+//! Beside it, what more than one tokio model shares: `memory` (RSS as the C++ models' memory
+//! figures read it).
+
+pub mod memory;
 
 use std::future::Future;
 use std::io::{BufRead, Write};

@@ -12,21 +12,17 @@
 // rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) from a
 // settled baseline over N. Go's counterpart of malloc_trim(0) is debug.FreeOSMemory(), which
 // collects garbage and returns every free page of the heap to the kernel (Go 1.19 on Linux
-// madvises with MADV_DONTNEED, so RSS drops at once). corio-bench starts a fresh process for
-// each run and calls it once (iterations() == 1), so no earlier call's dead goroutines, whose
-// g and stack Go keeps for reuse, hide this call's.
+// madvises with MADV_DONTNEED, so RSS drops at once): common/go/memory. corio-bench starts a
+// fresh process for each run and calls it once (iterations() == 1), so no earlier call's dead
+// goroutines, whose g and stack Go keeps for reuse, hide this call's.
 package main
 
 import (
-	"bytes"
-	"fmt"
-	"os"
-	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"corio/workloads/common/go/memory"
 	"corio/workloads/common/go/protocol"
 )
 
@@ -43,35 +39,12 @@ type result struct {
 	Error            string `json:"error"`
 }
 
-var pageSize = int64(os.Getpagesize())
-
-// currentRSSBytes is /proc/self/statm's second field (resident pages), in bytes.
-func currentRSSBytes() (int64, error) {
-	statm, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0, err
-	}
-	fields := bytes.Fields(statm)
-	if len(fields) < 2 {
-		return 0, fmt.Errorf("/proc/self/statm: %q", statm)
-	}
-	pages, err := strconv.ParseInt(string(fields[1]), 10, 64)
-	return pages * pageSize, err
-}
-
-// settledRSSBytes is harness::settled_rss_bytes for Go: RSS once garbage is collected and the
-// heap's free pages are handed back to the kernel.
-func settledRSSBytes() (int64, error) {
-	debug.FreeOSMemory()
-	return currentRSSBytes()
-}
-
 func waitAll(p params) (result, error) {
 	var r result
 	var waiting, finished atomic.Int64
 	var started, done sync.WaitGroup
 	release := make(chan struct{})
-	baseline, err := settledRSSBytes()
+	baseline, err := memory.SettledRSSBytes()
 	if err != nil {
 		return r, err
 	}
@@ -91,7 +64,7 @@ func waitAll(p params) (result, error) {
 	started.Wait() // every goroutine has run up to its receive
 	r.CreationNs = time.Since(creating).Nanoseconds()
 
-	rss, err := currentRSSBytes()
+	rss, err := memory.CurrentRSSBytes()
 	if err != nil {
 		return r, err
 	}

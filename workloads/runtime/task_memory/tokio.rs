@@ -12,14 +12,15 @@
 //! bytes_per_task is the C++ models' figure (params.hpp's MemoryProbe, MemoryGrowth::
 //! rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) from a
 //! baseline taken after glibc's malloc_trim(0) (Rust's default allocator is glibc's malloc), over
-//! N. The baseline is taken inside the runtime, once it exists (a C++ model's includes its
-//! loop's set-up, noise at this N). Each run is a fresh process called once (iterations() ==
+//! N: common/rust/memory.rs. The baseline is taken inside the runtime, once it exists (a C++
+//! model's includes its loop's set-up, noise at this N). Each run is a fresh process called once (iterations() ==
 //! 1), so no earlier call's freed memory is reused unseen.
 
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Instant;
 
+use corio_model::memory::{current_rss_bytes, settled_rss_bytes};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
@@ -36,32 +37,6 @@ struct Result {
     rss_delta_bytes: i64,
     creation_ns: i64,
     error: String,
-}
-
-extern "C" {
-    fn malloc_trim(pad: usize) -> i32;
-    fn sysconf(name: i32) -> i64;
-}
-
-const SC_PAGESIZE: i32 = 30; // _SC_PAGESIZE in glibc's <bits/confname.h>
-
-/// Resident set size now: /proc/self/statm's second field (pages), in bytes.
-fn current_rss_bytes() -> std::result::Result<i64, String> {
-    let statm = std::fs::read_to_string("/proc/self/statm").map_err(|e| e.to_string())?;
-    let pages: i64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|field| field.parse().ok())
-        .ok_or_else(|| format!("/proc/self/statm: '{statm}'"))?;
-    // SAFETY: sysconf only reads a system setting.
-    Ok(pages * unsafe { sysconf(SC_PAGESIZE) })
-}
-
-/// harness::settled_rss_bytes: RSS once malloc_trim(0) has handed free heap memory back.
-fn settled_rss_bytes() -> std::result::Result<i64, String> {
-    // SAFETY: malloc_trim only releases free memory of glibc's heap.
-    unsafe { malloc_trim(0) };
-    current_rss_bytes()
 }
 
 struct Shared {

@@ -20,16 +20,12 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
 	"math"
-	"os"
-	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"corio/workloads/common/go/memory"
 	"corio/workloads/common/go/protocol"
 )
 
@@ -52,29 +48,6 @@ type result struct {
 
 const notArmed = math.MinInt64 // LatenessSlots::kNotArmed
 
-var pageSize = int64(os.Getpagesize())
-
-// currentRSSBytes is /proc/self/statm's second field (resident pages), in bytes.
-func currentRSSBytes() (int64, error) {
-	statm, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0, err
-	}
-	fields := bytes.Fields(statm)
-	if len(fields) < 2 {
-		return 0, fmt.Errorf("/proc/self/statm: %q", statm)
-	}
-	pages, err := strconv.ParseInt(string(fields[1]), 10, 64)
-	return pages * pageSize, err
-}
-
-// settledRSSBytes is harness::settled_rss_bytes for Go: RSS once garbage is collected and the
-// heap's free pages are handed back to the kernel.
-func settledRSSBytes() (int64, error) {
-	debug.FreeOSMemory()
-	return currentRSSBytes()
-}
-
 func sleepAll(p params) (result, error) {
 	r := result{LatenessNs: make([]int64, p.Tasks)}
 	slots := r.LatenessNs
@@ -85,7 +58,7 @@ func sleepAll(p params) (result, error) {
 	base := time.Now() // clock(t) = time.Since(base): the monotonic clock, in ns
 	var asleep, fired, firedIDSum, lastWakeNs atomic.Int64
 	var armed, done sync.WaitGroup
-	baseline, err := settledRSSBytes()
+	baseline, err := memory.SettledRSSBytes()
 	if err != nil {
 		return r, err
 	}
@@ -108,7 +81,7 @@ func sleepAll(p params) (result, error) {
 		}(id)
 	}
 	armed.Wait() // every goroutine is about to sleep: the last one sleeps before this returns
-	rss, err := currentRSSBytes()
+	rss, err := memory.CurrentRSSBytes()
 	if err != nil {
 		return r, err
 	}

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use corio_model::memory::{current_rss_bytes, settled_rss_bytes};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -44,32 +45,6 @@ struct Result {
 }
 
 const NOT_ARMED: i64 = i64::MIN; // LatenessSlots::kNotArmed
-
-extern "C" {
-    fn malloc_trim(pad: usize) -> i32;
-    fn sysconf(name: i32) -> i64;
-}
-
-const SC_PAGESIZE: i32 = 30; // _SC_PAGESIZE in glibc's <bits/confname.h>
-
-/// Resident set size now: /proc/self/statm's second field (pages), in bytes.
-fn current_rss_bytes() -> std::result::Result<i64, String> {
-    let statm = std::fs::read_to_string("/proc/self/statm").map_err(|e| e.to_string())?;
-    let pages: i64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|field| field.parse().ok())
-        .ok_or_else(|| format!("/proc/self/statm: '{statm}'"))?;
-    // SAFETY: sysconf only reads a system setting.
-    Ok(pages * unsafe { sysconf(SC_PAGESIZE) })
-}
-
-/// harness::settled_rss_bytes: RSS once malloc_trim(0) has handed free heap memory back.
-fn settled_rss_bytes() -> std::result::Result<i64, String> {
-    // SAFETY: malloc_trim only releases free memory of glibc's heap.
-    unsafe { malloc_trim(0) };
-    current_rss_bytes()
-}
 
 struct Shared {
     base: Instant, // clock(t) = t - base, in ns
