@@ -15,10 +15,13 @@
 //! (the rows beside corio, asio and libuv), 0 on the multi_thread runtime with tokio's default
 //! of one worker per core (the `_mt` rows), N > 1 on N workers.
 //!
-//! Beside it, what more than one tokio model shares: `memory` (RSS as the C++ models' memory
-//! figures read it).
+//! Beside it, what more than one tokio model shares: `server` (a server model's flags, runtime,
+//! listener and accept loop), `http` (the HTTP/1.1 request head and response of the HTTP
+//! servers) and `memory` (RSS as the C++ models' memory figures read it).
 
+pub mod http;
 pub mod memory;
+pub mod server;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
