@@ -27,34 +27,30 @@
 // Go sets TCP_NODELAY on every TCP connection by default, and since Go 1.19 raises its soft
 // descriptor limit to the hard one, as the C++ servers do. It listens on 127.0.0.1:PORT until
 // SIGTERM ends it.
+//
+// The request's reading and the response's lines are mixed/blocking_in_loop's too
+// (common/go/httpserver); the flags, the listener and the accept loop every Go server's
+// (common/go/server).
 package main
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
-	"flag"
-	"fmt"
 	"net"
-	"os"
-	"runtime"
-	"strconv"
 	"sync/atomic"
 	"time"
+
+	"corio/workloads/common/go/httpserver"
+	"corio/workloads/common/go/server"
 )
 
 const (
-	maxHeadBytes = 8 * 1024
 	maxBodyBytes = 1024 * 1024
 	sendBytes    = 16 * 1024
 )
 
 var (
-	hello       = []byte("Hello, World!")
-	statusTexts = map[int]string{200: "OK", 400: "Bad Request", 404: "Not Found",
-		405: "Method Not Allowed", 413: "Content Too Large",
-		431: "Request Header Fields Too Large", 501: "Not Implemented",
-		505: "HTTP Version Not Supported"}
+	hello          = []byte("Hello, World!")
+	statusTexts    = httpserver.StatusTexts
 	rfc9110Methods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
 		"TRACE", "PATCH"}
 )
@@ -94,36 +90,17 @@ type reply struct {
 }
 
 func appendReply(out []byte, s *second, r reply) []byte {
-	out = append(out, "HTTP/1.1 "...)
-	out = strconv.AppendInt(out, int64(r.status), 10)
-	out = append(out, ' ')
-	out = append(out, statusTexts[r.status]...)
-	out = append(out, "\r\nContent-Type: text/plain\r\nContent-Length: "...)
-	out = strconv.AppendInt(out, int64(len(r.body)), 10)
-	out = append(out, "\r\n"...)
-	if !r.keepAlive {
-		out = append(out, "Connection: close\r\n"...)
-	}
-	out = append(out, s.date...)
-	if r.keepAlive && r.http10 {
-		out = append(out, "Connection: keep-alive\r\n"...)
-	}
+	response := httpserver.Response{Status: r.status, Body: r.body, KeepAlive: r.keepAlive,
+		HTTP10: r.http10, HeadOnly: r.headOnly, CommonHeaders: s.date}
 	if r.allow {
-		out = append(out, "Allow: GET, HEAD\r\n"...)
+		response.ExtraHeaders = "Allow: GET, HEAD\r\n"
 	}
-	out = append(out, "\r\n"...)
-	if !r.headOnly {
-		out = append(out, r.body...)
-	}
-	return out
+	return httpserver.AppendResponse(out, &response)
 }
 
 func malformed(status int) reply {
 	return reply{status: status, body: []byte(statusTexts[status])}
 }
-
-// errGone: the client closed or reset the connection; nothing more to answer.
-var errGone = errors.New("connection ended")
 
 // What a request line asks, decided while its bytes are at hand (ReadSlice's bytes last until
 // the next read), so that nothing is copied.
@@ -131,137 +108,50 @@ type requestLine struct {
 	method    string // one of rfc9110Methods, or "" for a method RFC 9110 does not define
 	star      bool   // the target is "*"
 	plaintext bool   // the target's path is /plaintext
-	http10    bool
-}
-
-// parseRequestLine: 0 and the line's meaning, or the status of a malformed line.
-func parseRequestLine(line []byte) (int, requestLine) {
-	var rl requestLine
-	space := bytes.IndexByte(line, ' ')
-	if space <= 0 {
-		return 400, rl
-	}
-	method, rest := line[:space], line[space+1:]
-	space = bytes.IndexByte(rest, ' ')
-	if space <= 0 || bytes.IndexByte(rest[space+1:], ' ') >= 0 {
-		return 400, rl
-	}
-	target, version := rest[:space], rest[space+1:]
-	switch {
-	case string(version) == "HTTP/1.1":
-	case string(version) == "HTTP/1.0":
-		rl.http10 = true
-	case len(version) == 8 && bytes.HasPrefix(version, []byte("HTTP/")) && version[6] == '.':
-		return 505, rl
-	default:
-		return 400, rl
-	}
-	for _, known := range rfc9110Methods {
-		if string(method) == known {
-			rl.method = known
-		}
-	}
-	path, _, _ := bytes.Cut(target, []byte{'?'})
-	rl.star = string(target) == "*"
-	rl.plaintext = string(path) == "/plaintext"
-	return 0, rl
 }
 
 // readRequest reads one request from r (its head, then its body, discarded) and returns its
-// reply; a malformed request's reply has keepAlive false. errGone when the connection ended
-// before a whole request.
+// reply; a malformed request's reply has keepAlive false. httpserver.ErrGone when the
+// connection ended before a whole request.
 func readRequest(r *bufio.Reader) (reply, error) {
-	line, err := r.ReadSlice('\n')
-	for err == nil && len(line) == 2 && line[0] == '\r' { // empty lines before a request
-		line, err = r.ReadSlice('\n')
-	}
 	var rl requestLine
-	hosts, bodyBytes := 0, 0
-	sawConnection, close, keepAlive := false, false, false
-	for headBytes, first := 0, true; ; first = false {
-		if err == bufio.ErrBufferFull {
-			return malformed(431), nil
-		}
-		if err != nil {
-			return reply{}, errGone
-		}
-		if headBytes += len(line); headBytes > maxHeadBytes {
-			return malformed(431), nil
-		}
-		if len(line) < 2 || line[len(line)-2] != '\r' ||
-			bytes.IndexByte(line[:len(line)-2], '\r') >= 0 {
-			return malformed(400), nil
-		}
-		line = line[:len(line)-2]
-		if first {
-			var status int
-			if status, rl = parseRequestLine(line); status != 0 {
-				return malformed(status), nil
-			}
-		} else if len(line) == 0 {
-			break // the end of the head
-		} else {
-			colon := bytes.IndexByte(line, ':')
-			if colon <= 0 || len(bytes.TrimSpace(line[:colon])) != colon {
-				return malformed(400), nil
-			}
-			name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
-			switch {
-			case bytes.EqualFold(name, []byte("host")):
-				hosts++
-			case bytes.EqualFold(name, []byte("connection")):
-				// The last Connection line decides, as in py_http.py.
-				sawConnection, close, keepAlive = true, false, false
-				for _, token := range bytes.Split(value, []byte{','}) {
-					token = bytes.TrimSpace(token)
-					close = close || bytes.EqualFold(token, []byte("close"))
-					keepAlive = keepAlive || bytes.EqualFold(token, []byte("keep-alive"))
-				}
-			case bytes.EqualFold(name, []byte("content-length")):
-				n, convErr := strconv.Atoi(string(value))
-				if convErr != nil || n < 0 || value[0] == '+' {
-					return malformed(400), nil
-				}
-				if n > maxBodyBytes {
-					return malformed(413), nil
-				}
-				bodyBytes = n
-			case bytes.EqualFold(name, []byte("transfer-encoding")):
-				return malformed(501), nil
+	rq, err := httpserver.ReadRequest(r, maxBodyBytes, func(method, target, path []byte) bool {
+		for _, known := range rfc9110Methods {
+			if string(method) == known {
+				rl.method = known
 			}
 		}
-		line, err = r.ReadSlice('\n')
+		rl.star = string(target) == "*"
+		rl.plaintext = string(path) == "/plaintext"
+		return !rl.star || rl.method == "OPTIONS" // "*" is OPTIONS' alone
+	})
+	if err != nil {
+		return reply{}, err
 	}
-	if hosts > 1 || (hosts == 0 && !rl.http10) || (rl.star && rl.method != "OPTIONS") {
-		return malformed(400), nil
+	if rq.Status != 0 {
+		return malformed(rq.Status), nil
 	}
-	if _, err := r.Discard(bodyBytes); err != nil {
-		return reply{}, errGone
-	}
-	rq := reply{http10: rl.http10, headOnly: rl.method == "HEAD", keepAlive: !rl.http10}
-	if sawConnection {
-		rq.keepAlive = (rl.http10 && keepAlive) || (!rl.http10 && !close)
-	}
+	rp := reply{http10: rq.HTTP10, headOnly: rl.method == "HEAD", keepAlive: rq.KeepAlive}
 	// The order of workloads/common/http_routes.cpp's route().
 	switch {
 	case rl.method == "" || rl.method == "CONNECT":
-		rq.status, rq.body = 501, []byte(statusTexts[501])
+		rp.status, rp.body = 501, []byte(statusTexts[501])
 	case rl.star:
-		rq.status, rq.allow = 200, true
+		rp.status, rp.allow = 200, true
 	case !rl.plaintext:
-		rq.status, rq.body = 404, []byte(statusTexts[404])
+		rp.status, rp.body = 404, []byte(statusTexts[404])
 	case rl.method == "GET" || rl.method == "HEAD":
-		rq.status, rq.body = 200, hello
+		rp.status, rp.body = 200, hello
 	default:
-		rq.status, rq.body, rq.allow = 405, []byte(statusTexts[405]), true
+		rp.status, rp.body, rp.allow = 405, []byte(statusTexts[405]), true
 	}
-	return rq, nil
+	return rp, nil
 }
 
 // serve answers conn's requests in order until the client goes or a reply closes it.
 func serve(conn net.Conn) {
 	defer conn.Close()
-	r := bufio.NewReaderSize(conn, maxHeadBytes)
+	r := bufio.NewReaderSize(conn, httpserver.MaxHeadBytes)
 	w := bufio.NewWriterSize(conn, sendBytes)
 	var out []byte
 	for {
@@ -286,26 +176,4 @@ func serve(conn net.Conn) {
 	}
 }
 
-func main() {
-	port := flag.Int("port", 0, "the loopback port to listen on")
-	threads := flag.Int("threads", 1, "1: GOMAXPROCS=1; 0: one thread per core (Go's default)")
-	flag.Parse()
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-	}
-	listener, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "io/http_plaintext go:", err)
-		os.Exit(2)
-	}
-	for {
-		conn, err := listener.Accept()
-		if err != nil {
-			// Out of descriptors (EMFILE) or a connection reset before it was accepted: wait
-			// a moment and accept again, as net/http's Server does.
-			time.Sleep(5 * time.Millisecond)
-			continue
-		}
-		go serve(conn)
-	}
-}
+func main() { server.Run("io/http_plaintext", serve) }

@@ -12,42 +12,19 @@
 // Go sets TCP_NODELAY on every TCP connection by default, and since Go 1.19 a program that
 // imports os raises its soft descriptor limit to the hard one, as the C++ servers do. It
 // listens on 127.0.0.1:PORT until SIGTERM ends it.
+//
+// The flags, the listener and the accept loop are every Go server's (common/go/server).
 package main
 
 import (
-	"flag"
-	"fmt"
 	"net"
-	"os"
-	"runtime"
-	"time"
+
+	"corio/workloads/common/go/server"
 )
 
 const echoBufferBytes = 16 * 1024
 
-func main() {
-	port := flag.Int("port", 0, "the loopback port to listen on")
-	threads := flag.Int("threads", 1, "1: GOMAXPROCS=1; 0: one thread per core (Go's default)")
-	flag.Parse()
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-	}
-	listener, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "io/tcp_echo go:", err)
-		os.Exit(2)
-	}
-	for {
-		conn, err := listener.Accept()
-		if err != nil {
-			// Out of descriptors (EMFILE) or a connection reset before it was accepted: wait
-			// a moment and accept again, as net/http's Server does.
-			time.Sleep(5 * time.Millisecond)
-			continue
-		}
-		go echo(conn)
-	}
-}
+func main() { server.Run("io/tcp_echo", echo) }
 
 // echo writes back every byte conn sends, as it arrives, until the client closes or resets.
 func echo(conn net.Conn) {

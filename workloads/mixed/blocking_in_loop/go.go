@@ -34,24 +34,25 @@
 // the connection closes. The C++ servers' bytes (requests.cpp's append_answer; py_requests.py):
 // Content-Type text/plain, Content-Length, "Connection: close" when closing, "Connection:
 // keep-alive" for an HTTP/1.0 keep-alive request. It listens on 127.0.0.1:PORT until SIGTERM.
+//
+// The request's reading and the response's lines are io/http_plaintext's too
+// (common/go/httpserver); the flags, the listener and the accept loop every Go server's
+// (common/go/server).
 package main
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"flag"
-	"fmt"
 	"net"
-	"os"
-	"runtime"
 	"strconv"
 	"syscall"
 	"time"
+
+	"corio/workloads/common/go/httpserver"
+	"corio/workloads/common/go/server"
 )
 
 const (
-	maxHeadBytes = 8 * 1024
 	maxBodyBytes = 4 * 1024 // requests.cpp: these servers take GETs, not bodies
 	sendBytes    = 16 * 1024
 	// work.cpp's: a candidate near 100,000 takes about 2 us of divisions; the clock is read
@@ -59,9 +60,7 @@ const (
 	candidatesPerClockRead = 4
 )
 
-var statusTexts = map[int]string{200: "OK", 400: "Bad Request", 404: "Not Found",
-	413: "Content Too Large", 431: "Request Header Fields Too Large", 501: "Not Implemented",
-	505: "HTTP Version Not Supported"}
+var statusTexts = httpserver.StatusTexts
 
 type route int
 
@@ -81,134 +80,32 @@ type request struct {
 
 func malformed(status int) request { return request{status: status} }
 
-// errGone: the client closed or reset the connection; nothing more to answer.
-var errGone = errors.New("connection ended")
-
-// parseRequestLine decides the route while the line's bytes are at hand (ReadSlice's bytes
-// last until the next read): 0 and the request, or the status of a malformed line.
-func parseRequestLine(line []byte) (int, request) {
-	var rq request
-	space := bytes.IndexByte(line, ' ')
-	if space <= 0 {
-		return 400, rq
-	}
-	method, rest := line[:space], line[space+1:]
-	space = bytes.IndexByte(rest, ' ')
-	if space <= 0 || bytes.IndexByte(rest[space+1:], ' ') >= 0 {
-		return 400, rq
-	}
-	target, version := rest[:space], rest[space+1:]
-	switch {
-	case string(version) == "HTTP/1.1":
-	case string(version) == "HTTP/1.0":
-		rq.http10 = true
-	case len(version) == 8 && bytes.HasPrefix(version, []byte("HTTP/")) && version[6] == '.':
-		return 505, rq
-	default:
-		return 400, rq
-	}
-	path, _, _ := bytes.Cut(target, []byte{'?'})
-	if string(method) == "GET" && string(path) == "/cheap" {
-		rq.route = cheap
-	} else if string(method) == "GET" && string(path) == "/expensive" {
-		rq.route = expensive
-	}
-	return 0, rq
-}
-
-// readRequest reads one request (its head, then its body, discarded). errGone when the
-// connection ended before a whole request.
+// readRequest reads one request (its head, then its body, discarded), its route decided while
+// the request line's bytes are at hand. httpserver.ErrGone when the connection ended before a
+// whole request.
 func readRequest(r *bufio.Reader) (request, error) {
-	line, err := r.ReadSlice('\n')
-	for err == nil && len(line) == 2 && line[0] == '\r' { // empty lines before a request
-		line, err = r.ReadSlice('\n')
-	}
-	var rq request
-	hosts, bodyBytes := 0, 0
-	sawConnection, close, keepAlive := false, false, false
-	for headBytes, first := 0, true; ; first = false {
-		if err == bufio.ErrBufferFull {
-			return malformed(431), nil
+	var rt route
+	rq, err := httpserver.ReadRequest(r, maxBodyBytes, func(method, target, path []byte) bool {
+		if string(method) == "GET" && string(path) == "/cheap" {
+			rt = cheap
+		} else if string(method) == "GET" && string(path) == "/expensive" {
+			rt = expensive
 		}
-		if err != nil {
-			return request{}, errGone
-		}
-		if headBytes += len(line); headBytes > maxHeadBytes {
-			return malformed(431), nil
-		}
-		if len(line) < 2 || line[len(line)-2] != '\r' ||
-			bytes.IndexByte(line[:len(line)-2], '\r') >= 0 {
-			return malformed(400), nil
-		}
-		line = line[:len(line)-2]
-		if first {
-			var status int
-			if status, rq = parseRequestLine(line); status != 0 {
-				return malformed(status), nil
-			}
-		} else if len(line) == 0 {
-			break // the end of the head
-		} else {
-			colon := bytes.IndexByte(line, ':')
-			if colon <= 0 || len(bytes.TrimSpace(line[:colon])) != colon {
-				return malformed(400), nil
-			}
-			name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
-			switch {
-			case bytes.EqualFold(name, []byte("host")):
-				hosts++
-			case bytes.EqualFold(name, []byte("connection")):
-				// The last Connection line decides, as in py_requests.py.
-				sawConnection, close, keepAlive = true, false, false
-				for _, token := range bytes.Split(value, []byte{','}) {
-					token = bytes.TrimSpace(token)
-					close = close || bytes.EqualFold(token, []byte("close"))
-					keepAlive = keepAlive || bytes.EqualFold(token, []byte("keep-alive"))
-				}
-			case bytes.EqualFold(name, []byte("content-length")):
-				n, convErr := strconv.Atoi(string(value))
-				if convErr != nil || n < 0 || value[0] == '+' {
-					return malformed(400), nil
-				}
-				if n > maxBodyBytes {
-					return malformed(413), nil
-				}
-				bodyBytes = n
-			case bytes.EqualFold(name, []byte("transfer-encoding")):
-				return malformed(501), nil
-			}
-		}
-		line, err = r.ReadSlice('\n')
+		return true
+	})
+	if err != nil {
+		return request{}, err
 	}
-	if hosts > 1 || (hosts == 0 && !rq.http10) {
-		return malformed(400), nil
+	if rq.Status != 0 {
+		return malformed(rq.Status), nil
 	}
-	if _, err := r.Discard(bodyBytes); err != nil {
-		return request{}, errGone
-	}
-	rq.keepAlive = !rq.http10
-	if sawConnection {
-		rq.keepAlive = (rq.http10 && keepAlive) || (!rq.http10 && !close)
-	}
-	return rq, nil
+	return request{route: rt, keepAlive: rq.KeepAlive, http10: rq.HTTP10}, nil
 }
 
 func appendResponse(out []byte, status int, body []byte, keepAlive, http10 bool) []byte {
-	out = append(out, "HTTP/1.1 "...)
-	out = strconv.AppendInt(out, int64(status), 10)
-	out = append(out, ' ')
-	out = append(out, statusTexts[status]...)
-	out = append(out, "\r\nContent-Type: text/plain\r\nContent-Length: "...)
-	out = strconv.AppendInt(out, int64(len(body)), 10)
-	out = append(out, "\r\n"...)
-	if !keepAlive {
-		out = append(out, "Connection: close\r\n"...)
-	}
-	if keepAlive && http10 {
-		out = append(out, "Connection: keep-alive\r\n"...)
-	}
-	out = append(out, "\r\n"...)
-	return append(out, body...)
+	response := httpserver.Response{Status: status, Body: body, KeepAlive: keepAlive,
+		HTTP10: http10}
+	return httpserver.AppendResponse(out, &response)
 }
 
 // appendAnswer appends rq's response; workResult goes into an expensive request's body.
@@ -263,7 +160,7 @@ func expensiveWork(blocking bool, duration time.Duration) uint64 {
 // serve answers conn's requests in order until the client goes or an answer closes it.
 func serve(conn net.Conn, blocking bool, duration time.Duration) {
 	defer conn.Close()
-	r := bufio.NewReaderSize(conn, maxHeadBytes)
+	r := bufio.NewReaderSize(conn, httpserver.MaxHeadBytes)
 	w := bufio.NewWriterSize(conn, sendBytes)
 	var out []byte
 	for {
@@ -291,41 +188,21 @@ func serve(conn net.Conn, blocking bool, duration time.Duration) {
 }
 
 func main() {
-	port := flag.Int("port", 0, "the loopback port to listen on")
-	threads := flag.Int("threads", 1, "1: GOMAXPROCS=1; 0: one thread per core (Go's default)")
+	const name = "mixed/blocking_in_loop"
 	variant := flag.String("variant", "inline", "inline (the only variant: see the top)")
 	work := flag.String("work", "cpu", "cpu or blocking")
 	workMs := flag.Int("work-ms", 5, "the expensive request's work, 1 to 10000 ms")
 	flag.Parse()
-	refuse := func(reason string) {
-		fmt.Fprintln(os.Stderr, "mixed/blocking_in_loop go:", reason)
-		os.Exit(2)
-	}
 	if *variant != "inline" {
-		refuse("--variant " + *variant + ": a Go server's only variant is inline (go.go says why)")
+		server.Refuse(name, "--variant "+*variant+
+			": a Go server's only variant is inline (go.go says why)")
 	}
 	if *work != "cpu" && *work != "blocking" {
-		refuse("--work " + *work + ": want cpu or blocking")
+		server.Refuse(name, "--work "+*work+": want cpu or blocking")
 	}
 	if *workMs < 1 || *workMs > 10000 { // work.cpp's bounds: longer outlives the client's timeout
-		refuse("--work-ms must be 1 to 10000")
+		server.Refuse(name, "--work-ms must be 1 to 10000")
 	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-	}
-	listener, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
-	if err != nil {
-		refuse(err.Error())
-	}
-	duration := time.Duration(*workMs) * time.Millisecond
-	for {
-		conn, err := listener.Accept()
-		if err != nil {
-			// Out of descriptors (EMFILE) or a connection reset before it was accepted: wait
-			// a moment and accept again, as net/http's Server does.
-			time.Sleep(5 * time.Millisecond)
-			continue
-		}
-		go serve(conn, *work == "blocking", duration)
-	}
+	blocking, duration := *work == "blocking", time.Duration(*workMs)*time.Millisecond
+	server.Run(name, func(conn net.Conn) { serve(conn, blocking, duration) })
 }
