@@ -20,14 +20,12 @@
 package main
 
 import (
-	"bytes"
-	"os"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"corio/workloads/common/go/memory"
 	"corio/workloads/common/go/protocol"
 )
 
@@ -108,18 +106,10 @@ func goInUseBytes() int64 {
 	return int64(stats.HeapAlloc + stats.StackInuse)
 }
 
-// The resident set now: /proc/self/statm's second field, in pages.
+// The resident set now (common/go/memory: /proc/self/statm); 0 when it cannot be read.
 func rssBytes() int64 {
-	statm, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	fields := bytes.Fields(statm)
-	if len(fields) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseInt(string(fields[1]), 10, 64)
-	return pages * int64(os.Getpagesize())
+	rss, _ := memory.CurrentRSSBytes()
+	return rss
 }
 
 func main() { protocol.Serve(fetchAll) }
