@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/common/loopback_port.hpp"
+
 namespace workloads::io::http_plaintext {
 
 std::string nginx_config(const std::string& dir, std::uint16_t port) {
@@ -54,7 +56,7 @@ std::string nginx_config(const std::string& dir, std::uint16_t port) {
 
 NginxServer NginxServer::start(const std::string& nginx_path) {
   TempDir dir("corio-bench-nginx-");
-  const std::uint16_t port = free_loopback_port();
+  const std::uint16_t port = common::free_loopback_port();
   const std::string config = dir.write_file("nginx.conf", nginx_config(dir.path(), port));
   // -p: the prefix for relative paths; -e: the error log used before the configuration is
   // read (the default, /var/log/nginx/error.log, is not writable by a user).

@@ -1,14 +1,11 @@
 // Outside programs and scratch files: see tools.hpp.
 #include "workloads/io/http_plaintext/tools.hpp"
 
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
 #include <string_view>
-#include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
 #include <vector>
@@ -63,24 +60,6 @@ std::string TempDir::write_file(const std::string& name, const std::string& text
   out.close();
   if (!out) throw std::system_error(EIO, std::generic_category(), "writing " + file);
   return file;
-}
-
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) < 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::system_error(error, std::generic_category(), "bind 127.0.0.1:0");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 }  // namespace workloads::io::http_plaintext

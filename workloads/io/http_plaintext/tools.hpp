@@ -6,10 +6,9 @@
 //                        (nginx lives in sbin, often not on a user's PATH); "" when absent
 //   TempDir              mkdtemp under $TMPDIR (or /tmp); removed with its contents on
 //                        destruction
-//   free_loopback_port() a port nobody listens on now, for a program that binds its own
-//                        socket (a tiny race with other programs binding port 0 remains)
+//
+// (A port for a program that binds its own socket: common/loopback_port.hpp.)
 
-#include <cstdint>
 #include <string>
 
 namespace workloads::io::http_plaintext {
@@ -33,7 +32,5 @@ class TempDir {
  private:
   std::string path_;
 };
-
-std::uint16_t free_loopback_port();
 
 }  // namespace workloads::io::http_plaintext
