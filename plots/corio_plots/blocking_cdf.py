@@ -129,8 +129,9 @@ def findings(data: BlockingCdf) -> list[str]:
                 listed = ", ".join(f"{c.variant} {fmt_value(p, fmt_us)}" for c in mine
                                    if (p := _p99(c)) is not None)
                 if listed:
-                    out.append(f"{model}{where}: p99 of the cheap requests: {listed} (no inline "
-                               "run to compare with).")
+                    missing = "offloaded" if inline is not None else "inline"
+                    out.append(f"{model}{where}: p99 of the cheap requests: {listed} (no "
+                               f"{missing} run to compare with).")
     return out
 
 

@@ -238,6 +238,19 @@ class BlockingClaims(unittest.TestCase):
                          "corio (work:cpu): p99 of the cheap requests is 48 ms with the work "
                          "inline, 900 µs with offload: 53x lower with offload.")
 
+    def test_a_single_variant_names_the_one_that_is_missing(self) -> None:
+        def alone(variant: str) -> str:
+            data = blocking_cdf.compute(run(
+                (f"mixed/blocking_in_loop/go/variant:{variant}/work:cpu", 3000.0,
+                 {"latency_p99_us": 4400.0, "requests_per_second": 1000.0})))
+            assert data is not None
+            (found,) = blocking_cdf.findings(data)
+            return found
+        self.assertEqual(alone("inline"), "go (work:cpu): p99 of the cheap requests: inline "
+                         "4.4 ms (no offloaded run to compare with).")
+        self.assertEqual(alone("offload"), "go (work:cpu): p99 of the cheap requests: offload "
+                         "4.4 ms (no inline run to compare with).")
+
     def test_offloading_within_noise(self) -> None:
         found = self.blocking(1000.0, 950.0, jitter=WIDE)
         self.assertIn("within noise: offloading changed nothing beyond the repetitions' "
