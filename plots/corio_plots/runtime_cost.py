@@ -151,21 +151,39 @@ def compute(results: Results) -> RuntimeCost | None:
                        every=every, failed={k: v for k, v in failed.items() if v})
 
 
-def _compare(costs: list[Cost], what: str) -> str:
+def _per(cost: Cost, size: str) -> Stat | None:
+    """A total cost divided by its point's `size` parameter (skynet's leaves)."""
+    pairs = dict(p.split(":", 1) for p in cost.point.split() if ":" in p)
+    try:
+        n = float(pairs[size])
+    except (KeyError, ValueError):
+        return None
+    return cost.stat.map(lambda t: t / n) if n > 0 else None
+
+
+def _compare(costs: list[Cost], what: str, size: str = "", unit: str = "") -> str:
     """"spawn+join (tasks:100000): corio 31 ns, libuv 120 ns (3.9x), threads 14 µs at
     tasks:1000 (452x); <verdict>": corio (else the cheapest) first as the reference, the
     others from cheapest to dearest with their ratio (or "within noise of" it), and their
-    point when it is not the reference's."""
+    point when it is not the reference's. With `size` (a total cost: skynet's "leaves"), a
+    model run at another size is compared per `unit` of it ("per leaf"), never total to total,
+    and the models are ordered by that cost."""
     ref = next((c for c in costs if c.model == schema.CORIO),
                min(costs, key=lambda c: c.ns_per_op))
     head = f"{what} ({ref.point})" if ref.point else what
     parts = [f"{ref.model} {fmt_value(ref.stat, fmt_duration_ns)}"]
-    for c in sorted(costs, key=lambda c: c.ns_per_op):
+    def per_unit(c: Cost) -> float:
+        return s.median if size and (s := _per(c, size)) is not None else c.ns_per_op
+
+    for c in sorted(costs, key=per_unit):
         if c is ref:
             continue
         at = f" at {c.point}" if c.point != ref.point else ""
-        vs = (f"within noise of {ref.model}" if within_noise(c.stat, ref.stat)
-              else fmt_times(c.ns_per_op / ref.ns_per_op))
+        mine, theirs, per = c.stat, ref.stat, ""
+        if size and at and (a := _per(c, size)) is not None and (b := _per(ref, size)):
+            mine, theirs, per = a, b, f" per {unit}"
+        vs = (f"within noise of {ref.model}{per}" if within_noise(mine, theirs)
+              else fmt_times(mine.median / theirs.median) + per)
         parts.append(f"{c.model} {fmt_value(c.stat, fmt_duration_ns)}{at} ({vs})"
                      if at else f"{c.model} {fmt_value(c.stat, fmt_duration_ns, vs)}")
     verdict = ranking_verdict([(c.model, c.stat) for c in costs])
@@ -216,7 +234,7 @@ def findings(data: RuntimeCost) -> list[str]:
     out = [_compare([c for c in data.per_op if c.workload == w], schema.RUNTIME_PER_OP[w])
            for w in data.workloads()]
     if data.skynet:
-        out.append(_compare(data.skynet, "skynet, total time"))
+        out.append(_compare(data.skynet, "skynet, total time", size="leaves", unit="leaf"))
     out += _timer_findings(data.timers)
     return out
 

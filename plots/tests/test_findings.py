@@ -478,6 +478,23 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class SkynetClaims(unittest.TestCase):
+    def test_a_smaller_tree_is_compared_per_leaf(self) -> None:
+        from corio_plots import runtime_cost
+
+        data = runtime_cost.compute(run(
+            ("runtime/skynet/corio/leaves:1000000", 20.0, {}),
+            ("runtime/skynet/asio/leaves:1000000", 5000.0, {}),
+            ("runtime/skynet/py_asyncio/leaves:100000", 2000.0, {})))
+        assert data is not None
+        found = text(runtime_cost.findings(data))
+        # 2 s for 100,000 leaves is 20 µs a leaf, 1,000x corio's 20 ns; total to total it
+        # would read 100x.
+        self.assertIn("skynet, total time (leaves:1000000): corio 20 ms, asio 5 s (250x), "
+                      "py_asyncio 2 s at leaves:100000 (1,000x per leaf);", found)
+        self.assertNotIn("(100x)", found)
+
+
 class LanguagesClaims(unittest.TestCase):
     """corio beside the models in other languages: ratios at comparable points only."""
 
