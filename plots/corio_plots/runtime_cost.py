@@ -26,7 +26,7 @@ from pathlib import Path
 from corio_plots import colors, figure, schema
 from corio_plots.load import REAL_TIME_NS, Measurement, Results
 from corio_plots.stats import Stat, errorbar, fmt_value, ranking_verdict, within_noise
-from corio_plots.units import fmt_duration_ns, fmt_ms, fmt_times, fmt_us
+from corio_plots.units import fmt_count, fmt_duration_ns, fmt_ms, fmt_times, fmt_us
 
 STEM = "runtime_cost"
 
@@ -318,12 +318,20 @@ def draw(data: RuntimeCost, out_dir: Path) -> list[Path] | None:
             ms = c.stat.scaled(1e-6)
             ax.errorbar([ms.median], [i], xerr=errorbar([ms]), capsize=3, markersize=6,
                         **colors.dot_kwargs(c.model))
-        ax.set_yticks(range(len(sky)), [c.model for c in sky], fontsize=8)
+        # A model run on a smaller tree (the Python rows) says so beside its name.
+        def label(c: Cost) -> str:
+            if c.point == sky[0].point:
+                return c.model
+            leaves = dict(p.split(":", 1) for p in c.point.split() if ":" in p).get("leaves")
+            return f"{c.model} ({fmt_count(float(leaves))})" if leaves else c.model
+        ax.set_yticks(range(len(sky)), [label(c) for c in sky], fontsize=8)
         ax.set_ylim(len(sky) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         figure.log_axis(ax, "x", figure.stat_values(c.stat.scaled(1e-6) for c in sky))
-        ax.set_xlabel("total time (ms, log)")
-        ax.set_title(f"skynet {sky[0].point}".strip(), fontsize=9)
+        ax.set_xlabel("ms, log")
+        leaves = dict(p.split(":", 1) for p in sky[0].point.split() if ":" in p).get("leaves")
+        ax.set_title("skynet, total time" + (f"\n{fmt_count(float(leaves))} leaves" if leaves
+                                              else ""), fontsize=9)
     note = missing(data)
     bottom = figure.footnote(fig, ("No dot: " + "; ".join(note) + ".") if note else "")
     bottom = figure.legend_below(fig, axes, ncol=6, bottom=bottom)
