@@ -197,7 +197,8 @@ const std::vector<Case>& cases() {
     bad("two spaces before the target", request("GET  /plaintext HTTP/1.1"), 400);
     bad("two spaces before the version", request("GET /plaintext  HTTP/1.1"), 400);
     // --- versions --------------------------------------------------------------------------
-    bad("http/1.2", request("GET /plaintext HTTP/1.2"), 505);
+    ok("http/1.2 read as 1.1", request("GET /plaintext HTTP/1.2"), {200});
+    ok("http/1.9 read as 1.1", request("GET /plaintext HTTP/1.9"), {200});
     bad("http/2.0", request("GET /plaintext HTTP/2.0"), 505);
     bad("http/0.9 with a version", request("GET /plaintext HTTP/0.9"), 505);
     bad("http/3.1", request("GET /plaintext HTTP/3.1"), 505);

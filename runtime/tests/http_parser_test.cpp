@@ -307,10 +307,9 @@ const std::vector<InvalidRequestCase>& invalid_requests() {
       {"129 headers", k129Headers, 431, "too many header fields"},
       {"gzip before chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501,
        "transfer coding other than chunked"},
-      {"HTTP/2.0", "GET / HTTP/2.0\r\n" + host + "\r\n", 505,
-       "HTTP version other than 1.0 and 1.1"},
-      {"HTTP/1.2", "GET / HTTP/1.2\r\n" + host + "\r\n", 505,
-       "HTTP version other than 1.0 and 1.1"},
+      {"HTTP/2.0", "GET / HTTP/2.0\r\n" + host + "\r\n", 505, "HTTP version other than 1.x"},
+      {"HTTP/0.9 with a version", "GET / HTTP/0.9\r\n" + host + "\r\n", 505,
+       "HTTP version other than 1.x"},
   };
   return cases;
 }

@@ -475,10 +475,10 @@ Failure parse_request_line(std::string_view line, Request& request) noexcept {
 
   const std::string_view version = line.substr(end + 1);
   if (!is_http_version(version)) return {400, "malformed HTTP version"};
-  if (version[5] != '1' || (version[7] != '0' && version[7] != '1')) {
-    return {505, "HTTP version other than 1.0 and 1.1"};
-  }
-  request.version_minor = version[7] - '0';
+  if (version[5] != '1') return {505, "HTTP version other than 1.x"};
+  // A later 1.x is read as 1.1, the highest minor version this parser conforms to (RFC 9110
+  // section 2.5), as nginx does.
+  request.version_minor = version[7] == '0' ? 0 : 1;
   return parse_request_target(request, scan);
 }
 

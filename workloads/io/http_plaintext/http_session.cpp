@@ -63,6 +63,8 @@ void HttpSession::answer() {
                                     receive_end_ - receive_begin_);
     const http::ParseResult result = parser_.parse(buffered);
     if (result.status == http::ParseStatus::need_more) {
+      answer_expectation();
+      if (closing_) return;
       // A full buffer holding one unfinished request at its largest size cannot happen: the
       // parser reports 413/431 first. Guard anyway so that no model ever spins on it.
       if (receive_begin_ == 0 && receive_end_ == receive_.size() &&
@@ -72,6 +74,7 @@ void HttpSession::answer() {
       }
       return;
     }
+    expectation_answered_ = false;
     if (result.status == http::ParseStatus::error) {
       append_reply(result.error_status, http::status_text(result.error_status), false, false,
                    false);
@@ -85,6 +88,26 @@ void HttpSession::answer() {
     receive_begin_ += result.consumed;
     if (!request.keep_alive) closing_ = true;
   }
+}
+
+void HttpSession::answer_expectation() {
+  // The head of a request whose body is still to come: pending_head() is fresh only now,
+  // right after the parse() that parsed the head, as corio's server reads it.
+  const http::Request* head = parser_.pending_head();
+  if (head == nullptr || !head->expect_continue || expectation_answered_) return;
+  expectation_answered_ = true;
+  const http::Reply early = common::plaintext_routes(*head);
+  if (early.status >= 400) {
+    // A final status without reading the body: the body's bytes would follow unframed, so the
+    // connection closes after it (RFC 9110 section 10.1.1).
+    append_reply(early.status, early.body, false, false, head->method == "HEAD", early.allow);
+    closing_ = true;
+    return;
+  }
+  constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  if (send_.size() - send_end_ < kContinue.size()) send_.resize(send_end_ + kContinue.size());
+  std::memcpy(send_.data() + send_end_, kContinue.data(), kContinue.size());
+  send_end_ += kContinue.size();
 }
 
 void HttpSession::sent(std::size_t bytes) noexcept {

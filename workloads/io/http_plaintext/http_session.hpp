@@ -24,7 +24,9 @@
 // (workloads/common/http_routes.hpp), as corio's server answers them: GET or HEAD /plaintext
 // -> 200 text/plain "Hello, World!"; another method of RFC 9110 on /plaintext -> 405 with
 // "Allow: GET, HEAD"; an unknown method -> 501; OPTIONS * -> 200 with Allow; any other target
-// 404; malformed input -> the parser's status (400, 413, 414, 431, 501, 505) and close. Every reply
+// 404; malformed input -> the parser's status (400, 413, 414, 431, 501, 505) and close.
+// "Expect: 100-continue" before a body: "100 Continue", or the final status and close when
+// the route refuses the request by its head (as corio's server does). Every reply
 // has Content-Length, Server and Date (TechEmpower's plaintext rules), the same bytes as
 // corio's server sends apart from the Server name, which has the same length.
 // Thread safety: none; one connection's thread or handler uses it at a time (it may move
@@ -63,6 +65,9 @@ class HttpSession {
  private:
   void append_reply(int status, std::string_view body, bool keep_alive, bool http10, bool head_only,
                     std::string_view allow = {});
+  // "Expect: 100-continue" on the request whose body is still to come: "100 Continue", or the
+  // final status at once (and close) when the route refuses the request by its head.
+  void answer_expectation();
 
   corio::net::http::RequestParser parser_;
   std::vector<char> receive_;
@@ -72,6 +77,7 @@ class HttpSession {
   std::size_t send_begin_ = 0;
   std::size_t send_end_ = 0;
   bool closing_ = false;
+  bool expectation_answered_ = false;  // the current request's 100-continue is answered
 };
 
 }  // namespace workloads::io::http_plaintext

@@ -90,14 +90,17 @@ std::string_view body_of(int status) {
 }
 
 // Appends one response to `out`; returns its size (0 when `out` is too small: never here).
-std::size_t write_reply(std::span<char> out, int status, bool keep_alive, bool http10) {
+// A HEAD's answer (`head_only`) has the Content-Length of the body and none of its bytes.
+std::size_t write_reply(std::span<char> out, int status, bool keep_alive, bool http10,
+                        bool head_only = false) {
   const std::string_view body = body_of(status);
+  const std::size_t body_bytes = head_only ? 0 : body.size();
   const std::string_view extra = keep_alive && http10 ? "Connection: keep-alive\r\n" : "";
   const std::size_t head =
       http::write_response_head(out, status, "text/plain", body.size(), keep_alive, extra);
-  if (head == 0 || head + body.size() > out.size()) return 0;
-  std::memcpy(out.data() + head, body.data(), body.size());
-  return head + body.size();
+  if (head == 0 || head + body_bytes > out.size()) return 0;
+  std::memcpy(out.data() + head, body.data(), body_bytes);
+  return head + body_bytes;
 }
 
 corio::Task<void> serve_connection(corio::net::TcpStream stream, Service* service) {
@@ -105,7 +108,9 @@ corio::Task<void> serve_connection(corio::net::TcpStream stream, Service* servic
   constexpr http::Limits kLimits{.max_head_bytes = 2048, .max_body_bytes = 0};
   try {
     http::RequestParser parser(kLimits);
-    std::array<char, kLimits.max_head_bytes> in{};
+    // One byte beyond the head limit: the parser reports 431 (or 414) once it holds more than
+    // the limit, so a buffer of exactly the limit would fill first and close without it.
+    std::array<char, kLimits.max_head_bytes + 1> in{};
     std::array<char, 512> out{};
     std::size_t begin = 0;
     std::size_t end = 0;
@@ -121,10 +126,11 @@ corio::Task<void> serve_connection(corio::net::TcpStream stream, Service* servic
         const http::Request& request = parser.request();
         const bool keep_alive = request.keep_alive;
         const bool http10 = request.version_minor == 0;
-        const bool is_work = request.method == "GET" && request.path == "/work";
+        const bool head_only = request.method == "HEAD";
+        const bool is_work = (request.method == "GET" || head_only) && request.path == "/work";
         // The request's views are not used past this point: the buffer may change below.
         const int status = is_work ? co_await work(service) : 404;
-        const std::size_t size = write_reply(out, status, keep_alive, http10);
+        const std::size_t size = write_reply(out, status, keep_alive, http10, head_only);
         co_await stream.write_all(std::span<const char>(out.data(), size));
         begin += parsed.consumed;
         if (begin == end) begin = end = 0;

@@ -20,22 +20,25 @@ constexpr std::size_t kBufferBytes = kLimits.max_head_bytes + kLimits.max_body_b
 constexpr std::size_t kMinRead = 2048;
 
 Route route_of(const http::Request& request) noexcept {
-  if (request.method != "GET") return Route::not_found;
+  if (request.method != "GET" && request.method != "HEAD") return Route::not_found;
   if (request.path == "/cheap") return Route::cheap;
   if (request.path == "/expensive") return Route::expensive;
   return Route::not_found;
 }
 
-void append(std::string& out, int status, std::string_view body, bool keep_alive, bool http10) {
+// A HEAD's answer (`head_only`) has the Content-Length of `body` and none of its bytes.
+void append(std::string& out, int status, std::string_view body, bool keep_alive, bool http10,
+            bool head_only = false) {
   // Status line, Content-Type, Content-Length, Connection lines and the blank line.
   constexpr std::size_t kHeadBound = 160;
   const std::string_view extra = keep_alive && http10 ? "Connection: keep-alive\r\n" : "";
   const std::size_t start = out.size();
-  out.resize(start + kHeadBound + extra.size() + body.size());
+  const std::size_t body_bytes = head_only ? 0 : body.size();
+  out.resize(start + kHeadBound + extra.size() + body_bytes);
   const std::size_t head = http::write_response_head(std::span<char>(out).subspan(start), status,
                                                      "text/plain", body.size(), keep_alive, extra);
-  std::memcpy(out.data() + start + head, body.data(), body.size());
-  out.resize(start + head + body.size());
+  std::memcpy(out.data() + start + head, body.data(), body_bytes);
+  out.resize(start + head + body_bytes);
 }
 
 }  // namespace
@@ -67,6 +70,7 @@ ParsedRequest RequestStream::next() noexcept {
   parsed.route = route_of(request);
   parsed.keep_alive = request.keep_alive;
   parsed.http10 = request.version_minor == 0;
+  parsed.head = request.method == "HEAD";
   begin_ += result.consumed;
   if (begin_ == end_) begin_ = end_ = 0;  // the common case: the burst was answered whole
   return parsed;
@@ -79,16 +83,17 @@ void append_answer(std::string& out, const ParsedRequest& request, std::uint64_t
   }
   switch (request.route) {
     case Route::cheap:
-      append(out, 200, "ok", request.keep_alive, request.http10);
+      append(out, 200, "ok", request.keep_alive, request.http10, request.head);
       return;
     case Route::expensive: {
       std::array<char, 24> body{'o', 'k', ' '};
       const auto end = std::to_chars(body.data() + 3, body.data() + body.size(), work_result).ptr;
-      append(out, 200, std::string_view(body.data(), end), request.keep_alive, request.http10);
+      append(out, 200, std::string_view(body.data(), end), request.keep_alive, request.http10,
+             request.head);
       return;
     }
     case Route::not_found:
-      append(out, 404, "Not Found", request.keep_alive, request.http10);
+      append(out, 404, "Not Found", request.keep_alive, request.http10, request.head);
       return;
   }
 }

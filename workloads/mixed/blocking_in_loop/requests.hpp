@@ -3,7 +3,7 @@
 // corio's RequestParser, and the answers. Parsing is not what this workload compares, so every
 // model parses alike; each model only moves the bytes and runs the work its own way.
 //
-//   Route              GET /cheap, GET /expensive, anything else
+//   Route              GET (or HEAD) /cheap, /expensive, anything else
 //   ParsedRequest      one request, as values (nothing points into the buffer)
 //   RequestStream      receive buffer + parser: room() to read into, next() request
 //   append_answer      the response to a request (or to a malformed one), appended to a buffer
@@ -29,6 +29,7 @@ struct ParsedRequest {
   Route route = Route::not_found;
   bool keep_alive = true;
   bool http10 = false;
+  bool head = false;  // a HEAD request: its answer has the GET's head and no body
   int error_status = 0;  // malformed: the status to answer before closing
 };
 
@@ -53,7 +54,7 @@ class RequestStream {
 };
 
 // Appends the response to `request` (kind request or malformed): 200 "ok" for /cheap,
-// 200 "ok <work_result>" for /expensive, 404 otherwise, the parser's status for a malformed
+// 200 "ok <work_result>" for /expensive, 404 otherwise (no body bytes for HEAD), the parser's status for a malformed
 // request (with "Connection: close"). Reuses `out`'s capacity: no allocation once it has
 // grown to a burst's size.
 void append_answer(std::string& out, const ParsedRequest& request, std::uint64_t work_result = 0);

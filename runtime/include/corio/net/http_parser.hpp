@@ -38,8 +38,8 @@
 //        nginx accepts at least 100, and so must we).
 //   501  Transfer-Encoding with a coding other than chunked before the final chunked
 //        ("gzip, chunked"): the coding is understood as a list, but not implemented.
-//   505  a well-formed version other than HTTP/1.0 and HTTP/1.1 (HTTP/1.2 too, which RFC 9110
-//        would read as 1.1: no client sends it, and strict is safer).
+//   505  a well-formed version whose major is not 1 (HTTP/2.0, HTTP/0.9); a later minor
+//        (HTTP/1.2) is read as HTTP/1.1, as RFC 9110 section 2.5 asks and nginx does.
 // Identical repeated Content-Length lines are accepted (RFC 9110 section 8.6); a list such as
 // "5, 5" is not. Empty lines before a request line are skipped (RFC 9112 section 2.2).
 // A request without Content-Length or Transfer-Encoding has no body. Which methods exist and
@@ -131,7 +131,7 @@ struct Request {
   // in the buffer); "*" for asterisk-form; empty for authority-form (CONNECT).
   std::string_view path;
   std::string_view query;  // target after the first '?', without it: "ms=5"; else empty
-  int version_minor = 1;   // HTTP/1.<version_minor>: 0 or 1
+  int version_minor = 1;   // HTTP/1.<version_minor>: 0 or 1 (1.2 and later read as 1)
   HeaderList headers;
   std::string_view body;  // Content-Length bytes; empty without Content-Length and if chunked
   // HTTP/1.1: true unless a Connection header lists "close". HTTP/1.0: true only when a
