@@ -18,8 +18,10 @@
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <optional>
 #include <poll.h>
 #include <sstream>
+#include <stdexcept>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -29,6 +31,8 @@
 
 #include "harness/net/server_registry.hpp"
 #include "harness/registrar.hpp"
+#include "workloads/common/built_server.hpp"
+#include "workloads/common/python_server.hpp"
 #include "workloads/io/sleep_fanout/fork_server.hpp"
 #include "workloads/registry.hpp"
 
@@ -214,6 +218,100 @@ const std::vector<ModelServer>& model_servers() {
     return list;
   }();
   return servers;
+}
+
+const std::vector<ModelServer>& outside_servers() {
+  static const std::vector<ModelServer> servers = [] {
+    const std::map<std::string, ProbeRow> rows = probe_table();
+    const std::vector<std::string> every = {"py_asyncio", "py_uvloop", "py_threads",
+                                            "py_processes", "go", "go_mt", "tokio", "tokio_mt"};
+    const std::vector<std::pair<std::string, std::vector<std::string>>> workloads = {
+        {"io/tcp_echo", every},
+        {"io/http_plaintext", every},
+        {"mixed/blocking_in_loop", {"py_asyncio", "py_uvloop", "go", "go_mt", "tokio"}}};
+    std::vector<ModelServer> list;
+    for (const auto& [workload, models] : workloads) {
+      for (const std::string& model : models) {
+        ModelServer server{.workload = workload,
+                           .model = model,
+                           .probe = rows.at(workload).probe,
+                           .outside = true};
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any test thread starts
+        if (const char* only = std::getenv("CORIO_TEST_SERVERS");
+            only != nullptr && server.name().find(only) == std::string::npos) {
+          continue;
+        }
+        list.push_back(std::move(server));
+      }
+    }
+    return list;
+  }();
+  return servers;
+}
+
+harness::ServerProcess start_server_process(const ModelServer& server) {
+  namespace common = workloads::common;
+  const std::string_view workload = server.workload;
+  if (!server.outside) {
+    return harness::ServerProcess::start_serve(server.workload, server.model, server.params);
+  }
+  // As the workload's benchmark starts it (its load_run.cpp / load.cpp), with few workers.
+  if (workload == "mixed/blocking_in_loop") {
+    const std::vector<std::string> args = {"--variant", "inline", "--work", "cpu",
+                                           "--work-ms", "5"};
+    return common::is_built_server(server.model)
+               ? common::start_built_server(workload, server.model, args)
+               : common::start_python_server(workload, server.model, args);
+  }
+  if (common::is_built_server(server.model)) {
+    return common::start_built_server(workload, server.model, {});
+  }
+  const bool forks = server.model == "py_processes";
+  const std::vector<std::string> args =
+      forks ? std::vector<std::string>{"--workers", "4"} : std::vector<std::string>{};
+  return common::start_python_server(workload, server.model, args, forks);
+}
+
+std::vector<ModelServer> every_server() {
+  std::vector<ModelServer> servers = model_servers();
+#ifndef CORIO_TESTS_SANITIZED
+  const std::vector<ModelServer>& outside = outside_servers();
+  servers.insert(servers.end(), outside.begin(), outside.end());
+#endif
+  return servers;
+}
+
+namespace {
+
+// An outside server: its program as harness::ServerProcess runs it (its stderr goes to a
+// memory file that ServerProcess reads back for its own messages: nothing to add here).
+class OutsideServer final : public RunningServer {
+ public:
+  explicit OutsideServer(const ModelServer& server) {
+    try {
+      process_.emplace(start_server_process(server));
+    } catch (const std::exception& error) {
+      start_error_ = server.name() + ": " + error.what();
+    }
+  }
+  [[nodiscard]] const std::string& start_error() const noexcept override { return start_error_; }
+  [[nodiscard]] pid_t pid() const noexcept override { return process_ ? process_->pid() : -1; }
+  [[nodiscard]] std::uint16_t port() const noexcept override {
+    return process_ ? process_->port() : 0;
+  }
+  [[nodiscard]] bool running() override { return process_ && !is_gone(process_->pid()); }
+  [[nodiscard]] std::string stderr_text() const override { return ""; }
+
+ private:
+  std::optional<harness::ServerProcess> process_;
+  std::string start_error_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunningServer> start_server(const ModelServer& server) {
+  if (server.outside) return std::make_unique<OutsideServer>(server);
+  return std::make_unique<ServeChild>(CORIO_BENCH_EXE, server);
 }
 
 void for_each_in_parallel(const std::vector<ModelServer>& servers, int threads,

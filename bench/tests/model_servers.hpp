@@ -15,8 +15,14 @@
 //   Client                   a client socket with deadlines: connect, send, read an answer,
 //                            close with a reset (SO_LINGER 0)
 //   probe_once               a fresh connection, one request, its answer checked: "" or why not
+//   outside_servers()        the workloads' servers that are not `corio-bench serve`'s: the
+//                            Python, Go and tokio models' programs, started as the benchmark
+//                            starts them (workloads/common/{python,built}_server.hpp)
+//   RunningServer            a server under test, however started: port, pid, running
 //   ServeChild               `corio-bench serve ... --listen 127.0.0.1:0` as a child process
 //                            (PR_SET_PDEATHSIG), its port, its stderr, its exit status
+//   start_server(server)     ServeChild for a registered server, the outside program for an
+//                            outside one
 //   process_tree / tree_rss_bytes / is_gone   the server's process tree as /proc shows it
 //
 // A workload added to the suite with a server must get a row in model_servers.cpp's probe
@@ -27,11 +33,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
 #include <utility>
 #include <vector>
+
+#include "harness/net/server_process.hpp"
 
 namespace bench::test {
 
@@ -56,11 +65,15 @@ struct ModelServer {
   Probe probe;
   bool one_client_at_a_time = false;  // io/sleep_fanout's fork server: by design
   bool probe_missing = false;         // no row in the probe table for this workload
+  bool outside = false;               // a Python, Go or tokio program, not corio-bench serve
   [[nodiscard]] std::string name() const { return workload + " (" + model + ")"; }
 };
 
 // Registers the workloads' servers in this process once, then lists them.
 const std::vector<ModelServer>& model_servers();
+// The outside servers (io/tcp_echo, io/http_plaintext and mixed/blocking_in_loop's py_*, go
+// and tokio models), with the probes of their workloads; CORIO_TEST_SERVERS filters them too.
+const std::vector<ModelServer>& outside_servers();
 
 // Calls fn(server) for every server, on `threads` threads (each server on one thread, which
 // starts and stops whatever child it makes: PR_SET_PDEATHSIG follows the forking thread).
@@ -112,29 +125,46 @@ std::string probe_once(std::uint16_t port, const Probe& probe,
 // probe_once until it succeeds or `within` passes: "" or the last failure.
 std::string probe_until(std::uint16_t port, const Probe& probe, std::chrono::milliseconds within);
 
+// A server under test, however it was started.
+class RunningServer {
+ public:
+  RunningServer() = default;
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+  virtual ~RunningServer() = default;
+  // "" once the server listens, else why not.
+  [[nodiscard]] virtual const std::string& start_error() const noexcept = 0;
+  [[nodiscard]] virtual pid_t pid() const noexcept = 0;
+  [[nodiscard]] virtual std::uint16_t port() const noexcept = 0;
+  // Still running (not exited, not reaped).
+  [[nodiscard]] virtual bool running() = 0;
+  // What the server wrote on stderr so far, where the test can read it.
+  [[nodiscard]] virtual std::string stderr_text() const = 0;
+};
+
 // `exe serve WORKLOAD --model MODEL --listen 127.0.0.1:0 [--param k=v ...]` as a child: stdin
 // /dev/null, stdout a pipe read for the serving line, stderr a memory file, default signal
 // dispositions, PR_SET_PDEATHSIG(SIGKILL). The destructor kills and reaps a child still running.
-class ServeChild {
+class ServeChild final : public RunningServer {
  public:
   // With `sigint_ignored`, the child starts with SIGINT ignored, as a shell script's `cmd &`
   // starts it.
   ServeChild(const std::string& exe, const ModelServer& server, bool sigint_ignored = false);
   ServeChild(const ServeChild&) = delete;
   ServeChild& operator=(const ServeChild&) = delete;
-  ~ServeChild();
+  ~ServeChild() override;
 
   // "" once the serving line came (port() set), else why not (within 10 s).
-  [[nodiscard]] const std::string& start_error() const noexcept { return start_error_; }
-  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
-  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] const std::string& start_error() const noexcept override { return start_error_; }
+  [[nodiscard]] pid_t pid() const noexcept override { return pid_; }
+  [[nodiscard]] std::uint16_t port() const noexcept override { return port_; }
   // Still running (not exited, not reaped).
-  [[nodiscard]] bool running();
+  [[nodiscard]] bool running() override;
   // Waits up to `timeout` for the child to end and reaps it: its wait status, or -1 when it
   // still ran (it is left running).
   int wait_for_exit(std::chrono::milliseconds timeout);
   // What the child wrote on stderr so far (the start of it).
-  [[nodiscard]] std::string stderr_text() const;
+  [[nodiscard]] std::string stderr_text() const override;
 
  private:
   pid_t pid_ = -1;
@@ -143,6 +173,17 @@ class ServeChild {
   int stderr_fd_ = -1;
   std::string start_error_;
 };
+
+// A ServeChild of CORIO_BENCH_EXE for a registered server; for an outside one, its program
+// started as its workload's benchmark starts it (start_error() says why it could not start).
+std::unique_ptr<RunningServer> start_server(const ModelServer& server);
+// The server as a benchmark runs it: harness::ServerProcess::start_serve for a registered one,
+// the outside program otherwise (with a few workers where it forks); throws when it cannot
+// start.
+harness::ServerProcess start_server_process(const ModelServer& server);
+// model_servers(), then outside_servers() unless this build is sanitized (the outside
+// programs are not: the release build tests them).
+std::vector<ModelServer> every_server();
 
 // "exit status N" / "killed by signal N (NAME)".
 std::string describe_status(int status);

@@ -3,12 +3,13 @@
 //     every required case and all but at most one recommended case, and keeps serving;
 //   - every other registered HTTP server keeps serving through the whole set (a normal request
 //     is answered after it, the process still runs): their scores are printed, not held;
-//   - the outside servers of io/http_plaintext (nginx when installed, the Python, Go and tokio
-//     models) keep serving through it and stop cleanly; their scores are printed beside
-//     corio's (`corio_server_tests --gtest_filter='ServerConformance.*'` shows them all;
+//   - the outside HTTP servers (nginx when installed; the Python, Go and tokio models of
+//     io/http_plaintext and mixed/blocking_in_loop) keep serving through it; their scores are
+//     printed beside corio's (`corio_server_tests --gtest_filter='ServerConformance.*'` shows them all;
 //     with CORIO_CONFORMANCE_VERBOSE=1 in the environment, each score's failed cases too).
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -18,9 +19,6 @@
 
 #include "bench/tests/http_wire_cases.hpp"
 #include "bench/tests/model_servers.hpp"
-#include "harness/net/server_process.hpp"
-#include "workloads/common/built_server.hpp"
-#include "workloads/common/python_server.hpp"
 #include "workloads/io/http_plaintext/nginx.hpp"
 #include "workloads/io/http_plaintext/tools.hpp"
 
@@ -118,60 +116,55 @@ TEST(ServerConformance, EveryOtherHttpServerKeepsServingThroughTheCases) {
   report.publish();
 }
 
-// One outside server: started, scored, probed, stopped (stop() throws when it died).
-template <typename Server>
-void check_outside(const std::string& name, Server server, Report& report) {
-  const std::string target = "/plaintext";
-  const Score result = score(server.port(), target);
-  report.score(score_line(name, result));
+// nginx: started, scored, probed, stopped (stop() throws when it died).
+void check_nginx(const std::string& path, Report& report) {
+  namespace plaintext = workloads::io::http_plaintext;
+  plaintext::NginxServer nginx = plaintext::NginxServer::start(path);
+  const Score result = score(nginx.port(), "/plaintext");
+  report.score(score_line("nginx", result));
   const Probe probe{.kind = ProbeKind::http,
                     .request = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                     .expected_body = "Hello, World!"};
-  if (const std::string error = probe_once(server.port(), probe); !error.empty()) {
-    report.fail(name + ": after the case set, a normal request failed: " + error);
+  if (const std::string error = probe_once(nginx.port(), probe); !error.empty()) {
+    report.fail("nginx: after the case set, a normal request failed: " + error);
   }
-  try {
-    server.stop();
-  } catch (const std::exception& error) {
-    report.fail(name + ": " + error.what());
-  }
+  nginx.stop();
 }
 
-TEST(ServerConformance, OutsideHttpPlaintextServersKeepServingThroughTheCases) {
+TEST(ServerConformance, OutsideHttpServersKeepServingThroughTheCases) {
 #ifdef CORIO_TESTS_SANITIZED
   GTEST_SKIP() << "the outside servers (nginx, Python, Go, tokio) are not built with the "
                   "sanitizer: the release preset runs this test";
 #endif
-  namespace plaintext = workloads::io::http_plaintext;
-  const std::string workload = "io/http_plaintext";
   Report report;
-  if (const std::string nginx = plaintext::find_program("nginx"); !nginx.empty()) {
+  if (const std::string nginx = workloads::io::http_plaintext::find_program("nginx");
+      !nginx.empty()) {
     try {
-      check_outside("nginx", plaintext::NginxServer::start(nginx), report);
+      check_nginx(nginx, report);
     } catch (const std::exception& error) {
       report.fail(std::string("nginx: ") + error.what());
     }
   } else {
     report.score("nginx: not installed (scripts/install_deps.sh --with-tools), not scored");
   }
-  for (const char* model : {"py_asyncio", "py_uvloop", "py_threads", "py_processes"}) {
-    const bool forks = std::string(model) == "py_processes";
-    const std::vector<std::string> args =
-        forks ? std::vector<std::string>{"--workers", "4"} : std::vector<std::string>{};
-    try {
-      check_outside(model, workloads::common::start_python_server(workload, model, args, forks),
-                    report);
-    } catch (const std::exception& error) {
-      report.fail(std::string(model) + ": " + error.what());
-    }
+  std::vector<ModelServer> servers;
+  for (const ModelServer& server : outside_servers()) {
+    if (server.probe.kind == ProbeKind::http) servers.push_back(server);
   }
-  for (const char* model : {"go", "go_mt", "tokio", "tokio_mt"}) {
-    try {
-      check_outside(model, workloads::common::start_built_server(workload, model, {}), report);
-    } catch (const std::exception& error) {
-      report.fail(std::string(model) + ": " + error.what());
+  for_each_in_parallel(servers, 3, [&report](const ModelServer& server) {
+    const std::unique_ptr<RunningServer> running = start_server(server);
+    if (!running->start_error().empty()) {
+      report.fail(running->start_error());
+      return;
     }
-  }
+    const Score result = score(running->port(), probe_target(server.probe));
+    report.score(score_line(server.name(), result));
+    if (const std::string error = probe_once(running->port(), server.probe); !error.empty()) {
+      report.fail(server.name() + ": after the case set, a normal request failed: " + error);
+    } else if (!running->running()) {
+      report.fail(server.name() + ": the server died");
+    }
+  });
   report.publish();
 }
 

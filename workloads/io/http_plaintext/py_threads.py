@@ -13,10 +13,12 @@ connection threads are daemons.
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import socket
 import sys
 import threading
+import time
 
 from py_asyncio import raise_descriptor_limit
 from py_http import Answerer
@@ -45,6 +47,21 @@ def serve_and_close(conn: socket.socket) -> None:
             pass  # a reset client: its connection ends, the server goes on
 
 
+def accept(listener: socket.socket) -> tuple[socket.socket, object]:
+    """listener.accept(), waiting out a lack of descriptors (EMFILE, ENFILE) or memory with a
+    back-off of 5 ms doubling to 1 s, as Go's net/http does: the open connections are served
+    meanwhile, and new ones are taken once descriptors are free again."""
+    delay = 0.005
+    while True:
+        try:
+            return listener.accept()
+        except OSError as error:
+            if error.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -56,7 +73,7 @@ def main() -> None:
     listener.bind(("127.0.0.1", args.port))
     listener.listen(4096)
     while True:
-        conn, _ = listener.accept()
+        conn, _ = accept(listener)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             threading.Thread(target=serve_and_close, args=(conn,), daemon=True).start()

@@ -13,10 +13,12 @@ class around it.) SIGTERM ends the process with status 0; the connection threads
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import socket
 import sys
 import threading
+import time
 
 from py_asyncio import raise_descriptor_limit
 
@@ -40,6 +42,21 @@ def listen(port: int) -> socket.socket:
     return listener
 
 
+def accept(listener: socket.socket) -> tuple[socket.socket, object]:
+    """listener.accept(), waiting out a lack of descriptors (EMFILE, ENFILE) or memory with a
+    back-off of 5 ms doubling to 1 s, as Go's net/http does: the open connections are served
+    meanwhile, and new ones are taken once descriptors are free again."""
+    delay = 0.005
+    while True:
+        try:
+            return listener.accept()
+        except OSError as error:
+            if error.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -48,7 +65,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     listener = listen(args.port)
     while True:
-        conn, _ = listener.accept()
+        conn, _ = accept(listener)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             threading.Thread(target=echo_until_closed, args=(conn,), daemon=True).start()
