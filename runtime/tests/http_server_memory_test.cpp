@@ -8,8 +8,8 @@
 //                               busy again, pipelined leftovers, a partial request
 // (TcpStream::wait_readable, which the idle wait uses, is tested in tcp_test.cpp.)
 //
-// The server is a fresh process (corio_test_http_server, http_test_server.cpp), not a fork of
-// this one: a forked child would reuse the heap that earlier tests freed, and the figure would
+// The server is a fresh process (http_test_child.hpp's TestServerChild), not a fork of this
+// one: a forked child would reuse the heap that earlier tests freed, and the figure would
 // depend on what ran before it.
 #include <algorithm>
 #include <array>
@@ -24,6 +24,7 @@
 #include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/prctl.h>
@@ -40,6 +41,7 @@
 #include <corio/net/http_client.hpp>
 #include <corio/net/http_server.hpp>
 
+#include "http_test_child.hpp"
 #include "http_test_routes.hpp"
 
 #if defined(__has_feature)
@@ -58,8 +60,11 @@ using corio::net::TcpListener;
 using corio::net::TcpStream;
 namespace http = corio::net::http;
 
-constexpr std::string_view kRequest = "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n";
-constexpr std::string_view kBody = "Hello, World!";
+using corio::testing::connect_blocking;
+using corio::testing::request_plaintext;
+using corio::testing::vm_rss_bytes;
+constexpr std::string_view kRequest = corio::testing::kPlaintextRequest;
+constexpr std::string_view kBody = corio::testing::kPlaintextBody;
 
 // The issue's figures (issue 14): nginx holds an idle connection in 526 bytes; corio's server
 // is to hold one in at most 1 KiB beyond the loop, and answer a new client within 10 ms p99
@@ -73,56 +78,7 @@ constexpr double kMostNewClientP99Ms = 200.0;  // the sanitizers slow both proce
 constexpr double kMostNewClientP99Ms = 50.0;
 #endif
 
-[[noreturn]] void fail_errno(const char* what) {
-  std::perror(what);
-  std::abort();
-}
-
-// A blocking client socket connected to 127.0.0.1:port.
-int connect_blocking(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) fail_errno("socket");
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0) {
-    fail_errno("connect");
-  }
-  return fd;
-}
-
-// Sends one GET /plaintext and reads until its whole reply (ending in the body) is in.
-bool request_plaintext(int fd) {
-  if (::send(fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(kRequest.size())) {
-    return false;
-  }
-  std::string reply;
-  std::array<char, 1024> chunk{};
-  while (reply.size() < kBody.size() ||
-         std::string_view(reply).substr(reply.size() - kBody.size()) != kBody) {
-    const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
-    if (n <= 0) return false;
-    reply.append(chunk.data(), static_cast<std::size_t>(n));
-  }
-  return reply.starts_with("HTTP/1.1 200 ");
-}
-
-// VmRSS of `pid` in bytes, from /proc/PID/status (kB there are KiB).
-std::int64_t vm_rss_bytes(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) return std::stoll(line.substr(6)) * 1024;
-  }
-  return -1;
-}
-
-// corio's server on one loop in a child process (corio_test_http_server), on a listening socket
-// bound here.
+// corio's server on one loop in a child process (http_test_child.hpp).
 class HttpServerIdleConnections : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -137,28 +93,9 @@ class HttpServerIdleConnections : public ::testing::Test {
                      ": " + std::to_string(kIdleConnections) + " connections need more";
       return;
     }
-    const int listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (listen_fd < 0 || ::bind(listen_fd, reinterpret_cast<sockaddr*>(&address), length) < 0 ||
-        ::listen(listen_fd, 4096) < 0 ||
-        ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&address), &length) < 0) {
-      fail_errno("listening socket");
-    }
-    port_ = ntohs(address.sin_port);
-    const std::string fd_text = std::to_string(listen_fd);
-    server_ = ::fork();
-    if (server_ < 0) fail_errno("fork");
-    if (server_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
-      ::fcntl(listen_fd, F_SETFD, 0);      // inherited across exec
-      const char* const path = CORIO_TEST_HTTP_SERVER;
-      ::execl(path, path, fd_text.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(listen_fd);
+    child_.emplace();
+    server_ = child_->pid();
+    port_ = child_->port();
 
     // One request first: the loop, its frame pool and one workspace exist before the baseline.
     const int warm = connect_blocking(port_);
@@ -179,17 +116,15 @@ class HttpServerIdleConnections : public ::testing::Test {
   static void TearDownTestSuite() {
     for (const int fd : idle_) ::close(fd);
     idle_.clear();
-    if (server_ > 0) {
-      ::kill(server_, SIGKILL);
-      ::waitpid(server_, nullptr, 0);
-      server_ = -1;
-    }
+    child_.reset();  // kills and reaps the server
+    server_ = -1;
   }
 
   void SetUp() override {
     if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
   }
 
+  static inline std::optional<corio::testing::TestServerChild> child_;
   static inline pid_t server_ = -1;
   static inline std::uint16_t port_ = 0;
   static inline std::vector<int> idle_;
