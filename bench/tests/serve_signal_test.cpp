@@ -2,10 +2,17 @@
 // here): with a keep-alive client connected, SIGTERM, and in a second pass SIGINT (in a third,
 // SIGINT to a server started with SIGINT ignored, as `serve ... &` in a script starts it),
 // makes the server stop accepting, close its connections and exit with status 0 within a
-// second (serve.hpp's contract).
+// second (serve.hpp's contract). The outside servers (the Python, Go and tokio programs, which
+// the harness stops with SIGTERM) must end within a second of SIGTERM, closing their
+// connections.
+#include <chrono>
 #include <csignal>
+#include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -65,6 +72,55 @@ TEST(ServeSignal, EveryServerExitsZeroWithinOneSecondOfSigtermOrSigint) {
         failures.add(server.name() + " on " + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
                      (ignored ? " (ignored at exec)" : "") + ": " + error);
       }
+    }
+  });
+  for (const std::string& line : failures.lines) ADD_FAILURE() << line;
+}
+
+// "" when the outside server (a Python, Go or tokio program, stopped by the harness with
+// SIGTERM) ended within a second of SIGTERM, with status 0 or by SIGTERM's default action
+// (the Go and tokio programs: the kernel closes their sockets; harness::ServerProcess takes
+// both as a clean stop), and closed its client's connection.
+std::string outside_stop(const ModelServer& server) {
+  std::optional<harness::ServerProcess> process;
+  try {
+    process.emplace(start_server_process(server));
+  } catch (const std::exception& error) {
+    return std::string("start: ") + error.what();
+  }
+  Client client = Client::connect(process->port());
+  if (const std::string error = client.exchange(server.probe); !error.empty()) {
+    return "the probe before the signal failed: " + error;
+  }
+  ::kill(process->pid(), SIGTERM);
+  // The status without reaping the child: its ServerProcess reaps it when destroyed.
+  const auto deadline = std::chrono::steady_clock::now() + 1000ms;
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(process->pid()), &info,
+                  WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return "still running 1 s after SIGTERM";
+    std::this_thread::sleep_for(2ms);
+  }
+  const bool exited_zero = info.si_code == CLD_EXITED && info.si_status == 0;
+  const bool ended_by_sigterm = info.si_code == CLD_KILLED && info.si_status == SIGTERM;
+  if (!exited_zero && !ended_by_sigterm) {
+    return info.si_code == CLD_EXITED ? "exit status " + std::to_string(info.si_status)
+                                      : "killed by signal " + std::to_string(info.si_status);
+  }
+  if (!client.wait_closed(200ms)) return "ended, but the client's connection stayed open";
+  return "";
+}
+
+TEST(ServeSignal, EveryOutsideServerEndsWithinOneSecondOfSigterm) {
+#ifdef CORIO_TESTS_SANITIZED
+  GTEST_SKIP() << "the outside servers are not built with the sanitizer: the release build "
+                  "runs this test";
+#endif
+  Failures failures;
+  for_each_in_parallel(outside_servers(), 3, [&failures](const ModelServer& server) {
+    if (const std::string error = outside_stop(server); !error.empty()) {
+      failures.add(server.name() + " on SIGTERM: " + error);
     }
   });
   for (const std::string& line : failures.lines) ADD_FAILURE() << line;
