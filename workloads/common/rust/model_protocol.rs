@@ -17,8 +17,10 @@
 //!
 //! Beside it, what more than one tokio model shares: `server` (a server model's flags, runtime,
 //! listener and accept loop), `http` (the HTTP/1.1 request head and response of the HTTP
-//! servers) and `memory` (RSS as the C++ models' memory figures read it).
+//! servers), `memory` (RSS as the C++ models' memory figures read it) and `clock` (the
+//! monotonic and process CPU clocks as the C++ models read them).
 
+pub mod clock;
 pub mod http;
 pub mod memory;
 pub mod server;

@@ -173,7 +173,7 @@ async fn all_parts(params: Params, buffers: &'static [u8]) -> std::result::Resul
         "mandelbrot" => Kernel::Mandelbrot,
         other => return Err(format!("unknown kernel '{other}': fib, hash or mandelbrot")),
     };
-    let cpu_start = cpu_time_ns();
+    let cpu_start = corio_model::clock::process_cpu_time_ns();
     let (work, parts) = (params.work, params.workers);
     let one_thread = corio_model::threads() == 1;
     let handles: Vec<_> = (0..parts)
@@ -196,27 +196,8 @@ async fn all_parts(params: Params, buffers: &'static [u8]) -> std::result::Resul
         threads.insert(thread);
     }
     result.os_workers = threads.len() as i64;
-    result.cpu_time_ns = cpu_time_ns() - cpu_start;
+    result.cpu_time_ns = corio_model::clock::process_cpu_time_ns() - cpu_start;
     Ok(result)
-}
-
-#[repr(C)]
-struct Timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
-}
-
-extern "C" {
-    fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
-}
-
-/// CPU time of every thread of this process so far (CLOCK_PROCESS_CPUTIME_ID).
-fn cpu_time_ns() -> i64 {
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
-    let mut time = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes one timespec (two 64-bit fields on x86-64 and arm64).
-    unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut time) };
-    time.tv_sec * 1_000_000_000 + time.tv_nsec
 }
 
 fn main() {

@@ -145,9 +145,9 @@ async fn fetch(shared: Arc<Shared>) {
             }
         },
     };
-    let sent = monotonic_ns();
+    let sent = corio_model::clock::monotonic_ns();
     let outcome = exchange(&mut connection, shared.params.request.as_bytes()).await;
-    let arrived = monotonic_ns();
+    let arrived = corio_model::clock::monotonic_ns();
     let (status, body, keep_alive) = match outcome {
         Ok(answer) => answer,
         Err(error) => {
@@ -199,24 +199,8 @@ async fn fan_out(params: Params) -> std::result::Result<Result, String> {
     Ok(result)
 }
 
-#[repr(C)]
-struct Timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
-}
-
 extern "C" {
-    fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
     fn malloc_trim(pad: usize) -> i32;
-}
-
-/// CLOCK_MONOTONIC now, in nanoseconds (through the vDSO, like steady_clock).
-fn monotonic_ns() -> i64 {
-    const CLOCK_MONOTONIC: i32 = 1;
-    let mut time = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes one timespec (two 64-bit fields on x86-64 and arm64).
-    unsafe { clock_gettime(CLOCK_MONOTONIC, &mut time) };
-    time.tv_sec * 1_000_000_000 + time.tv_nsec
 }
 
 /// run_fanout's client memory figure: VmHWM at the end above VmRSS at the start.
