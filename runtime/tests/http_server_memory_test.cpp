@@ -13,25 +13,14 @@
 // depend on what ran before it.
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
-#include <fstream>
 #include <iostream>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
