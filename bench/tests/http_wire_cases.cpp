@@ -110,8 +110,8 @@ Parsed parse_answer(std::string_view data, bool head_method, Answer& answer, std
     }
   }
   const std::size_t body_start = head_end + 4;
-  const bool no_body = head_method || answer.status < 200 || answer.status == 204 ||
-                       answer.status == 304;
+  const bool no_body =
+      head_method || answer.status < 200 || answer.status == 204 || answer.status == 304;
   if (no_body) {
     length = body_start;
     return Parsed::complete;
@@ -260,8 +260,8 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   add("nothing answered after Connection: close", "RFC 9112 9.6", R,
       get + get_with("Connection: close") + get, {closed({{200}, {200}})});
   add("Connection: close", "RFC 9112 9.6", R, get_with("Connection: close"), {closed({{200}})});
-  add("HTTP/1.0 closes by default", "RFC 9112 9.3", R,
-      request("GET " + target + " HTTP/1.0"), {closed({{200}})});
+  add("HTTP/1.0 closes by default", "RFC 9112 9.3", R, request("GET " + target + " HTTP/1.0"),
+      {closed({{200}})});
   add("HTTP/1.0 without Host", "RFC 9112 3.2", R, "GET " + target + " HTTP/1.0\r\n\r\n",
       {closed({{200}})});
   add("100 field lines", "RFC 9112 5", R, request("GET " + target + " HTTP/1.1", hundred_fields),
@@ -306,15 +306,14 @@ std::vector<WireCase> wire_cases(const std::string& target) {
       post(kHost + "Content-Length: 3\r\nContent-Length: 5\r\n", "hello") + get, {rejected});
   add("Content-Length not a number", "RFC 9112 6.3", R,
       post(kHost + "Content-Length: abc\r\n", "abc") + get, {rejected});
-  add("negative Content-Length", "RFC 9112 6.3", R,
-      post(kHost + "Content-Length: -1\r\n") + get, {rejected});
+  add("negative Content-Length", "RFC 9112 6.3", R, post(kHost + "Content-Length: -1\r\n") + get,
+      {rejected});
   add("Content-Length with a plus sign", "RFC 9112 6.3", R,
       post(kHost + "Content-Length: +5\r\n", "hello") + get, {rejected});
   add("Content-Length with an inner space", "RFC 9112 6.3", R,
       post(kHost + "Content-Length: 1 2\r\n") + get, {rejected});
   add("Content-Length beyond any size", "RFC 9112 6.3", R,
-      post(kHost + "Content-Length: 99999999999999999999999\r\n") + get,
-      {closed({{400, 413}})});
+      post(kHost + "Content-Length: 99999999999999999999999\r\n") + get, {closed({{400, 413}})});
   add("Transfer-Encoding chunked, gzip (chunked not last)", "RFC 9112 6.3", R,
       post(kHost + "Transfer-Encoding: chunked, gzip\r\n", "0\r\n\r\n") + get, {rejected});
   add("Transfer-Encoding gzip alone", "RFC 9112 6.3", R,
@@ -343,8 +342,8 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   add("field line without a colon", "RFC 9112 5", R, get_with("X-A b"), {rejected});
   add("empty field name", "RFC 9112 5", R, get_with(": b"), {rejected});
   add("field name not a token", "RFC 9110 5.1", R, get_with("X(A): b"), {rejected});
-  add("bare LF line endings", "RFC 9112 2.2", R,
-      "GET " + target + " HTTP/1.1\nHost: h\n\n", {rejected, repaired});
+  add("bare LF line endings", "RFC 9112 2.2", R, "GET " + target + " HTTP/1.1\nHost: h\n\n",
+      {rejected, repaired});
   add("field section past 8 KiB", "RFC 9110 15.5 / RFC 6585 5", R,
       get_with("X-Big: " + std::string(9000, 'b')), {closed({{400, 431}})});
   // --- Host --------------------------------------------------------------------------------
@@ -356,8 +355,7 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   add("Host with userinfo", "RFC 9112 3.2", R, get_host("user@h"), {rejected});
   add("Host with a port that is not a number", "RFC 9112 3.2", R, get_host("h:8x"), {rejected});
   // --- request line ------------------------------------------------------------------------
-  add("method not a token", "RFC 9112 3.1", R, request("G@T " + target + " HTTP/1.1"),
-      {rejected});
+  add("method not a token", "RFC 9112 3.1", R, request("G@T " + target + " HTTP/1.1"), {rejected});
   // RFC 9112 section 3 lets a recipient split the request line on any whitespace.
   add("two spaces before the target", "RFC 9112 3", R, request("GET  " + target + " HTTP/1.1"),
       {rejected, repaired});
@@ -368,8 +366,8 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   add("HTTP version without a minor", "RFC 9112 2.3", R, request("GET " + target + " HTTP/1"),
       {rejected});
   add("asterisk-form with GET", "RFC 9112 3.2.4", R, request("GET * HTTP/1.1"), {rejected});
-  add("target with a bad percent-encoding", "RFC 3986 2.1", R,
-      request("GET /a%zz HTTP/1.1"), {rejected});
+  add("target with a bad percent-encoding", "RFC 3986 2.1", R, request("GET /a%zz HTTP/1.1"),
+      {rejected});
   add("request-target past 8 KiB", "RFC 9112 3", R,
       request("GET /" + std::string(9000, 'a') + " HTTP/1.1"), {closed({{414}})});
 
@@ -407,8 +405,7 @@ std::vector<WireCase> wire_cases(const std::string& target) {
                .body = "hello",
                .allowed = {closed({{405}}), open({{100}, {405}}), closed({{100}, {405}})}});
   add("Transfer-Encoding gzip, chunked (an unknown coding)", "RFC 9112 6.1", S,
-      post(kHost + "Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n") + get,
-      {closed({{501}})});
+      post(kHost + "Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n") + get, {closed({{501}})});
   add("control byte in a field value", "RFC 9110 5.5", S, get_with("X-A: a\x01"), {rejected});
   add("field section past 8 KiB answered 431", "RFC 6585 5", S,
       get_with("X-Big: " + std::string(9000, 'b')), {closed({{431}})});

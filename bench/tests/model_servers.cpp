@@ -223,8 +223,8 @@ const std::vector<ModelServer>& model_servers() {
 const std::vector<ModelServer>& outside_servers() {
   static const std::vector<ModelServer> servers = [] {
     const std::map<std::string, ProbeRow> rows = probe_table();
-    const std::vector<std::string> every = {"py_asyncio", "py_uvloop", "py_threads",
-                                            "py_processes", "go", "go_mt", "tokio", "tokio_mt"};
+    const std::vector<std::string> every = {"py_asyncio", "py_uvloop", "py_threads", "py_processes",
+                                            "go",         "go_mt",     "tokio",      "tokio_mt"};
     const std::vector<std::pair<std::string, std::vector<std::string>>> workloads = {
         {"io/tcp_echo", every},
         {"io/http_plaintext", every},
@@ -257,8 +257,8 @@ harness::ServerProcess start_server_process(const ModelServer& server) {
   }
   // As the workload's benchmark starts it (its load_run.cpp / load.cpp), with few workers.
   if (workload == "mixed/blocking_in_loop") {
-    const std::vector<std::string> args = {"--variant", "inline", "--work", "cpu",
-                                           "--work-ms", "5"};
+    const std::vector<std::string> args = {"--variant", "inline",    "--work",
+                                           "cpu",       "--work-ms", "5"};
     return common::is_built_server(server.model)
                ? common::start_built_server(workload, server.model, args)
                : common::start_python_server(workload, server.model, args);

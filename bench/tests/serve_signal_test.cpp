@@ -96,8 +96,8 @@ std::string outside_stop(const ModelServer& server) {
   // The status without reaping the child: its ServerProcess reaps it when destroyed.
   const auto deadline = std::chrono::steady_clock::now() + 1000ms;
   siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(process->pid()), &info,
-                  WEXITED | WNOHANG | WNOWAIT) == 0 &&
+  while (::waitid(P_PID, static_cast<id_t>(process->pid()), &info, WEXITED | WNOHANG | WNOWAIT) ==
+             0 &&
          info.si_pid == 0) {
     if (std::chrono::steady_clock::now() >= deadline) return "still running 1 s after SIGTERM";
     std::this_thread::sleep_for(2ms);

@@ -5,8 +5,8 @@
 //     is answered after it, the process still runs): their scores are printed, not held;
 //   - the outside HTTP servers (nginx when installed; the Python, Go and tokio models of
 //     io/http_plaintext and mixed/blocking_in_loop) keep serving through it; their scores are
-//     printed beside corio's (`corio_server_tests --gtest_filter='ServerConformance.*'` shows them all;
-//     with CORIO_CONFORMANCE_VERBOSE=1 in the environment, each score's failed cases too).
+//     printed beside corio's (`corio_server_tests --gtest_filter='ServerConformance.*'` shows them
+//     all; with CORIO_CONFORMANCE_VERBOSE=1 in the environment, each score's failed cases too).
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -73,8 +73,9 @@ void check_registered(const ModelServer& server, bool hold_to_score, Report& rep
   }
   const Score result = score(child.port(), probe_target(server.probe));
   report.score(score_line(server.name(), result));
-  if (hold_to_score && (result.required_passed < result.required_total ||
-                        result.recommended_passed < result.recommended_total - kRecommendedMisses)) {
+  if (hold_to_score &&
+      (result.required_passed < result.required_total ||
+       result.recommended_passed < result.recommended_total - kRecommendedMisses)) {
     report.fail(server.name() + ": " + result.summary() + failure_lines(result));
   }
   if (const std::string error = probe_once(child.port(), server.probe); !error.empty()) {
@@ -100,9 +101,8 @@ TEST(ServerConformance, EveryHttpPlaintextServerPassesTheRequiredAndRecommendedC
   const std::vector<ModelServer> servers = http_servers(true);
   ASSERT_FALSE(servers.empty()) << "no io/http_plaintext server registered";
   Report report;
-  for_each_in_parallel(servers, 3, [&report](const ModelServer& server) {
-    check_registered(server, true, report);
-  });
+  for_each_in_parallel(
+      servers, 3, [&report](const ModelServer& server) { check_registered(server, true, report); });
   report.publish();
 }
 

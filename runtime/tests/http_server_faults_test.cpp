@@ -127,8 +127,7 @@ TEST(HttpServerFaults, KeepsServingWhileAPeerStopsReading) {
   std::size_t sent_chunks = 0;
   std::size_t offset = 0;
   while (sent_chunks < chunks) {
-    const ssize_t n =
-        ::send(stalled, chunk.data() + offset, chunk.size() - offset, MSG_NOSIGNAL);
+    const ssize_t n = ::send(stalled, chunk.data() + offset, chunk.size() - offset, MSG_NOSIGNAL);
     if (n < 0) {
       ASSERT_TRUE(errno == EAGAIN || errno == EWOULDBLOCK) << std::strerror(errno);
       pollfd p{stalled, POLLOUT, 0};
