@@ -67,7 +67,7 @@ bool answered_within(std::uint16_t port, std::chrono::milliseconds within) {
 }
 
 bool readable_within(int fd, std::chrono::milliseconds within) {
-  pollfd p{fd, POLLIN, 0};
+  pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
   return ::poll(&p, 1, static_cast<int>(within.count())) > 0;
 }
 
@@ -83,7 +83,7 @@ TEST(HttpServerFaults, SurvivesAStormOfResetsMidRequestAndMidResponse) {
   const TestServerChild server;
   ASSERT_TRUE(answered_within(server.port(), kRecovery));
   const std::string_view half = kPlaintextRequest.substr(0, kPlaintextRequest.size() / 2);
-  const std::string pipeline = repeated(kPlaintextRequest, 16 * 1024);
+  const std::string pipeline = repeated(kPlaintextRequest, std::size_t{16} * 1024);
   for (int done = 0; done < kEach; done += kBatch) {
     std::vector<int> batch;
     for (int i = 0; i < kBatch; ++i) {
@@ -119,7 +119,7 @@ TEST(HttpServerFaults, KeepsServingWhileAPeerStopsReading) {
   const std::int64_t rss_before = corio::testing::vm_rss_bytes(server.pid());
   const int stalled = connect_blocking(server.port());
   ::fcntl(stalled, F_SETFL, ::fcntl(stalled, F_GETFL) | O_NONBLOCK);
-  const std::string chunk = repeated(kPlaintextRequest, 64 * 1024);
+  const std::string chunk = repeated(kPlaintextRequest, std::size_t{64} * 1024);
   const std::size_t requests_per_chunk = chunk.size() / kPlaintextRequest.size();
   const std::size_t chunks = kAnswerBytes / (requests_per_chunk * kAnswerSize) + 1;
   // Until ~100 MB of answers are asked for, or the server has taken nothing for 300 ms: it
@@ -130,7 +130,7 @@ TEST(HttpServerFaults, KeepsServingWhileAPeerStopsReading) {
     const ssize_t n = ::send(stalled, chunk.data() + offset, chunk.size() - offset, MSG_NOSIGNAL);
     if (n < 0) {
       ASSERT_TRUE(errno == EAGAIN || errno == EWOULDBLOCK) << std::strerror(errno);
-      pollfd p{stalled, POLLOUT, 0};
+      pollfd p{.fd = stalled, .events = POLLOUT, .revents = 0};
       if (::poll(&p, 1, 300) <= 0) break;
       ASSERT_EQ(p.revents & (POLLERR | POLLHUP), 0) << "the server closed the stalled peer";
       continue;
