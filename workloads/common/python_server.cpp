@@ -84,8 +84,8 @@ harness::ServerProcess start_python_server(std::string_view workload, std::strin
                              " is missing; it needs " + command.missing_hint);
   }
   const std::uint16_t port = free_loopback_port();
-  std::vector<std::string> argv{command.argv[0], command.argv[1], command.argv[3], "--port",
-                                std::to_string(port)};
+  std::vector<std::string> argv = command.argv;
+  argv.insert(argv.end(), {"--port", std::to_string(port)});
   argv.insert(argv.end(), args.begin(), args.end());
   if (!forks) return harness::ServerProcess::start_command(argv, port);
   const ReadyFile ready;

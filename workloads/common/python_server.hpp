@@ -9,7 +9,9 @@
 //   is_python_server(model)          the model's name starts with "py_"
 //   start_python_server(w, m, args, forks)
 //                                    runs
-//                                      /usr/bin/python3 -s <source>/workloads/<w>/<m>.py
+//                                      /usr/bin/python3 -s
+//                                          <source>/workloads/common/python/run_model.py
+//                                          <source>/workloads/<w>/<m>.py
 //                                          --port PORT args... [--ready-file PATH]
 //                                    on a free loopback port and waits until it accepts
 //                                    connections (10 s); throws std::runtime_error with the
@@ -21,10 +23,13 @@
 //                                    1,024 interpreters takes longer than start_command's 10 s
 //                                    on a small VM, and the load must not start before.
 //
-// The script's path and interpreter come from harness::python_model (the CORIO_SOURCE_DIR the
-// harness is built with), minus run_model.py: a server speaks no JSON protocol, it listens.
-// Running the script itself puts its folder first on sys.path, so py_uvloop.py imports
-// py_asyncio.py and the models import their folder's shared module.
+// The command is harness::python_model's (the CORIO_SOURCE_DIR the harness is built with) plus
+// the server's arguments: run_model.py passes them on to the script, which listens rather than
+// speaking the JSON protocol. run_model.py puts the script's folder and its own
+// (workloads/common/python) on sys.path, so py_uvloop.py imports py_asyncio.py, and the
+// scripts import what every server shares from workloads/common/python: server_model.py (the
+// descriptor limit, the listener, the accept back-off, the thread and asyncio servers, uvloop)
+// and prefork.py (py_processes).
 
 #include <string>
 #include <string_view>

@@ -1,8 +1,12 @@
-"""Runs one Python model of the suite: ``python3 -s run_model.py workloads/<g>/<w>/<model>.py``.
+"""Runs one Python model of the suite: ``python3 -s run_model.py MODEL.py [ARGS...]``.
 
-corio-bench starts every Python model through this file (harness/external_model.cpp), so that
-the protocol module next to it (model_protocol.py) is importable and the model's own folder is
-on the path (py_uvloop.py imports its py_asyncio.py), without touching the environment.
+MODEL.py is workloads/<group>/<workload>/<model>.py. corio-bench starts every Python model
+through this file: the protocol models (harness/external_model.cpp) with no ARGS, and the
+server models (workloads/common/python_server.cpp) with their command line (``--port PORT
+...``), which the script sees as sys.argv[1:]. This folder is on the path, so the modules next
+to this file are importable (model_protocol.py; server_model.py and prefork.py for the
+servers), and the model's own folder is before it (py_uvloop.py imports its py_asyncio.py),
+without touching the environment.
 """
 
 import os
@@ -11,11 +15,12 @@ import sys
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: run_model.py MODEL.py (corio-bench runs this; see model_protocol.py)")
+    if len(sys.argv) < 2:
+        sys.exit("usage: run_model.py MODEL.py [ARGS...] (corio-bench runs this; see "
+                 "model_protocol.py, or server_model.py for the servers)")
     script = sys.argv[1]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    sys.argv = [script]
+    sys.argv = sys.argv[1:]
     runpy.run_path(script, run_name="__main__")
 
 

@@ -1,6 +1,7 @@
 """io/tcp_echo's py_asyncio server: one asyncio event loop, one asyncio.Protocol per connection.
 
-    /usr/bin/python3 -s py_asyncio.py --port PORT      (corio-bench starts it; README.md)
+    /usr/bin/python3 -s workloads/common/python/run_model.py \
+        workloads/io/tcp_echo/py_asyncio.py --port PORT    (corio-bench starts it; README.md)
 
 Protocol and transports, not streams: an echo has nothing to await between reading and writing,
 so data_received() writes the bytes straight back to the transport: one callback per read, no
@@ -12,17 +13,17 @@ asyncio docs' low-level API is what an expert writes for this. Flow control as t
 buffer is full (a client that stops reading), stop reading until it drains.
 
 It listens on 127.0.0.1:PORT (backlog 4,096: 1,024 clients connect at once) and runs until
-SIGTERM, then closes the listener and exits 0. py_uvloop.py runs this code on uvloop's loop.
+SIGTERM, then closes the listener and exits 0 (server_model.run_protocol_server). py_uvloop.py
+runs this code on uvloop's loop.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import resource
-import signal
 import socket
-from typing import Callable, Optional
+from typing import Optional
+
+from server_model import LoopFactory, run_protocol_server
 
 
 class EchoProtocol(asyncio.Protocol):
@@ -46,28 +47,8 @@ class EchoProtocol(asyncio.Protocol):
         self.transport.resume_reading()
 
 
-async def serve(port: int) -> None:
-    loop = asyncio.get_running_loop()
-    stopped = loop.create_future()
-    loop.add_signal_handler(signal.SIGTERM, stopped.set_result, None)
-    server = await loop.create_server(EchoProtocol, "127.0.0.1", port, backlog=4096)
-    async with server:
-        await stopped
-
-
-def raise_descriptor_limit() -> None:
-    """As the C++ servers do (harness::raise_descriptor_limit): the soft limit up to the hard."""
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def main(loop_factory: Optional[Callable[[], asyncio.AbstractEventLoop]] = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    raise_descriptor_limit()
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        runner.run(serve(args.port))
+def main(loop_factory: Optional[LoopFactory] = None) -> None:
+    run_protocol_server(__doc__, EchoProtocol, loop_factory)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """mixed/blocking_in_loop's py_asyncio server: asyncio streams, a coroutine per connection.
 
-    /usr/bin/python3 -s py_asyncio.py --port PORT --variant inline|offload --work cpu|blocking
-                                      --work-ms N      (corio-bench starts it; README.md)
+    /usr/bin/python3 -s workloads/common/python/run_model.py \
+        workloads/mixed/blocking_in_loop/py_asyncio.py --port PORT --variant inline|offload
+        --work cpu|blocking --work-ms N    (corio-bench starts it; README.md)
 
 GET /cheap is answered at once; GET /expensive after work_ms of work (py_work.py), done where
 the variant says, as the C++ models do it:
@@ -20,22 +21,20 @@ connection expresses (asio's model in C++ is the same shape); a Protocol would n
 expensive request and its own ordering of pipelined answers. The answers already buffered go
 out before the work starts; pipelined requests are answered in order.
 
-It listens on 127.0.0.1:PORT and runs until SIGTERM, then exits 0. py_uvloop.py runs this code
-on uvloop's loop.
+It listens on 127.0.0.1:PORT and runs until SIGTERM, then exits 0
+(server_model.run_asyncio_server). py_uvloop.py runs this code on uvloop's loop.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
-import resource
-import signal
 import socket
-from typing import Callable, Optional
+from typing import Optional
 
 from py_requests import EXPENSIVE, RequestStream, answer
 from py_work import expensive_work
+from server_model import BACKLOG, HOST, LoopFactory, port_parser, run_asyncio_server
 
 
 async def run_work(variant: str, work: str, seconds: float) -> int:
@@ -81,29 +80,18 @@ async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, va
         writer.close()
 
 
-async def serve(port: int, variant: str, work: str, work_ms: int) -> None:
-    loop = asyncio.get_running_loop()
-    stopped = loop.create_future()
-    loop.add_signal_handler(signal.SIGTERM, stopped.set_result, None)
-    handler = functools.partial(session, variant=variant, work=work, seconds=work_ms / 1000)
-    server = await asyncio.start_server(handler, "127.0.0.1", port, backlog=4096)
-    async with server:
-        await stopped
-
-
-def main(loop_factory: Optional[Callable[[], asyncio.AbstractEventLoop]] = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
+def main(loop_factory: Optional[LoopFactory] = None) -> None:
+    parser = port_parser(__doc__)
     parser.add_argument("--variant", choices=("inline", "offload"), default="inline")
     parser.add_argument("--work", choices=("cpu", "blocking"), default="cpu")
     parser.add_argument("--work-ms", type=int, default=5)
     args = parser.parse_args()
     if not 1 <= args.work_ms <= 10_000:  # work.cpp's bounds: longer outlives the client's timeout
         parser.error("--work-ms must be 1 to 10000")
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        runner.run(serve(args.port, args.variant, args.work, args.work_ms))
+    handler = functools.partial(session, variant=args.variant, work=args.work,
+                                seconds=args.work_ms / 1000)
+    run_asyncio_server(lambda: asyncio.start_server(handler, HOST, args.port, backlog=BACKLOG),
+                       loop_factory)
 
 
 if __name__ == "__main__":

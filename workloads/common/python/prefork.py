@@ -1,14 +1,20 @@
-"""Prefork for the py_processes servers (Apache's prefork MPM, gunicorn's sync workers).
+"""Prefork for the py_processes servers of io/tcp_echo and io/http_plaintext (Apache's prefork
+MPM, gunicorn's sync workers).
 
+    run_prefork_server(doc, serve_connection, stop_signal)   a py_processes script's server
     prefork(workers, listener, serve_connection, stop_signal, ready_file)
 
-Forks `workers` processes that each block in accept() on the shared listening socket and serve
-one connection at a time with `serve_connection(conn)`, start to end; the kernel hands each new
-connection to one waiting worker. The parent only supervises, as the C++ processes models'
-common::supervise_workers does: it waits for SIGTERM (the harness's stop; or SIGINT) or
-SIGCHLD. On SIGTERM it sends `stop_signal` to every worker, reaps them all (so that their CPU
-and context switches count in its own wait4 figures) and exits 0; a worker that dies on its own
-is a crashed server: the parent kills the rest and exits 1 saying so.
+run_prefork_server reads the command line corio-bench gives (--port PORT --workers N
+[--ready-file PATH], workloads/common/python_server.hpp), raises the descriptor limit, listens
+on 127.0.0.1:PORT (server_model.listening_socket) and runs prefork.
+
+prefork forks `workers` processes that each block in accept() on the shared listening socket and
+serve one connection at a time with server_model.serve_and_close(conn, serve_connection), start
+to end; the kernel hands each new connection to one waiting worker. The parent only supervises,
+as the C++ processes models' common::supervise_workers does: it waits for SIGTERM (the
+harness's stop; or SIGINT) or SIGCHLD. On SIGTERM it sends `stop_signal` to every worker, reaps
+them all (so that their CPU and context switches count in its own wait4 figures) and exits 0; a
+worker that dies on its own is a crashed server: the parent kills the rest and exits 1 saying so.
 
 The socket listens before the fork (the harness's start probe connects to it; a worker later
 accepts that connection and sees it closed). Forking the interpreter is slow on a small VM
@@ -26,19 +32,26 @@ import os
 import signal
 import socket
 import sys
-from typing import Callable
+
+from server_model import (ServeConnection, listening_socket, port_parser, raise_descriptor_limit,
+                          serve_and_close)
 
 PR_SET_PDEATHSIG = 1
 SUPERVISED = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
 
 
-def listening_socket(port: int) -> socket.socket:
-    """A TCP socket listening on 127.0.0.1:port (backlog 4,096), blocking, for the workers."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(4096)
-    return listener
+def run_prefork_server(doc: str, serve_connection: ServeConnection, stop_signal: int) -> None:
+    """A py_processes server, from its command line (`doc`'s first line describes it) to exit."""
+    parser = port_parser(doc)
+    parser.add_argument("--workers", type=int, required=True)
+    parser.add_argument("--ready-file", default="",
+                        help="created once every worker is forked (the benchmark waits for it)")
+    args = parser.parse_args()
+    if not 1 <= args.workers <= 4096:
+        parser.error("--workers must be 1 to 4096")
+    raise_descriptor_limit()
+    prefork(args.workers, listening_socket(args.port), serve_connection, stop_signal,
+            args.ready_file)
 
 
 def die_with_parent(parent: int) -> None:
@@ -47,8 +60,7 @@ def die_with_parent(parent: int) -> None:
         os._exit(3)  # cannot be tied to the parent, or it is already gone
 
 
-def run_worker(parent: int, listener: socket.socket,
-               serve_connection: Callable[[socket.socket], None]) -> None:
+def run_worker(parent: int, listener: socket.socket, serve_connection: ServeConnection) -> None:
     die_with_parent(parent)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(number, signal.SIG_DFL)
@@ -56,11 +68,7 @@ def run_worker(parent: int, listener: socket.socket,
     while True:
         conn, _ = listener.accept()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with conn:
-            try:
-                serve_connection(conn)
-            except ConnectionError:
-                pass  # a reset client: the worker goes on to the next connection
+        serve_and_close(conn, serve_connection)  # then the next connection, after a reset too
 
 
 def stop_all(pids: list[int], number: int) -> None:
@@ -76,9 +84,8 @@ def stop_all(pids: list[int], number: int) -> None:
             pass
 
 
-def prefork(workers: int, listener: socket.socket,
-            serve_connection: Callable[[socket.socket], None], stop_signal: int,
-            ready_file: str) -> None:
+def prefork(workers: int, listener: socket.socket, serve_connection: ServeConnection,
+            stop_signal: int, ready_file: str) -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, SUPERVISED)
     parent = os.getpid()
     pids: list[int] = []
