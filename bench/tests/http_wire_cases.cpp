@@ -31,8 +31,12 @@ std::string request(std::string_view line, std::string_view fields = kHost,
   return std::string(line) + "\r\n" + std::string(fields) + "\r\n" + std::string(body);
 }
 
-Outcome open(std::vector<std::set<int>> statuses) { return {std::move(statuses), false}; }
-Outcome closed(std::vector<std::set<int>> statuses) { return {std::move(statuses), true}; }
+Outcome open(std::vector<std::set<int>> statuses) {
+  return {.statuses = std::move(statuses), .closed = false};
+}
+Outcome closed(std::vector<std::set<int>> statuses) {
+  return {.statuses = std::move(statuses), .closed = true};
+}
 
 // The answer to a POST of the target with a body: the server's route decides (405 where the
 // resource takes only GET, 200 where it takes anything, 404); what matters is that the body
@@ -147,7 +151,7 @@ class AnswerReader {
 
   // Waits up to `patience` for bytes or the end of the stream; false on silence.
   bool receive(std::chrono::milliseconds patience) {
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
     if (::poll(&p, 1, static_cast<int>(patience.count())) <= 0) return false;
     char chunk[16384];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
@@ -210,6 +214,10 @@ bool matches(const Outcome& outcome, const std::vector<Answer>& answers, bool cl
   return true;
 }
 
+WireResult failed(std::string observed) {
+  return {.passed = false, .observed = std::move(observed)};
+}
+
 }  // namespace
 
 std::vector<WireCase> wire_cases(const std::string& target) {
@@ -237,23 +245,22 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   const Outcome framed_post = open({kPostAnswer, {200}});
 
   std::vector<WireCase> c;
+  // Adds a case; the reference returned sets the rarer fields (head_method, needs_allow, body).
   const auto add = [&c](std::string name, std::string section, Level level, std::string bytes,
-                        std::vector<Outcome> allowed) {
-    c.push_back({.name = std::move(name),
-                 .section = std::move(section),
-                 .level = level,
-                 .bytes = std::move(bytes),
-                 .allowed = std::move(allowed)});
+                        std::vector<Outcome> allowed) -> WireCase& {
+    WireCase& one = c.emplace_back();
+    one.name = std::move(name);
+    one.section = std::move(section);
+    one.level = level;
+    one.bytes = std::move(bytes);
+    one.allowed = std::move(allowed);
+    return one;
   };
 
   // --- messages a server must answer ---------------------------------------------------------
   add("GET of the resource", "RFC 9112 3", R, get, {ok});
-  c.push_back({.name = "HEAD of the resource",
-               .section = "RFC 9110 9.3.2",
-               .level = R,
-               .bytes = request("HEAD " + target + " HTTP/1.1"),
-               .head_method = true,
-               .allowed = {ok}});
+  add("HEAD of the resource", "RFC 9110 9.3.2", R, request("HEAD " + target + " HTTP/1.1"), {ok})
+      .head_method = true;
   add("unknown path", "RFC 9110 15.5.5", R, request("GET /no-such-resource HTTP/1.1"),
       {open({{404}})});
   add("three pipelined GETs", "RFC 9112 9.3.2", R, get + get + get, {open({{200}, {200}, {200}})});
@@ -377,12 +384,9 @@ std::vector<WireCase> wire_cases(const std::string& target) {
       {open({{501}}), closed({{501}})});
   add("lower-case method (methods are case-sensitive)", "RFC 9110 9.1", S,
       request("get " + target + " HTTP/1.1"), {open({{501}}), closed({{501}})});
-  c.push_back({.name = "method the resource does not allow, with Allow",
-               .section = "RFC 9110 15.5.6",
-               .level = S,
-               .bytes = request("DELETE " + target + " HTTP/1.1"),
-               .needs_allow = true,
-               .allowed = {open({{405}}), closed({{405}})}});
+  add("method the resource does not allow, with Allow", "RFC 9110 15.5.6", S,
+      request("DELETE " + target + " HTTP/1.1"), {open({{405}}), closed({{405}})})
+      .needs_allow = true;
   add("HTTP/1.2 served as HTTP/1.1", "RFC 9110 2.5", S, request("GET " + target + " HTTP/1.2"),
       {ok});
   add("HTTP/2.0 in an HTTP/1 request line", "RFC 9110 15.6.6", S,
@@ -390,20 +394,16 @@ std::vector<WireCase> wire_cases(const std::string& target) {
   add("OPTIONS *", "RFC 9110 9.3.7", S, request("OPTIONS * HTTP/1.1"), {open({{200, 204}})});
   add("HTTP/1.0 keep-alive", "RFC 9112 C.2.2", S,
       request("GET " + target + " HTTP/1.0", "Connection: keep-alive\r\n"), {ok});
-  c.push_back({.name = "Expect: 100-continue before the body",
-               .section = "RFC 9110 10.1.1",
-               .level = S,
-               .bytes = request("GET " + target + " HTTP/1.1",
-                                kHost + "Expect: 100-continue\r\nContent-Length: 5\r\n"),
-               .body = "hello",
-               .allowed = {open({{100}, {200}})}});
-  c.push_back({.name = "Expect: 100-continue on a request refused at its head",
-               .section = "RFC 9110 10.1.1",
-               .level = S,
-               .bytes = request("DELETE " + target + " HTTP/1.1",
-                                kHost + "Expect: 100-continue\r\nContent-Length: 5\r\n"),
-               .body = "hello",
-               .allowed = {closed({{405}}), open({{100}, {405}}), closed({{100}, {405}})}});
+  add("Expect: 100-continue before the body", "RFC 9110 10.1.1", S,
+      request("GET " + target + " HTTP/1.1",
+              kHost + "Expect: 100-continue\r\nContent-Length: 5\r\n"),
+      {open({{100}, {200}})})
+      .body = "hello";
+  add("Expect: 100-continue on a request refused at its head", "RFC 9110 10.1.1", S,
+      request("DELETE " + target + " HTTP/1.1",
+              kHost + "Expect: 100-continue\r\nContent-Length: 5\r\n"),
+      {closed({{405}}), open({{100}, {405}}), closed({{100}, {405}})})
+      .body = "hello";
   add("Transfer-Encoding gzip, chunked (an unknown coding)", "RFC 9112 6.1", S,
       post(kHost + "Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n") + get, {closed({{501}})});
   add("control byte in a field value", "RFC 9110 5.5", S, get_with("X-A: a\x01"), {rejected});
@@ -417,7 +417,7 @@ std::vector<WireCase> wire_cases(const std::string& target) {
 WireResult run_wire_case(std::uint16_t port, const WireCase& wire_case, const std::string& target,
                          std::chrono::milliseconds patience) {
   Client client = Client::connect(port, patience);
-  if (!client.ok()) return {false, "could not connect: " + client.error()};
+  if (!client.ok()) return failed("could not connect: " + client.error());
   std::size_t expected = 0;
   for (const Outcome& outcome : wire_case.allowed) {
     expected = std::max(expected, outcome.statuses.size());
@@ -427,13 +427,13 @@ WireResult run_wire_case(std::uint16_t port, const WireCase& wire_case, const st
   client.send_all(wire_case.bytes, patience);
   if (!wire_case.body.empty()) {
     // The head alone: the server answers 100 or a final status before the body comes.
-    if (!reader.read_answers(1, patience)) return {false, "not an HTTP answer"};
+    if (!reader.read_answers(1, patience)) return failed("not an HTTP answer");
     if (reader.answers().empty()) {
-      return {false, "no answer to the head within " + std::to_string(patience.count()) + " ms"};
+      return failed("no answer to the head within " + std::to_string(patience.count()) + " ms");
     }
     if (reader.answers().front().status == 100) client.send_all(wire_case.body, patience);
   }
-  if (!reader.read_answers(expected, patience)) return {false, "not an HTTP answer"};
+  if (!reader.read_answers(expected, patience)) return failed("not an HTTP answer");
   // Closed, or open: the end of the stream, or else an answer to one more GET (a server that
   // closed answers that with the end of the stream or a reset).
   bool closed_after = reader.ended();
@@ -442,13 +442,12 @@ WireResult run_wire_case(std::uint16_t port, const WireCase& wire_case, const st
   const std::size_t answered = answers.size();
   if (!closed_after) {
     const std::string followup = "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n";
-    if (!client.send_all(followup, patience)) {
-      closed_after = true;
-    } else if (reader.read_answers(answered + 1, patience) && reader.answers().size() > answered) {
+    const bool sent = client.send_all(followup, patience);
+    if (sent && reader.read_answers(answered + 1, patience) && reader.answers().size() > answered) {
       if (const int status = reader.answers()[answered].status; status != 200) {
         note = ", a GET after them got " + std::to_string(status);
       }
-    } else if (reader.ended()) {
+    } else if (!sent || reader.ended()) {
       closed_after = true;
     } else {
       note = ", no answer to a GET after them";
@@ -462,13 +461,13 @@ WireResult run_wire_case(std::uint16_t port, const WireCase& wire_case, const st
   observed += closed_after ? "closed" : "open";
   observed += note;
   if (wire_case.needs_allow && answered > 0 && !answers.front().has_allow) {
-    return {false, observed + ", without Allow"};
+    return failed(observed + ", without Allow");
   }
-  if (!note.empty()) return {false, observed};
+  if (!note.empty()) return failed(observed);
   for (const Outcome& outcome : wire_case.allowed) {
-    if (matches(outcome, answers, closed_after)) return {true, observed};
+    if (matches(outcome, answers, closed_after)) return {.passed = true, .observed = observed};
   }
-  return {false, observed};
+  return failed(observed);
 }
 
 std::string describe_allowed(const WireCase& wire_case) {

@@ -122,8 +122,10 @@ void check_nginx(const std::string& path, Report& report) {
   plaintext::NginxServer nginx = plaintext::NginxServer::start(path);
   const Score result = score(nginx.port(), "/plaintext");
   report.score(score_line("nginx", result));
+  const std::string get = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   const Probe probe{.kind = ProbeKind::http,
-                    .request = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    .request = get,
+                    .cheap_request = get,
                     .expected_body = "Hello, World!"};
   if (const std::string error = probe_once(nginx.port(), probe); !error.empty()) {
     report.fail("nginx: after the case set, a normal request failed: " + error);

@@ -224,7 +224,17 @@ std::string descriptor_limit(const ModelServer& server, RunningServer& child) {
   std::this_thread::sleep_for(300ms);  // the server accepts until accept fails with EMFILE
   if (!child.running()) return "died at its descriptor limit";
   if (tree.size() == 1 && !server.one_client_at_a_time) {
-    if (const int open = open_descriptors(child.pid(), root_limit); open < root_limit) {
+    // One short of the limit counts as reached: libuv (the libuv and py_uvloop models) keeps a
+    // reserve descriptor that it closes at EMFILE, to accept and close the pending connections,
+    // and py_uvloop was seen left one below the limit by it (20 of 21, seconds later). A
+    // server that stopped accepting early is far below: 8 spare descriptors, 64 connections.
+    const auto deadline = Clock::now() + 1s;
+    int open = open_descriptors(child.pid(), root_limit);
+    while (open < root_limit - 1 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+      open = open_descriptors(child.pid(), root_limit);
+    }
+    if (open < root_limit - 1) {
       return "its descriptor limit was not reached (" + std::to_string(open) + " of " +
              std::to_string(root_limit) + " open with " + std::to_string(held.size()) +
              " connections held): the test proves nothing";
