@@ -4,9 +4,9 @@ MODEL.py is workloads/<group>/<workload>/<model>.py. corio-bench starts every Py
 through this file: the protocol models (harness/external_model.cpp) with no ARGS, and the
 server models (workloads/common/python_server.cpp) with their command line (``--port PORT
 ...``), which the script sees as sys.argv[1:]. This folder is on the path, so the modules next
-to this file are importable (model_protocol.py; server_model.py and prefork.py for the
-servers), and the model's own folder is before it (py_uvloop.py imports its py_asyncio.py),
-without touching the environment.
+to this file are importable (model_protocol.py; fanout_tally.py and memory.py for the models
+that share them; server_model.py and prefork.py for the servers), and the model's own folder
+is before it (py_uvloop.py imports its py_asyncio.py), without touching the environment.
 """
 
 import os

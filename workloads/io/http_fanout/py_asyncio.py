@@ -12,11 +12,11 @@ response parsing and connection pool are part of that cost). limit/concurrency_l
 clients use streams and the C++ clients' exact bytes instead. aiohttp sends a few more request
 headers (Accept, Accept-Encoding, User-Agent); the server ignores them.
 
-Measured as the C++ clients do (fanout_tally.py), through aiohttp's request tracing: a
-connection counts when on_connection_create_end fires, and a request's latency starts when
-on_request_headers_sent fires (right after its one write on an open connection: a GET has no
-body), so neither connecting nor the wait in the connector's queue is in it; it ends when the
-whole body has been read.
+Measured as the C++ clients do (workloads/common/python/fanout_tally.py), through aiohttp's
+request tracing: a connection counts when on_connection_create_end fires, and a request's
+latency starts when on_request_headers_sent fires (right after its one write on an open
+connection: a GET has no body), so neither connecting nor the wait in the connector's queue
+is in it; it ends when the whole body has been read.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ worker in the socket calls (which release the GIL), so at most L requests are in
 at most L connections. A worker connects on its first request (HTTPConnection.connect, outside
 the latency) and keeps the connection for the next; a failed request closes it and the
 worker's next request reconnects. Latency runs from just before request() writes the request
-to the end of response.read(); a lock guards the shared Tally (fanout_tally.py).
+to the end of response.read(); a lock guards the shared Tally
+(workloads/common/python/fanout_tally.py).
 
 ThreadPoolExecutor starts a new worker only when no worker is idle, so at large L the pool
 may not reach L threads: workers that finished a request take queued ones while the pool is

@@ -9,15 +9,17 @@ connection, so at most L exist, and the R - L waiting tasks cost a coroutine eac
 else. asyncio's Semaphore wakes its waiters first come, first served, like corio's.
 
 Streams rather than aiohttp: the comparison is about how the client waits, not about HTTP
-libraries, so every model sends the same bytes and reads the same framing (py_fanout.py).
+libraries, so every model sends the same bytes and reads the same framing (py_fanout.py)
+and is counted by the same tally (workloads/common/python/fanout_tally.py).
 client_rss_bytes is py_fanout.RssGrowth around the fan-out (see there).
 """
 
 import asyncio
 import time
 
+from fanout_tally import FAILED, Tally, describe
 from model_protocol import serve_asyncio
-from py_fanout import FAILED, BadResponse, RssGrowth, Tally, describe, parse_head
+from py_fanout import BadResponse, RssGrowth, parse_head
 
 
 async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
@@ -50,8 +52,7 @@ async def fetch(params: dict, permits: asyncio.Semaphore, idle: list, tally: Tal
             tally.fail(f"GET: {describe(error)}")
             writer.close()
             return
-        outcome, why = tally.classify(status, body)
-        tally.answered(outcome, sent, time.monotonic_ns(), why)
+        outcome = tally.answered(status, body, sent, time.monotonic_ns())
         # A failed exchange leaves the connection out of step: it is dropped, not pooled.
         if outcome != FAILED and keep_alive:
             idle.append((reader, writer))
@@ -61,7 +62,7 @@ async def fetch(params: dict, permits: asyncio.Semaphore, idle: list, tally: Tal
 
 async def main(params: dict) -> dict:
     params = dict(params, request=params["request"].encode("latin-1"))
-    tally = Tally(params)
+    tally = Tally(params["expected_body"], params["rejections_expected"])
     with RssGrowth() as rss:
         permits = asyncio.Semaphore(params["limit"])
         idle: list = []
@@ -71,7 +72,7 @@ async def main(params: dict) -> dict:
         for _, writer in idle:
             writer.close()
         await asyncio.gather(*(writer.wait_closed() for _, writer in idle))
-    return tally.result(rss.bytes)
+    return tally.result(client_rss_bytes=rss.bytes)
 
 
 if __name__ == "__main__":

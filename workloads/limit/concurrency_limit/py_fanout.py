@@ -1,5 +1,6 @@
-"""What the Python fan-out clients of limit/concurrency_limit share: the HTTP/1.1 framing, the
-tally of answers, the memory figure and the Result they return.
+"""What the Python fan-out clients of limit/concurrency_limit share besides the tally (that is
+workloads/common/python/fanout_tally.py, io/http_fanout's too): the HTTP/1.1 framing and the
+memory figure.
 
 This is workloads/common/fanout_client.hpp's contract in Python, so that the Python models
 differ from each other (and from the C++ clients) only in how they wait:
@@ -7,20 +8,15 @@ differ from each other (and from the C++ clients) only in how they wait:
     corio's write_request_head and passed in by json.hpp), on a kept-alive connection that
     carries one request at a time; at most L = params["limit"] connections are opened;
   - a response is a status line, headers and a Content-Length body (the server's only
-    framing); a 200 with params["expected_body"] is ok, a 503 is rejected when
-    params["rejections_expected"], anything else failed (its connection dropped);
-  - latency runs from just before the request is written to its whole response read,
-    time.monotonic_ns() (CLOCK_MONOTONIC, the C++ steady_clock's clock); connecting is not
-    included, nor the wait for the client's own limit;
-  - first_request_ns / last_response_ns: when the first answered request was written and the
-    last answer arrived; the workload's requests_per_second divides by the span between them.
+    framing); the tally counts a 200 with params["expected_body"] as ok, a 503 as rejected
+    when params["rejections_expected"], anything else as failed (its connection dropped);
+  - latency, first_request_ns and last_response_ns as fanout_tally.py defines them;
+  - client_rss_bytes as RssGrowth below measures it.
 """
 
 from __future__ import annotations
 
 import gc
-
-OK, REJECTED, FAILED = "ok", "rejected", "failed"
 
 
 class BadResponse(Exception):
@@ -53,62 +49,6 @@ def parse_head(head: bytes) -> tuple[int, int, bool]:
     return status, length, keep_alive
 
 
-class Tally:
-    """Counts outcomes (fanout::Tally). Not thread-safe: a threaded model holds a lock."""
-
-    def __init__(self, params: dict) -> None:
-        self.expected_body = params["expected_body"].encode()
-        self.rejections_expected = params["rejections_expected"]
-        self.ok = self.rejected = self.failed = self.connections = 0
-        self.first_error = ""
-        self.latencies_ns: list[int] = []
-        self.first_request_ns: int | None = None
-        self.last_response_ns: int | None = None
-
-    def classify(self, status: int, body: bytes) -> tuple[str, str]:
-        """(outcome, why): fanout::classify."""
-        if status == 200 and body == self.expected_body:
-            return OK, ""
-        if status == 503 and self.rejections_expected:
-            return REJECTED, ""
-        shown = body[:40].decode("latin-1")
-        if status == 200:
-            expected = self.expected_body.decode()
-            return FAILED, f"status 200 with body '{shown}', expected '{expected}'"
-        return FAILED, f"status {status} ({shown})"
-
-    def answered(self, outcome: str, sent_ns: int, arrived_ns: int, why: str = "") -> None:
-        if outcome == FAILED:
-            self.fail(why)
-            return
-        if outcome == OK:
-            self.ok += 1
-            self.latencies_ns.append(arrived_ns - sent_ns)
-        else:
-            self.rejected += 1
-        if self.first_request_ns is None or sent_ns < self.first_request_ns:
-            self.first_request_ns = sent_ns
-        if self.last_response_ns is None or arrived_ns > self.last_response_ns:
-            self.last_response_ns = arrived_ns
-
-    def fail(self, why: str) -> None:
-        self.failed += 1
-        if not self.first_error:
-            self.first_error = why
-
-    def connected(self) -> None:
-        self.connections += 1
-
-    def result(self, client_rss_bytes: int) -> dict:
-        """The workload's Result as json.hpp reads it."""
-        return {"ok": self.ok, "rejected": self.rejected, "failed": self.failed,
-                "first_error": self.first_error, "connections": self.connections,
-                "latencies_ns": self.latencies_ns,
-                "first_request_ns": self.first_request_ns or 0,
-                "last_response_ns": self.last_response_ns or 0,
-                "client_rss_bytes": client_rss_bytes}
-
-
 class RssGrowth:
     """client_rss_bytes as run_fanout measures it: how far this process's peak RSS during the
     client rose above its RSS at the start. Where the C++ calls malloc_trim, this collects
@@ -133,9 +73,3 @@ def _status_bytes(field: str) -> int:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024  # "VmRSS:   12345 kB"
     raise RuntimeError(f"/proc/self/status has no {field}")
-
-
-def describe(error: BaseException) -> str:
-    """An exception as one short line: 'ConnectionResetError: [Errno 104] ...'."""
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-

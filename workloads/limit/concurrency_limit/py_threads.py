@@ -8,9 +8,9 @@ released, so waiting overlaps as it does in C++; what the GIL serialises is the 
 each request runs (framing, counting), and the pool's start of up to L threads (each an OS
 thread with its own stack) is inside the call, as it is for the C++ thread models.
 
-Same bytes, framing and figures as the asyncio models (py_fanout.py); the tally is guarded by
-a lock. client_rss_bytes is py_fanout.RssGrowth around the fan-out: it includes the threads'
-touched stacks.
+Same bytes, framing and figures as the asyncio models (py_fanout.py, fanout_tally.py); the
+tally is guarded by a lock. client_rss_bytes is py_fanout.RssGrowth around the fan-out: it
+includes the threads' touched stacks.
 """
 
 import socket
@@ -18,8 +18,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from fanout_tally import FAILED, Tally, describe
 from model_protocol import serve
-from py_fanout import FAILED, BadResponse, RssGrowth, Tally, describe, parse_head
+from py_fanout import BadResponse, RssGrowth, parse_head
 
 
 class Connection:
@@ -55,7 +56,7 @@ class FanOut:
         self.params = params
         self.request = params["request"].encode("latin-1")
         self.lock = threading.Lock()  # guards tally and opened
-        self.tally = Tally(params)
+        self.tally = Tally(params["expected_body"], params["rejections_expected"])
         self.opened: list[Connection] = []
         self.local = threading.local()  # .connection: this worker's, or None
 
@@ -82,8 +83,7 @@ class FanOut:
             return
         arrived = time.monotonic_ns()
         with self.lock:
-            outcome, why = self.tally.classify(status, body)
-            self.tally.answered(outcome, sent, arrived, why)
+            outcome = self.tally.answered(status, body, sent, arrived)
         # A failed exchange leaves the connection out of step: the next request opens another.
         if outcome == FAILED or not keep_alive:
             self.local.connection = None
@@ -97,7 +97,7 @@ def work(params: dict) -> dict:
                 pass
         for connection in fan_out.opened:
             connection.close()
-    return fan_out.tally.result(rss.bytes)
+    return fan_out.tally.result(client_rss_bytes=rss.bytes)
 
 
 if __name__ == "__main__":

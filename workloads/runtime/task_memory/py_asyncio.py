@@ -11,35 +11,17 @@ bytes_per_task is the C++ models' figure, RSS growth (params.hpp's MemoryProbe,
 MemoryGrowth::rss_after_trim), not tracemalloc's: RSS covers every kind of memory the tasks
 take (pymalloc's arenas, malloc'd blocks, the ready queue and sets as they grow), as it does
 for corio's frames and a thread's stack, while tracemalloc sees only Python's allocators and
-slows every allocation it traces. The baseline is RSS after ``gc.collect()`` (so no garbage
-of the set-up is freed during the measurement) and ``malloc_trim(0)`` (what the C++ baseline
-does), read from /proc/self/statm like harness::current_rss_bytes.
+slows every allocation it traces. Both readings come from workloads/common/python/memory.py:
+the baseline is settled_rss_bytes, RSS after ``gc.collect()`` (so no garbage of the set-up is
+freed during the measurement) and ``malloc_trim(0)`` (what the C++ baseline does), read from
+/proc/self/statm like harness::current_rss_bytes.
 """
 
 import asyncio
-import ctypes
-import gc
-import os
 import time
 
+from memory import current_rss_bytes, settled_rss_bytes
 from model_protocol import serve_asyncio
-
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-_LIBC = ctypes.CDLL(None)
-
-
-def current_rss_bytes() -> int:
-    """Resident set size now: /proc/self/statm's second field, in pages."""
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * _PAGE_SIZE
-
-
-def settled_rss_bytes() -> int:
-    """harness::settled_rss_bytes for Python: RSS once garbage is collected and freed heap
-    memory is handed back to the kernel."""
-    gc.collect()
-    _LIBC.malloc_trim(0)
-    return current_rss_bytes()
 
 
 class Tally:

@@ -21,39 +21,22 @@ libuv's loop time, whole milliseconds (it updates that time when it starts the t
 truncates it to the millisecond), so its timers can fire up to 1 ms before the task's
 deadline: py_uvloop reports may_fire_early, like libuv's model.
 
-bytes_per_task is RSS growth, the C++ models' figure: see task_memory/py_asyncio.py for why
-RSS and not tracemalloc, and for the baseline (gc.collect() and malloc_trim(0) first).
+bytes_per_task is RSS growth, the C++ models' figure, measured as runtime/task_memory's
+py_asyncio does with workloads/common/python/memory.py (see there for why RSS and not
+tracemalloc, and for the baseline: gc.collect() and malloc_trim(0) first).
 """
 
 import asyncio
-import ctypes
-import gc
-import os
 import time
 from array import array
 
+from memory import current_rss_bytes, settled_rss_bytes
 from model_protocol import serve_asyncio
 
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-_LIBC = ctypes.CDLL(None)
 NOT_ARMED = -(2**63)  # LatenessSlots::kNotArmed
 
 # Whether this loop's timers may wake before the task's own deadline (py_uvloop sets it).
 MAY_FIRE_EARLY = False
-
-
-def current_rss_bytes() -> int:
-    """Resident set size now: /proc/self/statm's second field, in pages."""
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * _PAGE_SIZE
-
-
-def settled_rss_bytes() -> int:
-    """harness::settled_rss_bytes for Python: RSS once garbage is collected and freed heap
-    memory is handed back to the kernel."""
-    gc.collect()
-    _LIBC.malloc_trim(0)
-    return current_rss_bytes()
 
 
 class Tally:
