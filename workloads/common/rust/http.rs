@@ -1,10 +1,14 @@
 //! The HTTP/1.1 the tokio server models of io/http_plaintext and mixed/blocking_in_loop share:
 //! a request head parsed (the request line, the headers that matter to these servers, the
-//! keep-alive decision) and a response written, with the C++ servers' bytes. Each server keeps
-//! its routes and limits. The parser is minimal and correct for what the suite's clients send
-//! (its generator, wrk, curl), like the Python models' (py_http.py, py_requests.py).
+//! keep-alive decision), a response written, with the C++ servers' bytes, and a connection's
+//! bytes received (`ReceiveBuffer`) and responses sent (`send_responses`). Each server keeps its
+//! routes, limits and connection loop. The parser is minimal and correct for what the suite's
+//! clients send (its generator, wrk, curl), like the Python models' (py_http.py,
+//! py_requests.py).
 
 use std::io::Write;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The reason phrase of every status these servers send.
 pub fn status_text(status: u16) -> &'static str {
@@ -150,6 +154,78 @@ pub fn append_response(out: &mut Vec<u8>, response: &Response) {
     if !response.head_only {
         out.extend_from_slice(response.body);
     }
+}
+
+/// A connection's receive buffer: the bytes read and not yet answered (`buffered`), which may
+/// hold many pipelined requests or part of one. It starts at `initial` bytes and, when full of
+/// one unanswered request, doubles up to `max` (the largest request the server accepts).
+pub struct ReceiveBuffer {
+    bytes: Vec<u8>,
+    begin: usize,
+    end: usize,
+    max: usize,
+}
+
+impl ReceiveBuffer {
+    /// An empty buffer of `initial` bytes that may grow to `max`.
+    pub fn new(initial: usize, max: usize) -> ReceiveBuffer {
+        ReceiveBuffer { bytes: vec![0; initial], begin: 0, end: 0, max }
+    }
+
+    /// Reads what `stream` has into the buffer with one `read`, first making room when the
+    /// buffer is full: the unanswered bytes moved to the front, or the buffer grown. Returns how
+    /// many bytes came: 0 when the peer closed (or, full at `max`, there was no room).
+    ///
+    /// Cancel safe, as tokio's `read`: cancelled, it has received nothing.
+    pub async fn read_from<R>(&mut self, stream: &mut R) -> std::io::Result<usize>
+    where
+        R: AsyncRead + Unpin,
+    {
+        if self.end == self.bytes.len() {
+            if self.begin > 0 {
+                self.bytes.copy_within(self.begin..self.end, 0);
+                self.end -= self.begin;
+                self.begin = 0;
+            } else {
+                self.bytes.resize((self.bytes.len() * 2).min(self.max), 0);
+            }
+        }
+        let n = stream.read(&mut self.bytes[self.end..]).await?;
+        self.end += n;
+        Ok(n)
+    }
+
+    /// The bytes received and not yet consumed.
+    pub fn buffered(&self) -> &[u8] {
+        &self.bytes[self.begin..self.end]
+    }
+
+    /// Drops the first `n` buffered bytes (the requests answered); once none is left, the next
+    /// read fills the buffer from its front.
+    pub fn consume(&mut self, n: usize) {
+        self.begin += n;
+        if self.begin == self.end {
+            self.begin = 0;
+            self.end = 0;
+        }
+    }
+}
+
+/// Sends the responses buffered in `send`, if any, with one `write_all` (one write system call
+/// when the socket takes them all), and empties `send` for the next ones. A server calls it once
+/// every request already received is answered, so that a burst of pipelined requests costs one
+/// write; an error means the client is gone and the connection's task should end.
+///
+/// Not cancel safe: cancelled midway, part of `send` may be written and `send` keeps all of it.
+pub async fn send_responses<W>(stream: &mut W, send: &mut Vec<u8>) -> std::io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+{
+    if !send.is_empty() {
+        stream.write_all(send).await?;
+        send.clear();
+    }
+    Ok(())
 }
 
 /// The lines of a head, split at each "\r\n" (a bare '\r' or '\n' stays in its line).

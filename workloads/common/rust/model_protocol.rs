@@ -17,8 +17,9 @@
 //!
 //! Beside it, what more than one tokio model shares: `server` (a server model's flags, runtime,
 //! listener and accept loop), `http` (the HTTP/1.1 request head and response of the HTTP
-//! servers), `memory` (RSS as the C++ models' memory figures read it) and `clock` (the
-//! monotonic and process CPU clocks as the C++ models read them).
+//! servers, a connection's receive buffer and the sending of a burst's responses), `memory` (RSS
+//! as the C++ models' memory figures read it) and `clock` (the monotonic and process CPU clocks
+//! as the C++ models read them).
 
 pub mod clock;
 pub mod http;

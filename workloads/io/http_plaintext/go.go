@@ -28,9 +28,9 @@
 // descriptor limit to the hard one, as the C++ servers do. It listens on 127.0.0.1:PORT until
 // SIGTERM ends it.
 //
-// The request's reading and the response's lines are mixed/blocking_in_loop's too
-// (common/go/httpserver); the flags, the listener and the accept loop every Go server's
-// (common/go/server).
+// The connection's loop (one flush per burst), the request's reading and the response's lines
+// are mixed/blocking_in_loop's too (common/go/httpserver); the flags, the listener and the
+// accept loop every Go server's (common/go/server).
 package main
 
 import (
@@ -150,15 +150,11 @@ func readRequest(r *bufio.Reader) (reply, error) {
 
 // serve answers conn's requests in order until the client goes or a reply closes it.
 func serve(conn net.Conn) {
-	defer conn.Close()
-	r := bufio.NewReaderSize(conn, httpserver.MaxHeadBytes)
-	w := bufio.NewWriterSize(conn, sendBytes)
 	var out []byte
-	for {
+	httpserver.ServeConn(conn, sendBytes, func(r *bufio.Reader, w *bufio.Writer) (bool, error) {
 		rq, err := readRequest(r)
 		if err != nil {
-			w.Flush() // the replies to the requests before
-			return
+			return false, err
 		}
 		s := now()
 		if rq.status == 200 && rq.keepAlive && !rq.http10 && !rq.headOnly && !rq.allow {
@@ -167,13 +163,8 @@ func serve(conn net.Conn) {
 			out = appendReply(out[:0], s, rq)
 			w.Write(out)
 		}
-		// Flush once every request already received is answered: one write per burst.
-		if !rq.keepAlive || r.Buffered() == 0 {
-			if w.Flush() != nil || !rq.keepAlive {
-				return
-			}
-		}
-	}
+		return rq.keepAlive, nil
+	})
 }
 
 func main() { server.Run("io/http_plaintext", serve) }

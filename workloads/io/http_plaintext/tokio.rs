@@ -24,16 +24,16 @@
 //! keep-alive request, in corio::net::http's order. The parser is minimal and correct for
 //! what this workload's clients send (the suite's generator, wrk, curl), like py_http.py's.
 //! TCP_NODELAY on every accepted socket and the soft descriptor limit raised to the hard one,
-//! as the C++ servers do. It listens on 127.0.0.1:PORT until SIGTERM ends it. The parser and
-//! the response's lines are mixed/blocking_in_loop's too (common/rust/http.rs); the flags, the
-//! runtime, the listener and the accept loop every tokio server's (common/rust/server.rs).
+//! as the C++ servers do. It listens on 127.0.0.1:PORT until SIGTERM ends it. The parser, the
+//! response's lines, the receive buffer and the sending of a burst's responses are
+//! mixed/blocking_in_loop's too (common/rust/http.rs); the flags, the runtime, the listener and
+//! the accept loop every tokio server's (common/rust/server.rs).
 
 use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use corio_model::http::{self, find, status_text};
+use corio_model::http::{self, find, status_text, ReceiveBuffer};
 use corio_model::server;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const MAX_HEAD_BYTES: usize = 8 * 1024;
@@ -219,37 +219,17 @@ fn answer(buffered: &[u8], out: &mut Vec<u8>) -> (usize, bool) {
 
 async fn serve(mut stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    let mut receive = vec![0u8; INITIAL_BUFFER_BYTES];
-    let (mut begin, mut end) = (0, 0);
+    // A head over 8 KiB is answered 431 before the buffer grows past it; a body takes up to
+    // 1 MiB.
+    let mut receive = ReceiveBuffer::new(INITIAL_BUFFER_BYTES, MAX_HEAD_BYTES + 4 + MAX_BODY_BYTES);
     let mut send = Vec::with_capacity(INITIAL_BUFFER_BYTES);
     loop {
-        if end == receive.len() {
-            if begin > 0 {
-                receive.copy_within(begin..end, 0);
-                end -= begin;
-                begin = 0;
-            } else {
-                // A head over 8 KiB is answered 431 before this; a body takes up to 1 MiB.
-                receive.resize((receive.len() * 2).min(MAX_HEAD_BYTES + 4 + MAX_BODY_BYTES), 0);
-            }
+        if let Ok(0) | Err(_) = receive.read_from(&mut stream).await {
+            return;
         }
-        match stream.read(&mut receive[end..]).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => end += n,
-        }
-        let (consumed, close) = answer(&receive[begin..end], &mut send);
-        begin += consumed;
-        if begin == end {
-            begin = 0;
-            end = 0;
-        }
-        if !send.is_empty() {
-            if stream.write_all(&send).await.is_err() {
-                return;
-            }
-            send.clear();
-        }
-        if close {
+        let (consumed, close) = answer(receive.buffered(), &mut send);
+        receive.consume(consumed);
+        if http::send_responses(&mut stream, &mut send).await.is_err() || close {
             return;
         }
     }

@@ -35,9 +35,9 @@
 // Content-Type text/plain, Content-Length, "Connection: close" when closing, "Connection:
 // keep-alive" for an HTTP/1.0 keep-alive request. It listens on 127.0.0.1:PORT until SIGTERM.
 //
-// The request's reading and the response's lines are io/http_plaintext's too
-// (common/go/httpserver); the flags, the listener and the accept loop every Go server's
-// (common/go/server).
+// The connection's loop (one flush per burst), the request's reading and the response's lines
+// are io/http_plaintext's too (common/go/httpserver); the flags, the listener and the accept
+// loop every Go server's (common/go/server).
 package main
 
 import (
@@ -159,32 +159,24 @@ func expensiveWork(blocking bool, duration time.Duration) uint64 {
 
 // serve answers conn's requests in order until the client goes or an answer closes it.
 func serve(conn net.Conn, blocking bool, duration time.Duration) {
-	defer conn.Close()
-	r := bufio.NewReaderSize(conn, httpserver.MaxHeadBytes)
-	w := bufio.NewWriterSize(conn, sendBytes)
 	var out []byte
-	for {
+	httpserver.ServeConn(conn, sendBytes, func(r *bufio.Reader, w *bufio.Writer) (bool, error) {
 		rq, err := readRequest(r)
 		if err != nil {
-			w.Flush() // the answers to the requests before
-			return
+			return false, err
 		}
 		var result uint64
 		if rq.status == 0 && rq.route == expensive {
-			if w.Flush() != nil { // the answers already due go out before the work
-				return
+			// The answers already due go out before the work starts.
+			if err := w.Flush(); err != nil {
+				return false, err
 			}
 			result = expensiveWork(blocking, duration)
 		}
 		out = appendAnswer(out[:0], rq, result)
 		w.Write(out)
-		// Flush once every request already received is answered: one write per burst.
-		if !rq.keepAlive || r.Buffered() == 0 {
-			if w.Flush() != nil || !rq.keepAlive {
-				return
-			}
-		}
-	}
+		return rq.keepAlive, nil
+	})
 }
 
 func main() {

@@ -22,15 +22,14 @@
 //! keep-alive" for an HTTP/1.0 keep-alive request. The parser is minimal and correct for what
 //! this workload's clients send (the suite's generator, curl), like py_requests.py's.
 //! TCP_NODELAY on every accepted socket. It listens on 127.0.0.1:PORT until SIGTERM ends it.
-//! The parser and the response's lines are io/http_plaintext's too (common/rust/http.rs); the
-//! flags, the runtime, the listener and the accept loop every tokio server's
-//! (common/rust/server.rs).
+//! The parser, the response's lines, the receive buffer and the sending of a burst's responses
+//! are io/http_plaintext's too (common/rust/http.rs); the flags, the runtime, the listener and
+//! the accept loop every tokio server's (common/rust/server.rs).
 
 use std::time::{Duration, Instant};
 
-use corio_model::http::{self, find, status_text};
+use corio_model::http::{self, find, status_text, ReceiveBuffer};
 use corio_model::server::{self, refuse};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const MAX_HEAD_BYTES: usize = 8 * 1024;
@@ -183,30 +182,20 @@ async fn run_work(settings: Settings) -> u64 {
 async fn serve(mut stream: TcpStream, settings: Settings) {
     let _ = stream.set_nodelay(true);
     // Every request the parser accepts fits: no growing, only moving a partial one forward.
-    let mut receive = vec![0u8; BUFFER_BYTES];
-    let (mut begin, mut end) = (0, 0);
+    let mut receive = ReceiveBuffer::new(BUFFER_BYTES, BUFFER_BYTES);
     let mut send = Vec::with_capacity(BUFFER_BYTES);
     loop {
-        if end == receive.len() {
-            receive.copy_within(begin..end, 0);
-            end -= begin;
-            begin = 0;
-        }
-        match stream.read(&mut receive[end..]).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => end += n,
+        if let Ok(0) | Err(_) = receive.read_from(&mut stream).await {
+            return;
         }
         let mut close = false;
-        while let Some((request, size)) = next_request(&receive[begin..end]) {
-            begin += size;
+        while let Some((request, size)) = next_request(receive.buffered()) {
+            receive.consume(size);
             let mut result = 0;
             if request.status == 0 && request.route == Route::Expensive {
                 // The answers already due go out before the work starts.
-                if !send.is_empty() {
-                    if stream.write_all(&send).await.is_err() {
-                        return;
-                    }
-                    send.clear();
+                if http::send_responses(&mut stream, &mut send).await.is_err() {
+                    return;
                 }
                 result = run_work(settings).await;
             }
@@ -216,17 +205,7 @@ async fn serve(mut stream: TcpStream, settings: Settings) {
                 break;
             }
         }
-        if begin == end {
-            begin = 0;
-            end = 0;
-        }
-        if !send.is_empty() {
-            if stream.write_all(&send).await.is_err() {
-                return;
-            }
-            send.clear();
-        }
-        if close {
+        if http::send_responses(&mut stream, &mut send).await.is_err() || close {
             return;
         }
     }

@@ -1,15 +1,17 @@
 // Package httpserver is the HTTP/1.1 the Go server models of io/http_plaintext and
-// mixed/blocking_in_loop share: a request read from a bufio.Reader (its head parsed where
-// ReadSlice leaves its bytes, then its body discarded) and a response written with the C++
-// servers' bytes. Each server keeps its routes and its body limit. The parser is minimal and
-// correct for what the suite's clients send (its generator, wrk, curl), like the Python models'
-// (py_http.py, py_requests.py).
+// mixed/blocking_in_loop share: a connection's keep-alive loop (ServeConn), a request read from
+// a bufio.Reader (its head parsed where ReadSlice leaves its bytes, then its body discarded) and
+// a response written with the C++ servers' bytes. Each server keeps its routes, its body limit
+// and what it does for one request (an Answer). The parser is minimal and correct for what the
+// suite's clients send (its generator, wrk, curl), like the Python models' (py_http.py,
+// py_requests.py).
 package httpserver
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
+	"net"
 	"strconv"
 )
 
@@ -25,6 +27,38 @@ var StatusTexts = map[int]string{200: "OK", 400: "Bad Request", 404: "Not Found"
 
 // ErrGone: the client closed or reset the connection; nothing more to answer.
 var ErrGone = errors.New("connection ended")
+
+// Answer reads one request from r (ReadRequest) and writes its response to w without flushing
+// it. It returns whether the connection stays open after that response, or an error when the
+// connection is to end at once: ErrGone from the read, or a failed w.Flush of its own (a server
+// may flush the responses already due before slow work).
+type Answer func(r *bufio.Reader, w *bufio.Writer) (keepAlive bool, err error)
+
+// ServeConn runs one connection's keep-alive loop, the shape of fasthttp's serveConn: conn read
+// through a bufio.Reader of MaxHeadBytes (what ReadRequest needs) and written through a
+// bufio.Writer of sendBytes, answer called for one request after another. The responses go out
+// with one write per burst: w is flushed once every request already received is answered (the
+// reader holds no further byte), after a response that closes the connection, and when answer
+// fails (the responses to the requests before; after a failed flush the writer keeps its error
+// and writes nothing more). It returns, conn closed, when answer fails, a flush fails or a
+// response closes the connection.
+func ServeConn(conn net.Conn, sendBytes int, answer Answer) {
+	defer conn.Close()
+	r := bufio.NewReaderSize(conn, MaxHeadBytes)
+	w := bufio.NewWriterSize(conn, sendBytes)
+	for {
+		keepAlive, err := answer(r, w)
+		if err != nil {
+			w.Flush()
+			return
+		}
+		if !keepAlive || r.Buffered() == 0 {
+			if w.Flush() != nil || !keepAlive {
+				return
+			}
+		}
+	}
+}
 
 // Request is what a request's head says that every server needs. Status != 0 for a malformed
 // request: the server answers it with that status and closes the connection.
