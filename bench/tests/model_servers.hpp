@@ -22,7 +22,10 @@
 //   ServeChild               `corio-bench serve ... --listen 127.0.0.1:0` as a child process
 //                            (PR_SET_PDEATHSIG), its port, its stderr, its exit status
 //   start_server(server)     ServeChild for a registered server, the outside program for an
-//                            outside one
+//                            outside one; start_server_process(server) the same as the
+//                            benchmark's harness::ServerProcess
+//   every_server()           model_servers() and, unless the build is sanitized,
+//                            outside_servers(): what the fault tests take on
 //   process_tree / tree_rss_bytes / is_gone   the server's process tree as /proc shows it
 //
 // A workload added to the suite with a server must get a row in model_servers.cpp's probe
