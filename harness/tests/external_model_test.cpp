@@ -19,47 +19,22 @@
 
 #include "harness/external_workload.hpp"
 #include "harness/tests/run_collector.hpp"
+#include "harness/tests/sum_workload.hpp"
 #include "harness/workload.hpp"
-
-#include <nlohmann/json.hpp>
 
 #ifndef CORIO_SOURCE_DIR
 #error "CORIO_SOURCE_DIR must name the source tree (harness/tests/CMakeLists.txt sets it)"
 #endif
 
 namespace harness {
-// A named namespace: nlohmann's macro defines to_json and from_json for each struct, and the
-// test uses each only one way (an unused function in an anonymous namespace is a warning).
-namespace external_test {
-
-// Sums 1..n, three calls per run; the check knows the closed form.
-struct SumWorkload {
-  struct Params {
-    long long n;
-  };
-  struct Result {
-    long long sum;
-  };
-  static constexpr std::string_view name = "test/external_sum";
-  static std::vector<Params> points(Profile) { return {{10}}; }
-  static std::string label(const Params& p) { return "n:" + std::to_string(p.n); }
-  static std::string check(const Params& p, const Result& r) {
-    const long long expected = p.n * (p.n + 1) / 2;
-    if (r.sum == expected) return "";
-    return "sum " + std::to_string(r.sum) + ", expected " + std::to_string(expected);
-  }
-  static double items(const Params& p) { return static_cast<double>(p.n); }
-  static void counters(const Params&, const Result&, Counters&) {}
-  static int iterations(const Params&, Profile) { return 3; }
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SumWorkload::Params, n)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SumWorkload::Result, sum)
-
-}  // namespace external_test
-
 namespace {
 
-using external_test::SumWorkload;
+// Sums 1..n (sum_workload.hpp), three calls per run, one point.
+struct SumWorkload : testing::SumWorkload {
+  static constexpr std::string_view name = "test/external_sum";
+  static std::vector<Params> points(Profile) { return {{10}}; }
+  static int iterations(const Params&, Profile) { return 3; }
+};
 
 // fake_models/<fake>.py, run the way harness::python_model runs a workload's model.
 ExternalCommand fake_model(std::string_view fake) {

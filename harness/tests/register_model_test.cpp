@@ -10,31 +10,19 @@
 #include <gtest/gtest.h>
 
 #include "harness/tests/run_collector.hpp"
+#include "harness/tests/sum_workload.hpp"
 #include "harness/workload.hpp"
 
 namespace harness {
 namespace {
 
-// Sums 1..n; the check knows the closed form.
-struct SumWorkload {
-  struct Params {
-    long long n;
-  };
-  struct Result {
-    long long sum;
-  };
+// Sums 1..n (sum_workload.hpp), with a counter; two points quick, three full.
+struct SumWorkload : testing::SumWorkload {
   static constexpr std::string_view name = "test/sum";
   static std::vector<Params> points(Profile profile) {
     if (profile == Profile::quick) return {{10}, {100}};
     return {{10}, {100}, {1000}};
   }
-  static std::string label(const Params& p) { return "n:" + std::to_string(p.n); }
-  static std::string check(const Params& p, const Result& r) {
-    const long long expected = p.n * (p.n + 1) / 2;
-    if (r.sum == expected) return "";
-    return "sum " + std::to_string(r.sum) + ", expected " + std::to_string(expected);
-  }
-  static double items(const Params& p) { return static_cast<double>(p.n); }
   static void counters(const Params& p, const Result& r, Counters& c) {
     c.set("sum_per_n", static_cast<double>(r.sum) / static_cast<double>(p.n));
   }
