@@ -653,6 +653,19 @@ std::int64_t tree_rss_bytes(pid_t root) {
   return total;
 }
 
+std::optional<siginfo_t> ended_unreaped(pid_t pid, std::chrono::milliseconds within) {
+  const auto deadline = Clock::now() + within;
+  for (;;) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid) {
+      return info;
+    }
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 bool is_gone(pid_t pid) {
   const std::string stat = read_proc(pid, "stat");
   const std::size_t paren = stat.rfind(')');

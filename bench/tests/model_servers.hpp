@@ -27,6 +27,7 @@
 //   every_server()           model_servers() and, unless the build is sanitized,
 //                            outside_servers(): what the fault tests take on
 //   process_tree / tree_rss_bytes / is_gone   the server's process tree as /proc shows it
+//   ended_unreaped           a child's end (how it ended), waited for without reaping it
 //
 // A workload added to the suite with a server must get a row in model_servers.cpp's probe
 // table; until it has one, the tests fail for it with a message saying so.
@@ -37,9 +38,11 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <utility>
 #include <vector>
 
@@ -197,6 +200,11 @@ std::vector<pid_t> process_tree(pid_t root);
 std::int64_t tree_rss_bytes(pid_t root);
 // The process has ended (no /proc entry, or a zombie nobody reaped yet).
 bool is_gone(pid_t pid);
+// Waits up to `within` for this process's child `pid` to end, without reaping it (whoever
+// owns it reaps it: ServerProcess::stop): how it ended, or nullopt while it still runs. A
+// killed process's leader shows as a zombie before all its threads have ended; this waits for
+// the end wait() would report.
+std::optional<siginfo_t> ended_unreaped(pid_t pid, std::chrono::milliseconds within);
 // How many descriptors numbered below `below` the process has open (/proc/PID/fd); -1 when
 // unreadable. With below = its RLIMIT_NOFILE, equal to it when the next open fails (EMFILE).
 int open_descriptors(pid_t pid, int below = std::numeric_limits<int>::max());

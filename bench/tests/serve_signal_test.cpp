@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <sys/wait.h>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -94,14 +93,9 @@ std::string outside_stop(const ModelServer& server) {
   }
   ::kill(process->pid(), SIGTERM);
   // The status without reaping the child: its ServerProcess reaps it when destroyed.
-  const auto deadline = std::chrono::steady_clock::now() + 1000ms;
-  siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(process->pid()), &info, WEXITED | WNOHANG | WNOWAIT) ==
-             0 &&
-         info.si_pid == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) return "still running 1 s after SIGTERM";
-    std::this_thread::sleep_for(2ms);
-  }
+  const std::optional<siginfo_t> ended = ended_unreaped(process->pid(), 1000ms);
+  if (!ended) return "still running 1 s after SIGTERM";
+  const siginfo_t& info = *ended;
   const bool exited_zero = info.si_code == CLD_EXITED && info.si_status == 0;
   const bool ended_by_sigterm = info.si_code == CLD_KILLED && info.si_status == SIGTERM;
   if (!exited_zero && !ended_by_sigterm) {

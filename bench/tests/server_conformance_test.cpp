@@ -7,6 +7,7 @@
 //     io/http_plaintext and mixed/blocking_in_loop) keep serving through it; their scores are
 //     printed beside corio's (`corio_server_tests --gtest_filter='ServerConformance.*'` shows them
 //     all; with CORIO_CONFORMANCE_VERBOSE=1 in the environment, each score's failed cases too).
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -64,25 +65,26 @@ std::string score_line(const std::string& name, const Score& result) {
   return name + ": " + result.summary() + (verbose ? failure_lines(result) : "");
 }
 
-// The case set against a registered server; `hold_to_score` also asks for its score.
-void check_registered(const ModelServer& server, bool hold_to_score, Report& report) {
-  ServeChild child(CORIO_BENCH_EXE, server);
-  if (!child.start_error().empty()) {
-    report.fail(server.name() + ": " + child.start_error());
+// The case set against a server (registered or outside: start_server); `hold_to_score` also
+// asks for its score.
+void check(const ModelServer& server, bool hold_to_score, Report& report) {
+  const std::unique_ptr<RunningServer> running = start_server(server);
+  if (!running->start_error().empty()) {
+    report.fail(server.name() + ": " + running->start_error());
     return;
   }
-  const Score result = score(child.port(), probe_target(server.probe));
+  const Score result = score(running->port(), probe_target(server.probe));
   report.score(score_line(server.name(), result));
   if (hold_to_score &&
       (result.required_passed < result.required_total ||
        result.recommended_passed < result.recommended_total - kRecommendedMisses)) {
     report.fail(server.name() + ": " + result.summary() + failure_lines(result));
   }
-  if (const std::string error = probe_once(child.port(), server.probe); !error.empty()) {
+  if (const std::string error = probe_once(running->port(), server.probe); !error.empty()) {
     report.fail(server.name() + ": after the case set, a normal request failed: " + error +
-                " [stderr: " + child.stderr_text() + "]");
-  } else if (!child.running()) {
-    report.fail(server.name() + ": the server died [stderr: " + child.stderr_text() + "]");
+                " [stderr: " + running->stderr_text() + "]");
+  } else if (!running->running()) {
+    report.fail(server.name() + ": the server died [stderr: " + running->stderr_text() + "]");
   }
 }
 
@@ -101,8 +103,8 @@ TEST(ServerConformance, EveryHttpPlaintextServerPassesTheRequiredAndRecommendedC
   const std::vector<ModelServer> servers = http_servers(true);
   ASSERT_FALSE(servers.empty()) << "no io/http_plaintext server registered";
   Report report;
-  for_each_in_parallel(
-      servers, 3, [&report](const ModelServer& server) { check_registered(server, true, report); });
+  for_each_in_parallel(servers, 3,
+                       [&report](const ModelServer& server) { check(server, true, report); });
   report.publish();
 }
 
@@ -110,23 +112,18 @@ TEST(ServerConformance, EveryOtherHttpServerKeepsServingThroughTheCases) {
   const std::vector<ModelServer> servers = http_servers(false);
   ASSERT_FALSE(servers.empty()) << "no HTTP server registered beside io/http_plaintext's";
   Report report;
-  for_each_in_parallel(servers, 3, [&report](const ModelServer& server) {
-    check_registered(server, false, report);
-  });
+  for_each_in_parallel(servers, 3,
+                       [&report](const ModelServer& server) { check(server, false, report); });
   report.publish();
 }
 
-// nginx: started, scored, probed, stopped (stop() throws when it died).
-void check_nginx(const std::string& path, Report& report) {
+// nginx, with io/http_plaintext's probe: started, scored, probed, stopped (stop() throws when
+// it died).
+void check_nginx(const std::string& path, const Probe& probe, Report& report) {
   namespace plaintext = workloads::io::http_plaintext;
   plaintext::NginxServer nginx = plaintext::NginxServer::start(path);
-  const Score result = score(nginx.port(), "/plaintext");
+  const Score result = score(nginx.port(), probe_target(probe));
   report.score(score_line("nginx", result));
-  const std::string get = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  const Probe probe{.kind = ProbeKind::http,
-                    .request = get,
-                    .cheap_request = get,
-                    .expected_body = "Hello, World!"};
   if (const std::string error = probe_once(nginx.port(), probe); !error.empty()) {
     report.fail("nginx: after the case set, a normal request failed: " + error);
   }
@@ -138,35 +135,26 @@ TEST(ServerConformance, OutsideHttpServersKeepServingThroughTheCases) {
   GTEST_SKIP() << "the outside servers (nginx, Python, Go, tokio) are not built with the "
                   "sanitizer: the release preset runs this test";
 #endif
-  Report report;
-  if (const std::string nginx = workloads::io::http_plaintext::find_program("nginx");
-      !nginx.empty()) {
-    try {
-      check_nginx(nginx, report);
-    } catch (const std::exception& error) {
-      report.fail(std::string("nginx: ") + error.what());
-    }
-  } else {
-    report.score("nginx: not installed (scripts/install_deps.sh --with-tools), not scored");
-  }
   std::vector<ModelServer> servers;
   for (const ModelServer& server : outside_servers()) {
     if (server.probe.kind == ProbeKind::http) servers.push_back(server);
   }
-  for_each_in_parallel(servers, 3, [&report](const ModelServer& server) {
-    const std::unique_ptr<RunningServer> running = start_server(server);
-    if (!running->start_error().empty()) {
-      report.fail(running->start_error());
-      return;
+  ASSERT_FALSE(servers.empty()) << "no outside HTTP server in model_servers.cpp's list";
+  Report report;
+  // nginx answers io/http_plaintext's probe, as that workload's servers do.
+  const auto plaintext = std::ranges::find(servers, "io/http_plaintext", &ModelServer::workload);
+  const std::string nginx = workloads::io::http_plaintext::find_program("nginx");
+  if (nginx.empty()) {
+    report.score("nginx: not installed (scripts/install_deps.sh --with-tools), not scored");
+  } else if (plaintext != servers.end()) {
+    try {
+      check_nginx(nginx, plaintext->probe, report);
+    } catch (const std::exception& error) {
+      report.fail(std::string("nginx: ") + error.what());
     }
-    const Score result = score(running->port(), probe_target(server.probe));
-    report.score(score_line(server.name(), result));
-    if (const std::string error = probe_once(running->port(), server.probe); !error.empty()) {
-      report.fail(server.name() + ": after the case set, a normal request failed: " + error);
-    } else if (!running->running()) {
-      report.fail(server.name() + ": the server died");
-    }
-  });
+  }
+  for_each_in_parallel(servers, 3,
+                       [&report](const ModelServer& server) { check(server, false, report); });
   report.publish();
 }
 

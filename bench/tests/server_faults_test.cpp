@@ -299,21 +299,6 @@ void load_until(std::uint16_t port, const ModelServer& server, const std::atomic
   }
 }
 
-// Until the child `pid` can be waited for (all its threads have ended: a killed process's
-// leader shows as a zombie before that), without reaping it: ServerProcess::stop reaps it.
-bool wait_waitable(pid_t pid, std::chrono::milliseconds within) {
-  const auto deadline = Clock::now() + within;
-  for (;;) {
-    siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-        info.si_pid == pid) {
-      return true;
-    }
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-}
-
 bool wait_gone(pid_t pid, std::chrono::milliseconds within) {
   const auto deadline = Clock::now() + within;
   while (!is_gone(pid)) {
@@ -345,7 +330,7 @@ std::string crash_under_load(const ModelServer& server, bool worker) {
   const std::vector<pid_t> tree = process_tree(process->pid());
   const pid_t victim = worker ? tree.back() : process->pid();
   ::kill(victim, SIGKILL);
-  const bool root_gone = wait_waitable(process->pid(), 2000ms);
+  const bool root_gone = ended_unreaped(process->pid(), 2000ms).has_value();
   stop = true;
   for (std::thread& client : clients) client.join();
   if (answered.load() < 20) return "only " + std::to_string(answered.load()) + " answers before";

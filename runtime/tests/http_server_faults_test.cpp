@@ -77,6 +77,18 @@ std::string repeated(std::string_view text, std::size_t at_least_bytes) {
   return bytes;
 }
 
+// `count` connections, each having sent all of `bytes`.
+std::vector<int> connections_that_sent(std::uint16_t port, int count, std::string_view bytes) {
+  std::vector<int> fds;
+  for (int i = 0; i < count; ++i) {
+    fds.push_back(connect_blocking(port));
+    EXPECT_EQ(::send(fds.back(), bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()))
+        << "connection " << i << ": " << std::strerror(errno);
+  }
+  return fds;
+}
+
 TEST(HttpServerFaults, SurvivesAStormOfResetsMidRequestAndMidResponse) {
   constexpr int kEach = 1000;
   constexpr int kBatch = 50;
@@ -85,23 +97,11 @@ TEST(HttpServerFaults, SurvivesAStormOfResetsMidRequestAndMidResponse) {
   const std::string_view half = kPlaintextRequest.substr(0, kPlaintextRequest.size() / 2);
   const std::string pipeline = repeated(kPlaintextRequest, std::size_t{16} * 1024);
   for (int done = 0; done < kEach; done += kBatch) {
-    std::vector<int> batch;
-    for (int i = 0; i < kBatch; ++i) {
-      batch.push_back(connect_blocking(server.port()));
-      ASSERT_EQ(::send(batch.back(), half.data(), half.size(), MSG_NOSIGNAL),
-                static_cast<ssize_t>(half.size()));
-    }
-    for (const int fd : batch) reset(fd);
+    for (const int fd : connections_that_sent(server.port(), kBatch, half)) reset(fd);
   }
   for (int done = 0; done < kEach; done += kBatch) {
-    std::vector<int> batch;
-    for (int i = 0; i < kBatch; ++i) {
-      batch.push_back(connect_blocking(server.port()));
-      ASSERT_EQ(::send(batch.back(), pipeline.data(), pipeline.size(), MSG_NOSIGNAL),
-                static_cast<ssize_t>(pipeline.size()));
-    }
     // Each reset once its answers have started.
-    for (const int fd : batch) {
+    for (const int fd : connections_that_sent(server.port(), kBatch, pipeline)) {
       ASSERT_TRUE(readable_within(fd, kRecovery)) << "no answer within 10 s";
       reset(fd);
     }
@@ -186,11 +186,7 @@ TEST(HttpServerFaults, RecoversFromItsDescriptorLimit) {
   const rlimit limit{.rlim_cur = static_cast<rlim_t>(open + kSpare),
                      .rlim_max = static_cast<rlim_t>(open + kSpare)};
   ASSERT_EQ(::prlimit(server.pid(), RLIMIT_NOFILE, &limit, nullptr), 0) << std::strerror(errno);
-  std::vector<int> held;
-  for (int i = 0; i < kHeld; ++i) {
-    held.push_back(connect_blocking(server.port()));
-    ::send(held.back(), kPlaintextRequest.data(), kPlaintextRequest.size(), MSG_NOSIGNAL);
-  }
+  const std::vector<int> held = connections_that_sent(server.port(), kHeld, kPlaintextRequest);
   std::this_thread::sleep_for(300ms);  // the server accepts until accept fails with EMFILE
   ASSERT_TRUE(server.running()) << "the server ended at its descriptor limit";
   EXPECT_EQ(open_descriptors(server.pid(), open + kSpare), open + kSpare)

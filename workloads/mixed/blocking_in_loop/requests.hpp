@@ -29,7 +29,7 @@ struct ParsedRequest {
   Route route = Route::not_found;
   bool keep_alive = true;
   bool http10 = false;
-  bool head = false;  // a HEAD request: its answer has the GET's head and no body
+  bool head = false;     // a HEAD request: its answer has the GET's head and no body
   int error_status = 0;  // malformed: the status to answer before closing
 };
 
@@ -54,9 +54,9 @@ class RequestStream {
 };
 
 // Appends the response to `request` (kind request or malformed): 200 "ok" for /cheap,
-// 200 "ok <work_result>" for /expensive, 404 otherwise (no body bytes for HEAD), the parser's status for a malformed
-// request (with "Connection: close"). Reuses `out`'s capacity: no allocation once it has
-// grown to a burst's size.
+// 200 "ok <work_result>" for /expensive, 404 otherwise (no body bytes for HEAD), the parser's
+// status for a malformed request (with "Connection: close"). Reuses `out`'s capacity: no allocation
+// once it has grown to a burst's size.
 void append_answer(std::string& out, const ParsedRequest& request, std::uint64_t work_result = 0);
 
 }  // namespace workloads::mixed::blocking_in_loop
