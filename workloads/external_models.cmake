@@ -18,7 +18,11 @@ find_program(CORIO_GO go PATHS /usr/bin NO_DEFAULT_PATH)
 file(GLOB go_models CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/*/go.go)
 file(GLOB go_protocol CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/common/go/*/*.go)
 if(NOT CORIO_GO OR NOT EXISTS "${CORIO_GO}")
-  message(STATUS "go models not built: Debian's go (/usr/bin/go) is missing (install golang-go: scripts/install_deps.sh)")
+  set(go_looked_for "${CORIO_GO}")  # -DCORIO_GO=PATH, or Debian's /usr/bin/go when unset
+  if(NOT CORIO_GO)
+    set(go_looked_for /usr/bin/go)
+  endif()
+  message(STATUS "go models not built: no go program at ${go_looked_for} (install golang-go: scripts/install_deps.sh)")
 else()
   foreach(source IN LISTS go_models)
     file(RELATIVE_PATH relative ${CMAKE_CURRENT_SOURCE_DIR} ${source})  # io/tcp_echo/go.go
