@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <coroutine>
 #include <cstdint>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include <corio/detail/spawned_task.hpp>
+#include <corio/detail/spin_wait.hpp>
 #include <corio/event_loop.hpp>
 
 namespace corio {
@@ -64,12 +66,15 @@ void EventLoop::post_remote(detail::RemoteCompletion& completion) noexcept {
     remote_tail_->next = &completion;
   }
   remote_tail_ = &completion;
-  remote_posted_.store(true, std::memory_order_release);
-  // Only the first post of a batch needs to wake the loop; it drains the whole list. Wake
+  // Only the first post of a batch may need to wake the loop, and only if it sleeps or is
+  // about to: a loop that is awake sees remote_posted_ before it blocks (run_once). The two
+  // seq_cst pairs (this store, then the load of sleeping_; the loop's store of sleeping_, then
+  // its load of remote_posted_) make sure at least one side sees the other's store. Wake
   // before unlocking: once the lock is released the loop may take this completion, finish,
   // and destroy itself and its eventfd while a ThreadPool worker (which the loop does not
   // join) would still be calling wake().
-  if (was_empty) poller_->wake();
+  remote_posted_.store(true, std::memory_order_seq_cst);
+  if (was_empty && sleeping_.load(std::memory_order_seq_cst)) poller_->wake();
 }
 
 void EventLoop::drain_remote() {
@@ -105,7 +110,24 @@ void EventLoop::run_once() {
     timeout_ns =
         timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
   }
+  if (timeout_ns != 0 && remote_pending_ > 0 && io_waiters_ == 0) {
+    // Work is away on another thread and comes back through post_remote(): wait for it awake
+    // for a moment, since a hand-off between two awake threads takes well under 1 us and
+    // waking a sleeping loop takes an eventfd write and read and a scheduler round trip. Not
+    // while a descriptor is watched: I/O must not wait for the spin to end.
+    const std::int64_t budget =
+        timeout_ns < 0 ? kRemoteSpinNs : std::min(timeout_ns, kRemoteSpinNs);
+    if (detail::spin_until([this] { return remote_posted_.load(std::memory_order_acquire); },
+                           budget)) {
+      timeout_ns = 0;
+    }
+  }
+  if (timeout_ns != 0) {
+    sleeping_.store(true, std::memory_order_seq_cst);
+    if (remote_posted_.load(std::memory_order_seq_cst)) timeout_ns = 0;  // see post_remote()
+  }
   if (timeout_ns != 0 || io_waiters_ > 0) poller_->wait(timeout_ns);
+  sleeping_.store(false, std::memory_order_relaxed);  // a stale true costs one spare wake()
   fire_expired_timers();
   drain_remote();
   // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers

@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include <corio/detail/spin_wait.hpp>
 #include <corio/event_loop.hpp>
 #include <corio/thread_pool.hpp>
 
@@ -100,7 +101,11 @@ void ThreadPool::push(detail::PoolJob& job) noexcept {
       head_ = &job;
     }
     tail_ = &job;
-    wake = idle_ > 0;  // a busy worker takes the job when it finishes its own
+    queued_.fetch_add(1, std::memory_order_release);
+    // A spinning worker takes the job (and wakes a sleeper if more are queued by then); a
+    // busy one takes it when it finishes its own. A spinner that gives up re-checks the
+    // queue under the mutex before it sleeps, so skipping the wake-up here loses nothing.
+    wake = idle_ > 0 && spinning_.load(std::memory_order_relaxed) == 0;
   }
   // Notified after unlocking, so the worker does not wake into a held mutex (measured: two
   // futex calls per hop fewer). The job may already be running, back home, and its owner
@@ -112,9 +117,20 @@ void ThreadPool::push(detail::PoolJob& job) noexcept {
 
 void ThreadPool::work() noexcept {
   std::unique_lock lock(mutex_);
+  bool spun = false;  // spun since the last job: sleep now
   for (;;) {
     if (head_ == nullptr) {
       if (stopping_) return;  // queued work first: stop only once the queue is empty
+      std::size_t nobody = 0;
+      if (!spun && spinning_.compare_exchange_strong(nobody, 1, std::memory_order_relaxed)) {
+        spun = true;
+        lock.unlock();
+        detail::spin_until([this] { return queued_.load(std::memory_order_acquire) != 0; },
+                           kWorkerSpinNs);
+        spinning_.store(0, std::memory_order_relaxed);
+        lock.lock();
+        continue;
+      }
       ++idle_;
       work_ready_.wait(lock, [this] { return head_ != nullptr || stopping_; });
       --idle_;
@@ -123,7 +139,12 @@ void ThreadPool::work() noexcept {
     detail::PoolJob& job = *head_;
     head_ = job.next;
     if (head_ == nullptr) tail_ = nullptr;
+    queued_.fetch_sub(1, std::memory_order_relaxed);
+    // push() skipped the wake-up while this worker spun: pass the rest on to a sleeper.
+    const bool wake_another = spun && head_ != nullptr && idle_ > 0;
+    spun = false;
     lock.unlock();
+    if (wake_another) work_ready_.notify_one();
     detail::tls_worker_home = job.home;
     job.handle.resume();  // `job` lives in the coroutine's frame: gone from here on
     if (detail::tls_worker_home != nullptr) detail::abort_stranded();

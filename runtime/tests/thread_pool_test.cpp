@@ -415,6 +415,73 @@ TEST(ThreadPool, ALoopMayEndRightAfterTheLastHopBack) {
   EXPECT_EQ(rounds, 300);
 }
 
+// Waits on a worker until `count` jobs are in it at once, for at most 5 s: true if they were.
+bool meet_on_workers(std::atomic<int>* arrived, int count) {
+  arrived->fetch_add(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (arrived->load() < count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+Task<int> two_jobs_that_need_each_other(ThreadPool* pool, int rounds) {
+  int met = 0;
+  for (int round = 0; round < rounds; ++round) {
+    // A quick job first: the worker that ran it spins for more when it is done, the other
+    // sleeps. The two jobs that follow are queued back to back (gather starts both children
+    // at once); the spinner takes one, and the other must wake the sleeper.
+    co_await pool->run([] { return 0; });
+    std::atomic<int> arrived{0};
+    std::vector<Task<bool>> jobs;
+    for (int i = 0; i < 2; ++i) {
+      jobs.push_back(pool->run([&arrived] { return meet_on_workers(&arrived, 2); }));
+    }
+    const std::vector<bool> together = co_await corio::gather(std::move(jobs));
+    if (!together[0] || !together[1]) break;  // one job waited 5 s for the other: failed
+    ++met;
+  }
+  co_return met;
+}
+
+// A worker spins for work before it sleeps, and push() does not wake a sleeper while one
+// spins: jobs queued meanwhile must still reach every worker, not wait for the spinner.
+TEST(ThreadPool, JobsQueuedWhileAWorkerSpinsStillRunOnEveryWorker) {
+  ThreadPool pool(2);
+  EXPECT_EQ(corio::run(two_jobs_that_need_each_other(&pool, 200)), 200);
+}
+
+Task<std::int64_t> hop_back_to_back(ThreadPool* pool, std::int64_t hops) {
+  std::int64_t total = 0;
+  for (std::int64_t i = 0; i < hops; ++i) total += co_await pool->run([i] { return i; });
+  co_return total;
+}
+
+// Two loops hand work to one pool, one hop after another: both loops and the workers spin for
+// each other, so every hand-off races a spinning reader (the case TSan must see clean).
+TEST(ThreadPool, TwoLoopsHoppingBackToBackOnOnePoolComputeTheRightTotals) {
+  constexpr std::int64_t kHops = 20'000;
+  ThreadPool pool(2);
+  const std::vector<std::int64_t> totals =
+      corio::run_sharded(2, [&pool](std::size_t) { return hop_back_to_back(&pool, kHops); });
+  ASSERT_EQ(totals.size(), 2U);
+  for (const std::int64_t total : totals) EXPECT_EQ(total, kHops * (kHops - 1) / 2);
+}
+
+// A hop back that takes longer than the loop's spin finds the loop asleep: the post must
+// wake it (the eventfd), or run() would wait forever.
+TEST(ThreadPool, AHopBackAfterTheLoopFellAsleepWakesIt) {
+  ThreadPool pool(1);
+  auto slow_hop = [](ThreadPool* pool) -> Task<int> {
+    co_return co_await pool->run([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return 7;
+    });
+  };
+  EXPECT_EQ(corio::run(slow_hop(&pool)), 7);
+}
+
 Task<void> stop_on_the_worker(ThreadPool* pool) {
   co_await pool->schedule();
   co_await std::suspend_always{};  // suspends on the worker without hopping back first

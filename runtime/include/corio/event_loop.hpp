@@ -134,6 +134,9 @@ class EventLoop {
   detail::RemoteCompletion* remote_head_ = nullptr;
   detail::RemoteCompletion* remote_tail_ = nullptr;
   std::atomic<bool> remote_posted_{false};
+  std::atomic<bool> sleeping_{false};  // in (or about to enter) a blocking poller wait
+  // How long the loop waits awake for work away on another thread before it sleeps.
+  static constexpr std::int64_t kRemoteSpinNs = 20'000;
   std::size_t remote_pending_ = 0;
   std::size_t io_waiters_ = 0;
   bool closing_ = false;
