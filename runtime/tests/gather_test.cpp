@@ -1,4 +1,5 @@
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -173,3 +174,70 @@ TEST(Gather, SkynetOfTenThousandLeavesSumsCorrectly) {
 }
 
 }  // namespace
+
+namespace {
+
+Task<std::unique_ptr<int>> boxed(int value) {
+  if (value % 2 == 0) co_await corio::yield_now();  // half of them finish on a later turn
+  co_return std::make_unique<int>(value);
+}
+
+Task<bool> boxed_results_come_back_in_order(int children) {
+  std::vector<Task<std::unique_ptr<int>>> tasks;
+  for (int i = 0; i < children; ++i) tasks.push_back(boxed(i));
+  const std::vector<std::unique_ptr<int>> results = co_await corio::gather(std::move(tasks));
+  if (results.size() != static_cast<std::size_t>(children)) co_return false;
+  for (int i = 0; i < children; ++i) {
+    if (!results[static_cast<std::size_t>(i)] || *results[static_cast<std::size_t>(i)] != i) {
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+}  // namespace
+
+// The children's array comes from the frame pool up to 1 KiB and from operator new beyond:
+// sizes on both sides of that line, with move-only results, half of them suspending once.
+TEST(Gather, MoveOnlyResultsOfAnyNumberOfChildrenComeBackInOrder) {
+  for (const int children : {1, 2, 15, 16, 17, 100, 1000}) {
+    EXPECT_TRUE(corio::run(boxed_results_come_back_in_order(children))) << children << " children";
+  }
+}
+
+namespace {
+
+// A result whose move throws once it is out of the child's frame (its second move, when the
+// gather takes it): the child's value cannot be taken, which is that child's error.
+struct ThrowsOnMove {
+  int value = 0;
+  int moves = 0;
+  explicit ThrowsOnMove(int v) : value(v) {}
+  ThrowsOnMove(ThrowsOnMove&& other) : value(other.value), moves(other.moves + 1) {
+    if (value < 0 && moves >= 2) throw std::runtime_error("moved a negative value");
+  }
+  ThrowsOnMove& operator=(ThrowsOnMove&&) = delete;
+  ThrowsOnMove(const ThrowsOnMove&) = delete;
+  ThrowsOnMove& operator=(const ThrowsOnMove&) = delete;
+  ~ThrowsOnMove() = default;
+};
+
+Task<ThrowsOnMove> make_throws_on_move(int value) { co_return ThrowsOnMove(value); }
+
+Task<std::string> gather_a_result_that_throws_when_moved() {
+  std::vector<Task<ThrowsOnMove>> tasks;
+  tasks.push_back(make_throws_on_move(1));
+  tasks.push_back(make_throws_on_move(-1));
+  try {
+    co_await corio::gather(std::move(tasks));
+  } catch (const std::runtime_error& error) {
+    co_return error.what();
+  }
+  co_return "no error";
+}
+
+}  // namespace
+
+TEST(Gather, AResultWhoseMoveThrowsIsThatChildsError) {
+  EXPECT_EQ(corio::run(gather_a_result_that_throws_when_moved()), "moved a negative value");
+}

@@ -47,6 +47,11 @@ class ResultSlot {
     assert(result_.index() == 1);
     return std::move(std::get<1>(result_));
   }
+  // The returned value, for a caller that has seen exception() be null: no checks left.
+  T&& value() noexcept {
+    assert(result_.index() == 1);
+    return std::move(*std::get_if<1>(&result_));
+  }
 
  private:
   std::variant<std::monostate, T, std::exception_ptr> result_;
@@ -144,6 +149,17 @@ namespace detail {
 // The value a Task<T> contributes to a tuple or vector: void becomes std::monostate.
 template <class T>
 using NonVoid = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+// The outcome of a slot whose exception() is null, as take_non_void would give it.
+template <class T>
+NonVoid<T> take_returned_value(ResultSlot<T>& slot) noexcept(
+    std::is_void_v<T> || std::is_nothrow_move_constructible_v<T>) {
+  if constexpr (std::is_void_v<T>) {
+    return std::monostate{};
+  } else {
+    return slot.value();
+  }
+}
 
 template <class T>
 NonVoid<T> take_non_void(ResultSlot<T>& slot) {
