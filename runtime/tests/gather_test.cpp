@@ -241,3 +241,46 @@ Task<std::string> gather_a_result_that_throws_when_moved() {
 TEST(Gather, AResultWhoseMoveThrowsIsThatChildsError) {
   EXPECT_EQ(corio::run(gather_a_result_that_throws_when_moved()), "moved a negative value");
 }
+
+namespace {
+
+Task<std::string> long_text_now() {
+  co_return std::string(100, 'x');  // beyond the small-string buffer: a leak would show
+}
+
+// Refuses cancellation once: the loop's shutdown finds it stuck and destroys its frame.
+Task<std::string> stuck_until_destroyed(corio::Event* never) {
+  bool cancelled = false;
+  try {
+    co_await never->wait();
+  } catch (const corio::CancelledError&) {
+    cancelled = true;
+  }
+  if (cancelled) co_await never->wait();
+  co_return "unreachable";
+}
+
+Task<void> gather_one_done_one_stuck(corio::Event* never, bool* started) {
+  std::vector<Task<std::string>> tasks;
+  tasks.push_back(long_text_now());
+  tasks.push_back(stuck_until_destroyed(never));
+  *started = true;
+  co_await corio::gather(std::move(tasks));
+}
+
+Task<bool> leave_a_gather_behind(corio::Event* never) {
+  bool started = false;
+  corio::spawn(gather_one_done_one_stuck(never, &started));  // detached
+  co_await corio::yield_now();
+  co_return started;
+}
+
+}  // namespace
+
+// A gather torn down with one child finished (its result in the child's slot) and one still
+// suspended (its coroutine there): both are destroyed, whichever the slot holds (ASan checks
+// for a leak or a double destruction).
+TEST(Gather, TornDownWithOneChildFinishedAndOneSuspendedDestroysBoth) {
+  corio::Event never;
+  EXPECT_TRUE(corio::run(leave_a_gather_behind(&never)));
+}
