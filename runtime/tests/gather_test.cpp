@@ -184,6 +184,7 @@ Task<std::unique_ptr<int>> boxed(int value) {
 
 Task<bool> boxed_results_come_back_in_order(int children) {
   std::vector<Task<std::unique_ptr<int>>> tasks;
+  tasks.reserve(static_cast<std::size_t>(children));
   for (int i = 0; i < children; ++i) tasks.push_back(boxed(i));
   const std::vector<std::unique_ptr<int>> results = co_await corio::gather(std::move(tasks));
   if (results.size() != static_cast<std::size_t>(children)) co_return false;
@@ -213,6 +214,7 @@ struct ThrowsOnMove {
   int value = 0;
   int moves = 0;
   explicit ThrowsOnMove(int v) : value(v) {}
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor): throwing is what it is for
   ThrowsOnMove(ThrowsOnMove&& other) : value(other.value), moves(other.moves + 1) {
     if (value < 0 && moves >= 2) throw std::runtime_error("moved a negative value");
   }

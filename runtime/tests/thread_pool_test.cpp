@@ -435,6 +435,7 @@ Task<int> two_jobs_that_need_each_other(ThreadPool* pool, int rounds) {
     co_await pool->run([] { return 0; });
     std::atomic<int> arrived{0};
     std::vector<Task<bool>> jobs;
+    jobs.reserve(2);
     for (int i = 0; i < 2; ++i) {
       jobs.push_back(pool->run([&arrived] { return meet_on_workers(&arrived, 2); }));
     }
