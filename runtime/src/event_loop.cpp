@@ -100,16 +100,9 @@ void EventLoop::fire_expired_timers() {
   while (detail::TimerNode* node = timers_.pop_expired(now)) node->fire(node);
 }
 
-void EventLoop::run_once() {
-  // Sleeps started by the last batch count from now: one clock reading for all of them.
-  if (timers_.has_pending()) timers_.commit_pending(now_ns());
-  // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
-  // skip the system call entirely when no descriptor is watched).
-  std::int64_t timeout_ns = 0;
-  if (ready_.empty()) {
-    timeout_ns =
-        timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
-  }
+void EventLoop::wait_for_work() {
+  std::int64_t timeout_ns =
+      timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
   if (timeout_ns != 0 && remote_pending_ > 0 && io_waiters_ == 0) {
     // Work is away on another thread and comes back through post_remote(): wait for it awake
     // for a moment, since a hand-off between two awake threads takes well under 1 us and
@@ -128,6 +121,18 @@ void EventLoop::run_once() {
   }
   if (timeout_ns != 0 || io_waiters_ > 0) poller_->wait(timeout_ns);
   sleeping_.store(false, std::memory_order_relaxed);  // a stale true costs one spare wake()
+}
+
+void EventLoop::run_once() {
+  // Sleeps started by the last batch count from now: one clock reading for all of them.
+  if (timers_.has_pending()) timers_.commit_pending(now_ns());
+  // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
+  // skip the system call entirely when no descriptor is watched).
+  if (ready_.empty()) {
+    wait_for_work();
+  } else if (io_waiters_ > 0) {
+    poller_->wait(0);
+  }
   fire_expired_timers();
   drain_remote();
   // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers

@@ -121,6 +121,8 @@ class EventLoop {
 
  private:
   [[noreturn]] static void throw_no_loop(const char* caller);
+  // Nothing is ready: wait for a timer, I/O or work coming back from another thread.
+  void wait_for_work();
   void fire_expired_timers();
   void drain_remote();
   void destroy_stuck_tasks() noexcept;
