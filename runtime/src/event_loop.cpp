@@ -67,7 +67,7 @@ void EventLoop::post_remote(detail::RemoteCompletion& completion) noexcept {
   }
   remote_tail_ = &completion;
   // Only the first post of a batch may need to wake the loop, and only if it sleeps or is
-  // about to: a loop that is awake sees remote_posted_ before it blocks (run_once). The two
+  // about to: a loop that is awake sees remote_posted_ before it blocks (wait_for_work). The two
   // seq_cst pairs (this store, then the load of sleeping_; the loop's store of sleeping_, then
   // its load of remote_posted_) make sure at least one side sees the other's store. Wake
   // before unlocking: once the lock is released the loop may take this completion, finish,

@@ -155,6 +155,7 @@ class VectorGather final : public GatherBase {
   VectorGather(const VectorGather&) = delete;
   VectorGather& operator=(const VectorGather&) = delete;
   ~VectorGather() {
+    if (children_ == nullptr) return;
     std::destroy_n(children_, count_);
     frame_deallocate(children_, count_ * sizeof(GatherChild<T>));
   }
@@ -177,6 +178,8 @@ class VectorGather final : public GatherBase {
   static GatherChild<T>* allocate_children(std::size_t count) {
     static_assert(alignof(GatherChild<T>) <= kFrameGranule,
                   "corio::gather: a result type aligned beyond 16 bytes is not supported");
+    // No children, no block: the pool has no size class for 0 bytes.
+    if (count == 0) return nullptr;
     return static_cast<GatherChild<T>*>(frame_allocate(count * sizeof(GatherChild<T>)));
   }
 

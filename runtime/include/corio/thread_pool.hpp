@@ -101,7 +101,7 @@ EventLoop* leave_worker() noexcept;
 //           mutex hand-off to the loop, plus an eventfd write only when the loop sleeps. A
 //           worker that runs out of work spins for up to 50 us before it sleeps (one worker
 //           at a time), and a loop with work away and no descriptor to watch spins for up to
-//           20 us (EventLoop::run_once), so back-to-back hops find both sides awake: no
+//           20 us (EventLoop::wait_for_work), so back-to-back hops find both sides awake: no
 //           system call per hop then (io/pipeline's corio_mt: 6 per item before, ~0 now).
 // Example:  runtime/tests/thread_pool_test.cpp
 //

@@ -13,6 +13,7 @@
 // Under AddressSanitizer and ThreadSanitizer the pool is bypassed (plain operator new) so the
 // sanitizers see every frame's lifetime.
 
+#include <cassert>
 #include <cstddef>
 #include <new>
 
@@ -53,7 +54,10 @@ void* frame_pool_refill(std::size_t size_class);
 // get those bytes from the OS, and RSS alone would not show them. 0 when the pool is bypassed.
 [[nodiscard]] std::size_t frame_pool_free_bytes() noexcept;
 
+// size > 0: there is no class for 0 bytes (a 0-byte block would share its address with the
+// next block carved, whose first bytes the free list would then overwrite).
 inline void* frame_allocate(std::size_t size) {
+  assert(size > 0 && "corio::detail::frame_allocate(0)");
 #if CORIO_DETAIL_FRAME_POOL
   if (size <= kMaxPooledFrame) {
     const std::size_t size_class = (size + kFrameGranule - 1) / kFrameGranule;
