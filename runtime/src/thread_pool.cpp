@@ -98,10 +98,9 @@ void ThreadPool::push(detail::PoolJob& job) noexcept {
     if (tail_ != nullptr) {
       tail_->next = &job;
     } else {
-      head_ = &job;
+      head_.store(&job, std::memory_order_relaxed);
     }
     tail_ = &job;
-    queued_.fetch_add(1, std::memory_order_release);
     // A spinning worker takes the job (and wakes a sleeper if more are queued by then); a
     // busy one takes it when it finishes its own. A spinner that gives up re-checks the
     // queue under the mutex before it sleeps, so skipping the wake-up here loses nothing.
@@ -119,29 +118,31 @@ void ThreadPool::work() noexcept {
   std::unique_lock lock(mutex_);
   bool spun = false;  // spun since the last job: sleep now
   for (;;) {
-    if (head_ == nullptr) {
+    detail::PoolJob* const first = head_.load(std::memory_order_relaxed);
+    if (first == nullptr) {
       if (stopping_) return;  // queued work first: stop only once the queue is empty
       std::size_t nobody = 0;
       if (!spun && spinning_.compare_exchange_strong(nobody, 1, std::memory_order_relaxed)) {
         spun = true;
         lock.unlock();
-        detail::spin_until([this] { return queued_.load(std::memory_order_acquire) != 0; },
+        // Seeing a job only ends the spin; it is taken under the mutex, which orders the rest.
+        detail::spin_until([this] { return head_.load(std::memory_order_relaxed) != nullptr; },
                            kWorkerSpinNs);
         spinning_.store(0, std::memory_order_relaxed);
         lock.lock();
         continue;
       }
       ++idle_;
-      work_ready_.wait(lock, [this] { return head_ != nullptr || stopping_; });
+      work_ready_.wait(
+          lock, [this] { return head_.load(std::memory_order_relaxed) != nullptr || stopping_; });
       --idle_;
       continue;
     }
-    detail::PoolJob& job = *head_;
-    head_ = job.next;
-    if (head_ == nullptr) tail_ = nullptr;
-    queued_.fetch_sub(1, std::memory_order_relaxed);
+    detail::PoolJob& job = *first;
+    head_.store(job.next, std::memory_order_relaxed);
+    if (job.next == nullptr) tail_ = nullptr;
     // push() skipped the wake-up while this worker spun: pass the rest on to a sleeper.
-    const bool wake_another = spun && head_ != nullptr && idle_ > 0;
+    const bool wake_another = spun && job.next != nullptr && idle_ > 0;
     spun = false;
     lock.unlock();
     if (wake_another) work_ready_.notify_one();

@@ -44,8 +44,7 @@ class ResultSlot {
   }
   T take_result() {
     if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
-    assert(result_.index() == 1);
-    return std::move(std::get<1>(result_));
+    return value();
   }
   // The returned value, for a caller that has seen exception() be null: no checks left.
   T&& value() noexcept {

@@ -177,13 +177,12 @@ class ThreadPool {
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  detail::PoolJob* head_ = nullptr;
+  // Written under mutex_; atomic so that a spinning worker may look at it without the mutex.
+  std::atomic<detail::PoolJob*> head_{nullptr};
   detail::PoolJob* tail_ = nullptr;
   std::size_t idle_ = 0;  // workers asleep on work_ready_
   bool stopping_ = false;
   std::atomic<std::size_t> pushing_{0};  // push() calls still running (see ~ThreadPool)
-  // Jobs queued and not yet taken (written under mutex_), polled by a spinning worker.
-  std::atomic<std::size_t> queued_{0};
   // Workers spinning for work instead of sleeping: at most one, so that a spinning worker
   // does not take a core from a busy one.
   std::atomic<std::size_t> spinning_{0};

@@ -14,15 +14,10 @@
 // spin cheap for a sibling hyper-thread.
 
 #include <cstdint>
-#include <time.h>
+
+#include <corio/event_loop.hpp>
 
 namespace corio::detail {
-
-inline std::int64_t spin_clock_ns() noexcept {
-  timespec now{};
-  ::clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -35,14 +30,14 @@ inline void cpu_relax() noexcept {
 template <class Ready>
 bool spin_until(Ready ready, std::int64_t budget_ns) noexcept(noexcept(ready())) {
   if (budget_ns <= 0) return ready();
-  const std::int64_t until = spin_clock_ns() + budget_ns;
+  const std::int64_t until = EventLoop::now_ns() + budget_ns;
   for (;;) {
     // The clock is read once per 32 polls: a poll is a load, a clock reading ~20 ns.
     for (int i = 0; i < 32; ++i) {
       if (ready()) return true;
       cpu_relax();
     }
-    if (spin_clock_ns() >= until) return ready();
+    if (EventLoop::now_ns() >= until) return ready();
   }
 }
 
