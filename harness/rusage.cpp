@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -45,9 +44,6 @@ std::int64_t peak_rss_bytes() noexcept {
 }
 
 bool reset_peak_rss() noexcept {
-  // Give back what malloc kept from earlier runs first (a 1 GB Asio run would otherwise stay
-  // resident and show up as the next run's peak).
-  ::malloc_trim(0);
   const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
   // "5" resets only the high-water mark; "1".."4" would also clear the page-table

@@ -36,7 +36,9 @@ struct ContextSwitches {
 
 // Makes the peak start again from the current RSS (writes "5" to /proc/self/clear_refs, which
 // resets both VmHWM and ru_maxrss). Returns false when the kernel refuses (older than 4.0, or
-// /proc read-only): the peak then keeps covering the whole process lifetime.
+// /proc read-only): the peak then keeps covering the whole process lifetime. Free heap that
+// malloc keeps stays resident and counts in the new peak: call malloc_trim(0) first when what
+// ran before is not the caller's (harness::detail::run_point does, once per benchmark).
 bool reset_peak_rss() noexcept;
 
 [[nodiscard]] ContextSwitches context_switches() noexcept;

@@ -1,6 +1,9 @@
 // harness::register_model<W> through Google Benchmark itself: names, units, iterations,
 // counters, and that every result is checked and every failure or exception becomes an error.
 #include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <malloc.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +59,25 @@ SumWorkload::Result sum_once_wrong(const SumWorkload::Params& p) {
   return result;
 }
 
+// Records, at each call, how many bytes of free heap malloc keeps at the top of its arena
+// (mallinfo2's keepcost), then takes 8 MiB in 32-KiB blocks (below the mmap threshold, so
+// from that arena) and frees them: a call that finds them kept reuses them.
+constexpr std::size_t kHeapChurnBytes = std::size_t{8} << 20;
+std::vector<std::size_t> kept_heap_at_each_call;
+void churn_heap() {
+  std::vector<void*> blocks(kHeapChurnBytes / (32 * 1024));
+  for (void*& block : blocks) {
+    block = std::malloc(32 * 1024);
+    benchmark::DoNotOptimize(block);
+  }
+  for (void* block : blocks) std::free(block);
+}
+SumWorkload::Result sum_after_heap_churn(const SumWorkload::Params& p) {
+  kept_heap_at_each_call.push_back(::mallinfo2().keepcost);
+  churn_heap();
+  return sum_right(p);
+}
+
 using testing::RunCollector;
 
 std::vector<benchmark::BenchmarkReporter::Run> run_matching(const std::string& regex) {
@@ -64,6 +86,7 @@ std::vector<benchmark::BenchmarkReporter::Run> run_matching(const std::string& r
     register_model<SumWorkload>("wrong", sum_wrong, Profile::quick);
     register_model<SumWorkload>("throws", sum_throws, Profile::quick);
     register_model<SumWorkload>("once_wrong", sum_once_wrong, Profile::quick);
+    register_model<SumWorkload>("heap_churn", sum_after_heap_churn, Profile::quick);
     register_model<FixedSumWorkload>("right", sum_right, Profile::full);
     return true;
   }();
@@ -126,6 +149,27 @@ TEST(RegisterModel, ChecksEveryResult) {
   ASSERT_EQ(runs.size(), 1U);
   EXPECT_TRUE(runs[0].error_occurred);
   EXPECT_EQ(runs[0].error_message, "check failed: sum 56, expected 55");
+}
+
+// Google Benchmark runs a benchmark in growing batches until one lasts the minimum time; the
+// heap is given back to the kernel before the first batch only, so that the reported batch
+// runs on the heap the earlier ones grew instead of faulting it back in on its first call.
+TEST(RegisterModel, TrimsTheHeapBeforeABenchmarksFirstBatchOnly) {
+  // Only the harness gives heap back here: free() trims by itself above this threshold.
+  ASSERT_EQ(::mallopt(M_TRIM_THRESHOLD, 1 << 30), 1);
+  churn_heap();  // free heap left by "an earlier benchmark"
+  kept_heap_at_each_call.clear();
+  const auto runs = run_matching("^test/sum/heap_churn/n:10/");
+  ASSERT_EQ(runs.size(), 1U);
+  ASSERT_FALSE(runs[0].error_occurred) << runs[0].error_message;
+  // More calls than the reported batch holds: earlier batches ran (otherwise this test
+  // could not tell a trim per batch from a trim per benchmark).
+  ASSERT_GT(kept_heap_at_each_call.size(), static_cast<std::size_t>(runs[0].iterations));
+  EXPECT_LT(kept_heap_at_each_call.front(), kHeapChurnBytes / 4) << "not trimmed at the start";
+  for (std::size_t call = 1; call < kept_heap_at_each_call.size(); ++call) {
+    // (less a little: what the harness and this vector allocated since)
+    ASSERT_GE(kept_heap_at_each_call[call], kHeapChurnBytes / 2) << "trimmed before call " << call;
+  }
 }
 
 }  // namespace
