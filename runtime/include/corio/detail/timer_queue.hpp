@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -153,18 +154,18 @@ class TimerQueue {
   // --- the lane: a ring of slots indexed by 31-bit wrapping positions ---
 
   [[nodiscard]] Slot& lane_slot(std::uint32_t position) noexcept {
-    return lane_[position & (lane_.size() - 1)];
+    return lane_[position & (lane_capacity_ - 1)];
   }
   [[nodiscard]] const Slot* lane_front() const noexcept {
     // The front is never a tombstone (lane_pop_front and lane_remove skip them eagerly).
-    return lane_live_ == 0 ? nullptr : &lane_[lane_head_ & (lane_.size() - 1)];
+    return lane_live_ == 0 ? nullptr : &lane_[lane_head_ & (lane_capacity_ - 1)];
   }
   [[nodiscard]] std::uint32_t lane_count() const noexcept {
     return (lane_tail_ - lane_head_) & kPositionMask;
   }
 
   void lane_push(TimerNode& node) {
-    if (lane_count() == lane_.size()) lane_grow();
+    if (lane_count() == lane_capacity_) lane_grow();
     node.heap_index = TimerNode::kLaneBit | lane_tail_;
     lane_slot(lane_tail_) = Slot{node.deadline_ns, &node};
     lane_tail_ = (lane_tail_ + 1) & kPositionMask;
@@ -214,14 +215,20 @@ class TimerQueue {
     lane_tombstones_ = 0;
   }
 
+  // The new ring is left uninitialised: only the slots from head to tail are ever read, and
+  // zeroing it touched every page of a ring that is at most half full after growing (memory per
+  // timer, runtime/timers corio at 100,000: 225.7 -> 221.4 B; the time is unchanged, the first
+  // touch moving to the pushes).
   void lane_grow() {
-    std::vector<Slot> bigger(lane_.empty() ? 64 : lane_.size() * 2);
-    const std::size_t mask = bigger.size() - 1;
+    const std::uint32_t capacity = lane_capacity_ == 0 ? 64 : lane_capacity_ * 2;
+    std::unique_ptr<Slot[]> bigger(new Slot[capacity]);
+    const std::uint32_t mask = capacity - 1;
     for (std::uint32_t position = lane_head_; position != lane_tail_;
          position = (position + 1) & kPositionMask) {
       bigger[position & mask] = lane_slot(position);
     }
-    lane_.swap(bigger);
+    lane_ = std::move(bigger);
+    lane_capacity_ = capacity;
   }
 
   // --- the heap ---
@@ -276,9 +283,10 @@ class TimerQueue {
   }
 
   std::vector<Slot> heap_;
-  std::vector<Slot> lane_;       // a power of two in size (or empty)
-  std::uint32_t lane_head_ = 0;  // position of the front (31-bit, wrapping)
-  std::uint32_t lane_tail_ = 0;  // position after the last
+  std::unique_ptr<Slot[]> lane_;
+  std::uint32_t lane_capacity_ = 0;  // a power of two (or 0)
+  std::uint32_t lane_head_ = 0;      // position of the front (31-bit, wrapping)
+  std::uint32_t lane_tail_ = 0;      // position after the last
   std::uint32_t lane_live_ = 0;
   std::uint32_t lane_tombstones_ = 0;
   std::int64_t lane_last_deadline_ = 0;  // the deadline last appended to the lane
