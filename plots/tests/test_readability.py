@@ -160,7 +160,8 @@ def _numeric(label: str) -> bool:
 
 def axis_problems(fig: Figure) -> list[str]:
     """For each axis with data: the data inside the view, the view not stretched beyond the
-    data (LOG_SLACK_DECADES, LINEAR_SLACK), and at least two labelled ticks on the data's range
+    data (LOG_SLACK_DECADES, LINEAR_SLACK; for panels sharing an axis, the data of them all,
+    since one view serves every panel), and at least two labelled ticks on the data's range
     (one when the data is a single value)."""
     fig.canvas.draw()
     problems = []
@@ -181,7 +182,12 @@ def axis_problems(fig: Figure) -> list[str]:
                 continue
             # Shared axes label one panel only: the labels of any sibling count.
             shared = (ax.get_shared_x_axes() if name == "x" else ax.get_shared_y_axes())
-            siblings = [getattr(s, f"{name}axis") for s in shared.get_siblings(ax)]
+            sibling_axes = shared.get_siblings(ax)
+            siblings = [getattr(s, f"{name}axis") for s in sibling_axes]
+            # The view must fit every sharing panel's data, so it may stretch beyond this one's.
+            shared_values = [v for sib in sibling_axes
+                             for v in data_values(sib)[0 if name == "x" else 1]]
+            shared_lo, shared_hi = min(shared_values), max(shared_values)
             labels = [(t.get_loc(), t.label1.get_text()) for sib in siblings
                       for t in figure.drawn_ticks(sib)
                       if t.label1.get_visible() and t.label1.get_text()]
@@ -190,17 +196,17 @@ def axis_problems(fig: Figure) -> list[str]:
             if categorical:
                 continue
             if log:
-                stretch = math.log10(v1 / v0) - math.log10(hi / lo)
+                stretch = math.log10(v1 / v0) - math.log10(shared_hi / shared_lo)
                 if stretch > LOG_SLACK_DECADES:
                     problems.append(f"{where}: view {v0:g}..{v1:g} stretches {stretch:.1f} "
-                                    f"decades beyond the data {lo:g}..{hi:g}")
+                                    f"decades beyond the data {shared_lo:g}..{shared_hi:g}")
                 on = [loc for loc, _ in labels if lo / 1.05 <= loc <= hi * 1.05]
             else:
-                base = min(lo, 0.0) if v0 <= 0 <= lo else lo
-                allowed = (hi - base) * (1 + LINEAR_SLACK) + eps * 1e6 * 1e-9
-                if span > 0 and v1 - v0 > allowed:
+                base = min(shared_lo, 0.0) if v0 <= 0 <= shared_lo else shared_lo
+                allowed = (shared_hi - base) * (1 + LINEAR_SLACK) + eps * 1e6 * 1e-9
+                if shared_hi > shared_lo and v1 - v0 > allowed:
                     problems.append(f"{where}: view {v0:g}..{v1:g} stretched beyond the data "
-                                    f"{lo:g}..{hi:g}")
+                                    f"{shared_lo:g}..{shared_hi:g}")
                 pad = (span or abs(hi) or 1.0) * 0.05
                 on = [loc for loc, _ in labels if lo - pad <= loc <= hi + pad]
             need = 1 if span == 0 or (log and hi / lo < 1.2) else 2
@@ -273,6 +279,20 @@ class Checks(unittest.TestCase):
         figure.log_axis(ax2, "x", [10, 20])
         figure.log_axis(ax2, "y", [10, 12])
         self.assertEqual(axis_problems(fig2), [])
+
+    def test_a_shared_axis_is_judged_by_the_data_of_every_panel_sharing_it(self) -> None:
+        def two_panels(top: float) -> Figure:
+            fig = Figure(figsize=(6, 3), dpi=100)
+            matplotlib.backends.backend_agg.FigureCanvasAgg(fig)
+            left, right = fig.subplots(ncols=2, sharey=True)
+            left.plot([1, 2], [0.5, 2.0], marker="o")
+            right.plot([1, 2], [0.5, 3.5], marker="o")
+            left.set_ylim(0, top)
+            return fig
+        # The left panel's view reaches 4.2 for the right panel's 3.5: not stretched.
+        self.assertEqual(axis_problems(two_panels(4.2)), [])
+        # Beyond what any panel sharing it shows: stretched.
+        self.assertIn("stretched", " ".join(axis_problems(two_panels(8.0))))
 
 
 class Charts(unittest.TestCase):
