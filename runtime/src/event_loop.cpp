@@ -101,25 +101,32 @@ void EventLoop::fire_expired_timers() {
 }
 
 void EventLoop::wait_for_work() {
-  std::int64_t timeout_ns =
-      timers_.empty() ? -1 : std::max<std::int64_t>(0, timers_.next_deadline() - now_ns());
-  if (timeout_ns != 0 && remote_pending_ > 0 && io_waiters_ == 0) {
+  const std::int64_t deadline = timers_.empty() ? detail::kNoDeadline : timers_.next_deadline();
+  const std::int64_t now = deadline == detail::kNoDeadline ? 0 : now_ns();
+  bool block = deadline == detail::kNoDeadline || deadline > now;
+  if (block && remote_pending_ > 0 && io_waiters_ == 0) {
     // Work is away on another thread and comes back through post_remote(): wait for it awake
     // for a moment, since a hand-off between two awake threads takes well under 1 us and
     // waking a sleeping loop takes an eventfd write and read and a scheduler round trip. Not
     // while a descriptor is watched: I/O must not wait for the spin to end.
-    const std::int64_t budget =
-        timeout_ns < 0 ? kRemoteSpinNs : std::min(timeout_ns, kRemoteSpinNs);
+    const std::int64_t budget = deadline == detail::kNoDeadline
+                                    ? kRemoteSpinNs
+                                    : std::min(deadline - now, kRemoteSpinNs);
     if (detail::spin_until([this] { return remote_posted_.load(std::memory_order_acquire); },
                            budget)) {
-      timeout_ns = 0;
+      block = false;
     }
   }
-  if (timeout_ns != 0) {
+  if (block) {
     sleeping_.store(true, std::memory_order_seq_cst);
-    if (remote_posted_.load(std::memory_order_seq_cst)) timeout_ns = 0;  // see post_remote()
+    if (remote_posted_.load(std::memory_order_seq_cst)) block = false;  // see post_remote()
   }
-  if (timeout_ns != 0 || io_waiters_ > 0) poller_->wait(timeout_ns);
+  if (block) {
+    // `now` was read after the last wait returned, which is all the timerfd policy needs.
+    poller_->wait(deadline, now);
+  } else if (io_waiters_ > 0) {
+    poller_->poll();
+  }
   sleeping_.store(false, std::memory_order_relaxed);  // a stale true costs one spare wake()
 }
 
@@ -131,7 +138,7 @@ void EventLoop::run_once() {
   if (ready_.empty()) {
     wait_for_work();
   } else if (io_waiters_ > 0) {
-    poller_->wait(0);
+    poller_->poll();
   }
   fire_expired_timers();
   drain_remote();

@@ -1,10 +1,12 @@
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include <corio/corio.hpp>
 #include <corio/sleep.hpp>
+#include <corio/to_thread.hpp>
 
 #include "test_support.hpp"
 
@@ -118,6 +120,25 @@ TEST(Sleep, CancelledInTheBatchThatStartedItLeavesNoTimer) {
     co_return corio::EventLoop::current()->pending_timers();
   };
   EXPECT_EQ(corio::run(main_task()), 0U);
+}
+
+TEST(Sleep, ALaterSleepEndsAfterTheEarliestOneWasCancelledWhileTheLoopSlept) {
+  // The loop's timerfd is armed for the 3 ms sleep; a to_thread() call wakes the loop first,
+  // the 3 ms sleep is cancelled, and the main task sleeps 6 ms. The loop keeps the timerfd at
+  // 3 ms (an earlier time still to come), wakes then with nothing due, and must arm 6 ms.
+  auto main_task = []() -> Task<std::int64_t> {
+    const std::int64_t start = corio::EventLoop::now_ns();
+    auto early = corio::spawn([]() -> Task<void> { co_await corio::sleep(3ms); }());
+    co_await corio::to_thread([] { std::this_thread::sleep_for(1ms); });
+    early.cancel();
+    try {
+      co_await early;
+    } catch (const corio::CancelledError&) {
+    }
+    co_await corio::sleep(6ms);
+    co_return corio::EventLoop::now_ns() - start;
+  };
+  EXPECT_GE(corio::run(main_task()), 6'000'000);
 }
 
 TEST(YieldNow, RunsEveryOtherReadyTaskFirst) {
