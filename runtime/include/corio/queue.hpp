@@ -12,17 +12,19 @@
 //           finished (std::logic_error if called more often than items were put); join() waits
 //           until none is unfinished.
 // Thread safety: loop thread only.
-// Cost:     no allocation per waiter; items live in a std::deque.
+// Cost:     no allocation per waiter or per item once the ring holding the items has grown to
+//           the most items held at once (detail::ItemRing; it keeps that capacity). An item is
+//           moved three times: into put()'s awaiter, into the ring, out to get()'s caller.
 // Example:  runtime/examples/producer_consumer.cpp
 
 #include <coroutine>
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include <corio/detail/intrusive_list.hpp>
+#include <corio/detail/item_ring.hpp>
 #include <corio/detail/wait_node.hpp>
 
 namespace corio {
@@ -58,10 +60,7 @@ class Queue {
 
   std::optional<T> try_get() {
     if (items_.empty()) return std::nullopt;
-    std::optional<T> item{std::move(items_.front())};
-    items_.pop_front();
-    admit_first_putter();
-    return item;
+    return take_front();
   }
 
   void task_done() {
@@ -75,7 +74,7 @@ class Queue {
 
   class [[nodiscard]] PutAwaiter : public detail::WaitNode {
    public:
-    PutAwaiter(Queue& queue, T item) : queue_(queue), item_(std::move(item)) {}
+    PutAwaiter(Queue& queue, T&& item) : queue_(queue), item_(std::move(item)) {}
     [[nodiscard]] bool await_ready() { return queue_.try_put(std::move(item_)); }
     template <class Promise>
     bool await_suspend(std::coroutine_handle<Promise> awaiting) {
@@ -92,23 +91,22 @@ class Queue {
   class [[nodiscard]] GetAwaiter : public detail::WaitNode {
    public:
     explicit GetAwaiter(Queue& queue) noexcept : queue_(queue) {}
-    [[nodiscard]] bool await_ready() {
-      item_ = queue_.try_get();
-      return item_.has_value();
-    }
+    // An item is there: await_resume() takes it, with nothing run in between.
+    [[nodiscard]] bool await_ready() const noexcept { return !queue_.empty(); }
     template <class Promise>
     bool await_suspend(std::coroutine_handle<Promise> awaiting) {
       return suspend_in(awaiting, queue_.getters_, "corio::Queue::get()");
     }
     T await_resume() {
       throw_if_cancelled();
-      return std::move(*item_);
+      if (item_.has_value()) return std::move(*item_);  // handed over by a put() while waiting
+      return queue_.take_front();
     }
 
    private:
     friend class Queue;
     Queue& queue_;
-    std::optional<T> item_;
+    std::optional<T> item_;  // set only by a put() that finds this get() waiting
   };
 
   class [[nodiscard]] JoinAwaiter : public detail::WaitNode {
@@ -130,6 +128,13 @@ class Queue {
   JoinAwaiter join() noexcept { return JoinAwaiter{*this}; }
 
  private:
+  T take_front() {
+    T item(std::move(items_.front()));
+    items_.pop_front();
+    admit_first_putter();
+    return item;
+  }
+
   // A slot was freed: the longest-waiting put() stores its item now and is woken.
   void admit_first_putter() {
     if (putters_.empty()) return;
@@ -139,7 +144,7 @@ class Queue {
     putter.wake();
   }
 
-  std::deque<T> items_;
+  detail::ItemRing<T> items_;
   std::size_t maxsize_;
   std::size_t unfinished_ = 0;
   detail::IntrusiveList<GetAwaiter> getters_;
