@@ -109,9 +109,8 @@ void EventLoop::wait_for_work() {
     // for a moment, since a hand-off between two awake threads takes well under 1 us and
     // waking a sleeping loop takes an eventfd write and read and a scheduler round trip. Not
     // while a descriptor is watched: I/O must not wait for the spin to end.
-    const std::int64_t budget = deadline == detail::kNoDeadline
-                                    ? kRemoteSpinNs
-                                    : std::min(deadline - now, kRemoteSpinNs);
+    const std::int64_t budget =
+        deadline == detail::kNoDeadline ? kRemoteSpinNs : std::min(deadline - now, kRemoteSpinNs);
     if (detail::spin_until([this] { return remote_posted_.load(std::memory_order_acquire); },
                            budget)) {
       block = false;

@@ -21,6 +21,16 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
+// epoll_wait's timeout for a wait of timeout_ns (-1 no limit, 0 just look): whole milliseconds,
+// rounded down (an early wake-up may come earlier still). One under a millisecond is left to
+// the timerfd (-1) rather than turned into a busy 0.
+int epoll_wait_timeout_ms(std::int64_t timeout_ns) {
+  if (timeout_ns <= 0) return static_cast<int>(timeout_ns);
+  const std::int64_t timeout_ms = timeout_ns / 1'000'000;
+  if (timeout_ms == 0) return -1;
+  return static_cast<int>(std::min<std::int64_t>(timeout_ms, std::numeric_limits<int>::max()));
+}
+
 }  // namespace
 
 Poller::Poller() {
@@ -97,14 +107,7 @@ int Poller::wait_and_dispatch(std::int64_t timeout_ns) {
     if (count < 0 && errno == ENOSYS) have_pwait2_ = false;
   }
   if (timeout_ns <= 0 || !have_pwait2_) {
-    // Whole milliseconds, rounded down (an early wake-up may come earlier still); one under a
-    // millisecond is left to the timerfd rather than turned into a busy 0.
-    const std::int64_t timeout_ms = timeout_ns / 1'000'000;
-    const int asked_ms = timeout_ns <= 0     ? static_cast<int>(timeout_ns)
-                         : timeout_ms == 0   ? -1
-                                             : static_cast<int>(std::min<std::int64_t>(
-                                                 timeout_ms, std::numeric_limits<int>::max()));
-    count = ::epoll_wait(epoll_fd_, events.data(), capacity, asked_ms);
+    count = ::epoll_wait(epoll_fd_, events.data(), capacity, epoll_wait_timeout_ms(timeout_ns));
   }
   if (count < 0) {
     if (errno != EINTR) throw_errno("corio: epoll_wait");

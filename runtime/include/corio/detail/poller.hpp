@@ -8,6 +8,7 @@
 // Kept apart from the scheduler (as tokio keeps its driver apart): the loop asks it to wait until
 // at most a deadline; it dispatches readiness to entries, which only schedule coroutines.
 
+#include <algorithm>
 #include <cstdint>
 
 namespace corio::detail {
@@ -44,8 +45,7 @@ inline constexpr std::int64_t kNoDeadline = -1;
 [[nodiscard]] constexpr std::int64_t early_wake_timeout(std::int64_t rest_ns) noexcept {
   constexpr std::int64_t kMinMarginNs = 100'000;
   constexpr std::int64_t kMarginDivisor = 200;
-  const std::int64_t margin = rest_ns / kMarginDivisor > kMinMarginNs ? rest_ns / kMarginDivisor
-                                                                      : kMinMarginNs;
+  const std::int64_t margin = std::max(rest_ns / kMarginDivisor, kMinMarginNs);
   return rest_ns > 2 * margin ? rest_ns - margin : -1;
 }
 
