@@ -104,7 +104,7 @@ void ThreadPool::push(detail::PoolJob& job) noexcept {
     // A spinning worker takes the job (and wakes a sleeper if more are queued by then); a
     // busy one takes it when it finishes its own. A spinner that gives up re-checks the
     // queue under the mutex before it sleeps, so skipping the wake-up here loses nothing.
-    wake = idle_ > 0 && spinning_.load(std::memory_order_relaxed) == 0;
+    wake = idle_ > 0 && !spinning_.load(std::memory_order_relaxed);
   }
   // Notified after unlocking, so the worker does not wake into a held mutex (measured: two
   // futex calls per hop fewer). The job may already be running, back home, and its owner
@@ -121,14 +121,14 @@ void ThreadPool::work() noexcept {
     detail::PoolJob* const first = head_.load(std::memory_order_relaxed);
     if (first == nullptr) {
       if (stopping_) return;  // queued work first: stop only once the queue is empty
-      std::size_t nobody = 0;
-      if (!spun && spinning_.compare_exchange_strong(nobody, 1, std::memory_order_relaxed)) {
+      bool nobody = false;
+      if (!spun && spinning_.compare_exchange_strong(nobody, true, std::memory_order_relaxed)) {
         spun = true;
         lock.unlock();
         // Seeing a job only ends the spin; it is taken under the mutex, which orders the rest.
         detail::spin_until([this] { return head_.load(std::memory_order_relaxed) != nullptr; },
                            kWorkerSpinNs);
-        spinning_.store(0, std::memory_order_relaxed);
+        spinning_.store(false, std::memory_order_relaxed);
         lock.lock();
         continue;
       }
