@@ -1,8 +1,8 @@
 #pragma once
-// A growable ring buffer of items, FIFO: corio::Queue's storage.
+// A growable ring buffer of items, FIFO: corio::Queue's storage and the loop's ready queue.
 //
-//   corio::detail::ItemRing<T>  push_back, front, pop_front, size; no allocation once it has
-//                               grown to the peak number of items held at once
+//   corio::detail::ItemRing<T>  push_back, front, pop_front, clear, size; no allocation once
+//                               it has grown to the peak number of items held at once
 //
 // Why not std::deque: it allocates and frees a 512-byte block per 512 bytes of items (two of
 // the pipeline workload's 256-byte records), so a queue that fills and drains allocates all the
@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstddef>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace corio::detail {
@@ -23,7 +24,7 @@ class ItemRing {
   ItemRing(const ItemRing&) = delete;
   ItemRing& operator=(const ItemRing&) = delete;
   ~ItemRing() {
-    while (size_ > 0) pop_front();
+    clear();
     release(slots_);
   }
 
@@ -38,12 +39,22 @@ class ItemRing {
     ++size_;
   }
 
-  [[nodiscard]] T& front() noexcept { return *slot(head_); }
+  // head_ stays below the capacity: no mask needed.
+  [[nodiscard]] T& front() noexcept { return slots_[head_]; }
 
   void pop_front() noexcept {
-    slot(head_)->~T();
+    slots_[head_].~T();
     head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
+  }
+
+  // Drops every item; keeps the capacity.
+  void clear() noexcept {
+    if constexpr (std::is_trivially_destructible_v<T>) {
+      head_ = size_ = 0;
+    } else {
+      while (size_ > 0) pop_front();
+    }
   }
 
  private:
