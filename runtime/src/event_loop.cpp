@@ -143,11 +143,7 @@ void EventLoop::run_once() {
   drain_remote();
   // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers
   // get their turn between batches, however busy the tasks keep each other.
-  for (std::size_t batch = ready_.size(); batch > 0; --batch) {
-    const std::coroutine_handle<> next = ready_.front();
-    ready_.pop_front();
-    next.resume();
-  }
+  for (std::size_t batch = ready_.size(); batch > 0; --batch) ready_.pop().resume();
 }
 
 void EventLoop::shutdown() noexcept {

@@ -1,4 +1,4 @@
-// Queue's storage and the loop's ready queue (detail/item_ring.hpp) against std::deque:
+// Queue's storage (detail/item_ring.hpp) against std::deque:
 // whatever mix of pushes and pops, growth while the ring wraps around, items that own memory
 // (ASan sees a leak or a double free) and a move that throws while the ring grows, the items
 // come out in order, each once; clear() drops them all and the ring is usable again.
@@ -62,7 +62,7 @@ TEST(ItemRing, ClearDropsEveryItemAndKeepsWorking) {
   owning.push_back(std::make_unique<int>(7));
   EXPECT_EQ(*owning.front(), 7);
 
-  // Trivial items (the ready queue's coroutine handles): clear() only forgets them.
+  // Trivial items: clear() only forgets them.
   ItemRing<int> trivial;
   for (int i = 0; i < 10; ++i) trivial.push_back(i);
   trivial.pop_front();

@@ -23,8 +23,8 @@
 
 #include <corio/detail/blocking_pool.hpp>
 #include <corio/detail/intrusive_list.hpp>
-#include <corio/detail/item_ring.hpp>
 #include <corio/detail/poller.hpp>
+#include <corio/detail/ready_queue.hpp>
 #include <corio/detail/spawned_task.hpp>
 #include <corio/detail/timer_queue.hpp>
 #include <corio/task.hpp>
@@ -88,7 +88,7 @@ class EventLoop {
 
   // --- for corio's own awaitables (not part of the user-facing API) ---
 
-  void schedule(std::coroutine_handle<> handle) { ready_.push_back(handle); }
+  void schedule(std::coroutine_handle<> handle) { ready_.push(handle); }
   void add_timer(detail::TimerNode& node) { timers_.add(node); }
   // node.deadline_ns holds a duration, counted from a clock reading taken at the end of the
   // current batch or after the next 255 sleeps, whichever comes first.
@@ -127,7 +127,7 @@ class EventLoop {
   void drain_remote();
   void destroy_stuck_tasks() noexcept;
 
-  detail::ItemRing<std::coroutine_handle<>> ready_;  // coroutines to resume, FIFO
+  detail::ReadyQueue ready_;
   detail::TimerQueue timers_;
   detail::IntrusiveList<detail::SpawnedTaskBase, detail::RegistryHook> tasks_;
   std::unique_ptr<detail::Poller> poller_;

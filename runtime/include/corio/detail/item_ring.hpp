@@ -1,5 +1,6 @@
 #pragma once
-// A growable ring buffer of items, FIFO: corio::Queue's storage and the loop's ready queue.
+// A growable ring buffer of items, FIFO: corio::Queue's storage (ready_queue.hpp says why the
+// loop's ready queue is not one).
 //
 //   corio::detail::ItemRing<T>  push_back, front, pop_front, clear, size; no allocation once
 //                               it has grown to the peak number of items held at once
