@@ -129,7 +129,14 @@ void EventLoop::wait_for_work() {
   sleeping_.store(false, std::memory_order_relaxed);  // a stale true costs one spare wake()
 }
 
-void EventLoop::run_once() {
+namespace detail {
+[[noreturn]] void throw_deadlock();
+}  // namespace detail
+
+// Always inlined, so that run_until_done() is one loop: a call of run_once() per iteration
+// pushed and popped five registers and rechecked the task from outside, 7 instructions per
+// switch of two yielding tasks (callgrind, runtime/switch).
+[[gnu::always_inline]] inline void EventLoop::run_iteration() {
   // Sleeps started by the last batch count from now: one clock reading for all of them.
   if (timers_.has_pending()) timers_.commit_pending(now_ns());
   // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
@@ -144,6 +151,15 @@ void EventLoop::run_once() {
   // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers
   // get their turn between batches, however busy the tasks keep each other.
   for (std::size_t batch = ready_.size(); batch > 0; --batch) ready_.pop().resume();
+}
+
+void EventLoop::run_once() { run_iteration(); }
+
+void EventLoop::run_until_done(const detail::SpawnedTaskBase& task) {
+  while (!task.done()) {
+    if (!can_progress()) detail::throw_deadlock();
+    run_iteration();
+  }
 }
 
 void EventLoop::shutdown() noexcept {

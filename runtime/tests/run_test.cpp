@@ -102,6 +102,32 @@ TEST(Run, DeadlockedMainTaskThrowsInsteadOfHanging) {
   }
 }
 
+// EventLoop::run_until_complete runs the same loop as run() without closing it: tasks spawned
+// meanwhile keep their state, the loop runs again, and a deadlock is reported there too.
+TEST(RunUntilComplete, ReturnsEachValueAndKeepsTheLoopOpen) {
+  corio::EventLoop loop;
+  corio::Event go;
+  int steps = 0;
+  auto waiter = [](corio::Event* event, int* counter) -> Task<int> {
+    co_await event->wait();
+    co_return ++*counter;
+  };
+  auto first = [](corio::Event* event, int* counter, decltype(waiter) make) -> Task<int> {
+    auto other = corio::spawn(make(event, counter));  // still running when this returns
+    co_await corio::sleep(1ms);
+    event->set();
+    co_return 10;
+  };
+  EXPECT_EQ(loop.run_until_complete(first(&go, &steps, waiter)), 10);
+  EXPECT_EQ(loop.run_until_complete(waiter(&go, &steps)), 2);  // the spawned one ran first
+  EXPECT_EQ(steps, 2);
+  auto stuck = []() -> Task<void> {
+    corio::Event never_set;
+    co_await never_set.wait();
+  };
+  EXPECT_THROW(loop.run_until_complete(stuck()), std::runtime_error);
+}
+
 Task<void> fails_unobserved() {
   throw std::runtime_error("nobody awaits me");
   co_return;

@@ -114,6 +114,9 @@ class EventLoop {
 
   // Runs one iteration (see the header comment).
   void run_once();
+  // Runs iterations until `task` has finished: run() and run_until_complete(). Throws
+  // std::runtime_error when nothing is ready and nothing can become ready (a deadlock).
+  void run_until_done(const detail::SpawnedTaskBase& task);
   // False when nothing is ready and nothing can become ready: no timer, I/O or remote work.
   [[nodiscard]] bool can_progress() const noexcept {
     return !ready_.empty() || !timers_.empty() || remote_pending_ > 0 || io_waiters_ > 0;
@@ -126,6 +129,8 @@ class EventLoop {
   void fire_expired_timers();
   void drain_remote();
   void destroy_stuck_tasks() noexcept;
+  // run_once()'s body, inlined into run_until_done()'s loop (event_loop.cpp).
+  void run_iteration();
 
   detail::ReadyQueue ready_;
   detail::TimerQueue timers_;

@@ -19,17 +19,10 @@
 
 namespace corio {
 
-namespace detail {
-[[noreturn]] void throw_deadlock();
-}  // namespace detail
-
 template <class T>
 T EventLoop::run_until_complete(Task<T> task) {
   JoinHandle<T> handle = spawn(std::move(task));
-  while (!handle.done()) {
-    if (!can_progress()) detail::throw_deadlock();
-    run_once();
-  }
+  run_until_done(*handle.task_);
   return handle.result();
 }
 
@@ -37,10 +30,7 @@ template <class T>
 T run(Task<T> task) {
   EventLoop loop;  // throws if this thread already runs one
   JoinHandle<T> handle = loop.spawn(std::move(task));
-  while (!handle.done()) {
-    if (!loop.can_progress()) detail::throw_deadlock();
-    loop.run_once();
-  }
+  loop.run_until_done(*handle.task_);
   loop.shutdown();
   return handle.result();
 }

@@ -135,6 +135,9 @@ class JoinHandle {  // not [[nodiscard]]: dropping it detaches, a legitimate use
 
  private:
   friend class TaskGroup;  // adopts the task it spawns
+  friend class EventLoop;  // run_until_complete() runs the loop until the task is done
+  template <class U>
+  friend U run(Task<U> task);  // likewise
   void reset() noexcept {
     if (task_ != nullptr) std::exchange(task_, nullptr)->release();
   }
