@@ -134,7 +134,7 @@ namespace detail {
 }  // namespace detail
 
 // Always inlined, so that run_until_done() is one loop: a call of run_once() per iteration
-// pushed and popped five registers and rechecked the task from outside, 7 instructions per
+// pushed and popped five registers and rechecked the task from outside, 8 instructions per
 // switch of two yielding tasks (callgrind, runtime/switch).
 [[gnu::always_inline]] inline void EventLoop::run_iteration() {
   // Sleeps started by the last batch count from now: one clock reading for all of them.
