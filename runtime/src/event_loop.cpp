@@ -129,10 +129,6 @@ void EventLoop::wait_for_work() {
   sleeping_.store(false, std::memory_order_relaxed);  // a stale true costs one spare wake()
 }
 
-namespace detail {
-[[noreturn]] void throw_deadlock();
-}  // namespace detail
-
 // Always inlined, so that run_until_done() is one loop: a call of run_once() per iteration
 // pushed and popped five registers and rechecked the task from outside, 8 instructions per
 // switch of two yielding tasks (callgrind, runtime/switch).
@@ -155,9 +151,17 @@ namespace detail {
 
 void EventLoop::run_once() { run_iteration(); }
 
+namespace {
+[[noreturn]] void throw_deadlock() {
+  throw std::runtime_error(
+      "corio::run: the main task is waiting, but no task is ready and no timer, I/O or "
+      "to_thread() call can wake it (deadlock)");
+}
+}  // namespace
+
 void EventLoop::run_until_done(const detail::SpawnedTaskBase& task) {
   while (!task.done()) {
-    if (!can_progress()) detail::throw_deadlock();
+    if (!can_progress()) throw_deadlock();
     run_iteration();
   }
 }
@@ -200,15 +204,5 @@ void EventLoop::destroy_stuck_tasks() noexcept {
     }
   }
 }
-
-namespace detail {
-
-[[noreturn]] void throw_deadlock() {
-  throw std::runtime_error(
-      "corio::run: the main task is waiting, but no task is ready and no timer, I/O or "
-      "to_thread() call can wake it (deadlock)");
-}
-
-}  // namespace detail
 
 }  // namespace corio
