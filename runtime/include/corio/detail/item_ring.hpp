@@ -2,8 +2,8 @@
 // A growable ring buffer of items, FIFO: corio::Queue's storage (ready_queue.hpp says why the
 // loop's ready queue is not one).
 //
-//   corio::detail::ItemRing<T>  push_back, front, pop_front, clear, size; no allocation once
-//                               it has grown to the peak number of items held at once
+//   corio::detail::ItemRing<T>  push_back, front, pop_front, size; no allocation once it has
+//                               grown to the peak number of items held at once
 //
 // Why not std::deque: it allocates and frees a 512-byte block per 512 bytes of items (two of
 // the pipeline workload's 256-byte records), so a queue that fills and drains allocates all the
@@ -13,7 +13,6 @@
 #include <bit>
 #include <cstddef>
 #include <new>
-#include <type_traits>
 #include <utility>
 
 namespace corio::detail {
@@ -25,7 +24,7 @@ class ItemRing {
   ItemRing(const ItemRing&) = delete;
   ItemRing& operator=(const ItemRing&) = delete;
   ~ItemRing() {
-    clear();
+    while (size_ > 0) pop_front();
     release(slots_);
   }
 
@@ -47,15 +46,6 @@ class ItemRing {
     slots_[head_].~T();
     head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
-  }
-
-  // Drops every item; keeps the capacity.
-  void clear() noexcept {
-    if constexpr (std::is_trivially_destructible_v<T>) {
-      head_ = size_ = 0;
-    } else {
-      while (size_ > 0) pop_front();
-    }
   }
 
  private:
