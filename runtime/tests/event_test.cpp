@@ -62,6 +62,48 @@ TEST(Event, CancelledWaiterIsRemovedAndOthersStillWake) {
   EXPECT_EQ(log, (std::vector<int>{-1, 2}));
 }
 
+// The waiter keeps "cancelled" in its cancel hook's pointer (wait_node.hpp): a request that
+// arrives before the wait, one that arrives during it, and a wait after a cancelled one must
+// each behave as if it were a flag of its own.
+Task<void> wait_twice(corio::Event* event, std::vector<int>* log) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      co_await event->wait();
+      log->push_back(10 + attempt);  // woken by set()
+    } catch (const corio::CancelledError&) {
+      log->push_back(-1 - attempt);  // the request, raised here once
+    }
+  }
+}
+
+TEST(Event, CancellationBeforeAndDuringAWaitIsRaisedOnceAndTheNextWaitWorks) {
+  std::vector<int> log;
+  auto main_task = [](std::vector<int>* out) -> Task<void> {
+    corio::Event event;
+    // Cancelled before its first step: the request is pending when it reaches wait().
+    auto early = corio::spawn(wait_twice(&event, out));
+    early.cancel();
+    co_await corio::yield_now();
+    EXPECT_EQ(*out, (std::vector<int>{-1}));  // its second wait is queued
+    event.set();
+    co_await early;
+    EXPECT_EQ(*out, (std::vector<int>{-1, 11}));
+
+    // Cancelled while queued: unlinked, resumed with the error; its next wait is a plain wait.
+    event.clear();
+    out->clear();
+    auto queued = corio::spawn(wait_twice(&event, out));
+    co_await corio::yield_now();
+    queued.cancel();
+    co_await corio::yield_now();
+    EXPECT_EQ(*out, (std::vector<int>{-1}));
+    event.set();
+    co_await queued;
+    EXPECT_EQ(*out, (std::vector<int>{-1, 11}));
+  };
+  corio::run(main_task(&log));
+}
+
 TEST(Event, PingPongHandsControlBackAndForth) {
   auto player = [](corio::Event* mine, corio::Event* theirs, int rounds, int* hits) -> Task<void> {
     for (int i = 0; i < rounds; ++i) {

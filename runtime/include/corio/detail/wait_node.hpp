@@ -10,6 +10,12 @@
 // between (FIFO fairness, no lost wake-ups). A cancel() while queued unlinks the waiter and
 // resumes it with CancelledError; it took nothing. A cancel() after wake() keeps what was
 // handed over and is raised at the next suspension point.
+//
+// Size: 40 bytes (the links, the cancel hook, the task, the coroutine), in every waiting frame.
+// It stores no loop: wake() and cancellation run on the loop thread, whose loop is the current
+// one (as sleep's timer node does), and "cancelled" is the hook's function pointer cleared, not
+// a flag of its own. An Event waiter's frame is 16 bytes smaller for it: a 100,000-task idle
+// fan-out is 1.6 MB less (runtime/task_memory).
 
 #include <coroutine>
 
@@ -34,10 +40,10 @@ class WaitNode : public ListHook, private CancelHook {
                   const char* caller) {
     core_ = core_of(awaiting);
     if (core_ != nullptr && core_->take_pending_cancel()) {
-      cancelled_ = true;
+      mark_cancelled();
       return false;
     }
-    loop_ = &EventLoop::require_current(caller);
+    (void)EventLoop::require_current(caller);  // a clear error, not a crash at wake()
     handle_ = awaiting;
     list.push_back(static_cast<Node&>(*this));
     if (core_ != nullptr) core_->install_hook(this);
@@ -47,25 +53,27 @@ class WaitNode : public ListHook, private CancelHook {
   void wake() noexcept {
     unlink();
     if (core_ != nullptr) core_->clear_hook();
-    loop_->schedule(handle_);
+    current_loop().schedule(handle_);
   }
 
   void throw_if_cancelled() const {
-    if (cancelled_) throw CancelledError{};
+    if (on_cancel == nullptr) throw CancelledError{};
   }
 
  private:
   static void handle_cancel(CancelHook* hook) noexcept {
     auto& self = static_cast<WaitNode&>(*hook);
     self.unlink();
-    self.cancelled_ = true;
-    self.loop_->schedule(self.handle_);
+    self.mark_cancelled();
+    current_loop().schedule(self.handle_);
   }
+  // The hook is never called again once the waiter is cancelled: its pointer is the flag.
+  void mark_cancelled() noexcept { on_cancel = nullptr; }
 
-  EventLoop* loop_ = nullptr;
   TaskCore* core_ = nullptr;
   std::coroutine_handle<> handle_;
-  bool cancelled_ = false;
 };
+
+static_assert(sizeof(WaitNode) == 40, "a waiter in every waiting frame: keep it small");
 
 }  // namespace corio::detail
