@@ -50,12 +50,6 @@ detail::BlockingPool& EventLoop::blocking_pool() {
   return *blocking_pool_;
 }
 
-void EventLoop::register_task(detail::SpawnedTaskBase& task) noexcept { tasks_.push_back(task); }
-
-void EventLoop::unregister_task(detail::SpawnedTaskBase& task) noexcept {
-  static_cast<detail::RegistryHook&>(task).unlink();
-}
-
 void EventLoop::post_remote(detail::RemoteCompletion& completion) noexcept {
   std::lock_guard lock(remote_mutex_);
   completion.next = nullptr;

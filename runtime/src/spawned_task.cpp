@@ -11,15 +11,15 @@ namespace corio::detail {
 
 std::coroutine_handle<> SpawnedTaskBase::on_root_done() noexcept {
   spawn_done_ = true;
-  EventLoop& loop = *EventLoop::current();
-  if (group == nullptr) loop.unregister_task(*this);  // a group child leaves the group's list
+  // Out of whichever list holds it, the loop's registry or its group's children: one hook.
+  static_cast<RegistryHook&>(*this).unlink();
   // Both a group's joiner and this task's joiner may be waiting: one gets the direct transfer,
   // the other goes through the ready queue.
   std::coroutine_handle<> next = group != nullptr ? group->on_child_done(*this) : nullptr;
   if (Joiner* waiting = std::exchange(joiner, nullptr)) {
     if (waiting->core != nullptr) waiting->core->clear_hook();
     if (next) {
-      loop.schedule(waiting->handle);
+      current_loop().schedule(waiting->handle);
     } else {
       next = waiting->handle;
     }

@@ -28,7 +28,7 @@ void TaskGroup::cancel_all() noexcept {
 }
 
 std::coroutine_handle<> TaskGroup::on_child_done(detail::SpawnedTaskBase& child) noexcept {
-  static_cast<detail::RegistryHook&>(child).unlink();
+  // on_root_done() has taken the child out of children_ already.
   child.group = nullptr;
   if (std::exception_ptr error = child.exception(); error && !detail::is_cancellation(error)) {
     child.mark_retrieved();  // the group delivers it (or it lost to an earlier failure)

@@ -108,8 +108,12 @@ class EventLoop {
   void add_io_waiter() noexcept { ++io_waiters_; }
   void remove_io_waiter() noexcept { --io_waiters_; }
 
-  void register_task(detail::SpawnedTaskBase& task) noexcept;
-  void unregister_task(detail::SpawnedTaskBase& task) noexcept;
+  // The registry of running tasks that belong to no TaskGroup (run()'s shutdown cancels them).
+  // Inline: every spawn() registers, and a call cost more than the four stores it makes.
+  void register_task(detail::SpawnedTaskBase& task) noexcept { tasks_.push_back(task); }
+  void unregister_task(detail::SpawnedTaskBase& task) noexcept {
+    static_cast<detail::RegistryHook&>(task).unlink();
+  }
   [[nodiscard]] bool closing() const noexcept { return closing_; }
 
   // Runs one iteration (see the header comment).
