@@ -16,6 +16,12 @@ using namespace std::chrono_literals;
 using corio::Task;
 using corio::testing::Counted;
 
+// A spawned task's bookkeeping, beside its frame, is one 64-byte pooled block whatever its result
+// type (the vtable, cancel hook, reference count and flags, registry links, joiner, group and
+// the coroutine): runtime/README's memory table counts on it.
+static_assert(sizeof(corio::detail::SpawnedTask<void>) == 64);
+static_assert(sizeof(corio::detail::SpawnedTask<std::string>) == 64);
+
 Task<void> record(std::vector<std::string>* log, std::string what) {
   log->push_back(std::move(what));
   co_return;

@@ -12,7 +12,7 @@
 // Lifetime: dropping the handle detaches the task; it keeps running. A task that failed and
 //           whose exception nobody retrieved reports it on stderr when it is freed.
 // Thread safety: loop thread only.
-// Cost:     the task's frame plus one 96-byte pooled block; no allocation per wake-up.
+// Cost:     the task's frame plus one 64-byte pooled block; no allocation per wake-up.
 // Example:  runtime/examples/spawn_vs_gather.cpp
 
 #include <cassert>
