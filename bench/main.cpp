@@ -31,6 +31,7 @@
 #include "bench/load.hpp"
 #include "bench/progress_reporter.hpp"
 #include "bench/serve.hpp"
+#include "harness/malloc_policy.hpp"
 #include "harness/registrar.hpp"
 #include "harness/rusage.hpp"
 #include "harness/workload.hpp"
@@ -168,6 +169,10 @@ void add_run_context(const Options& options, const std::string& command_line,
   // Whether peak_rss_bytes is each run's own peak or the process's peak so far (the kernel
   // may refuse the reset; see harness/rusage.hpp).
   benchmark::AddCustomContext("corio_peak_rss_scope", per_run_peak_rss ? "run" : "process");
+  // The malloc policy the figures were taken under (pinned in main(); the child processes'
+  // GLIBC_TUNABLES, which the user may have set instead).
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  benchmark::AddCustomContext("corio_glibc_tunables", tunables != nullptr ? tunables : "");
   benchmark::AddCustomContext("corio_command_line", command_line);
 }
 
@@ -273,6 +278,9 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything allocates or starts a process: every call of every model, servers
+  // included, on the same malloc policy (harness/malloc_policy.hpp).
+  harness::pin_malloc_thresholds();
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = "corio-bench";
   for (const std::string& arg : args) command_line += " " + arg;
