@@ -10,7 +10,7 @@
 namespace corio::detail {
 
 std::coroutine_handle<> SpawnedTaskBase::on_root_done() noexcept {
-  spawn_done_ = true;
+  root_done_ = true;
   // Out of whichever list holds it, the loop's registry or its group's children: one hook.
   static_cast<RegistryHook&>(*this).unlink();
   // Both a group's joiner and this task's joiner may be waiting: one gets the direct transfer,

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,11 @@ namespace {
 using namespace std::chrono_literals;
 using corio::Task;
 using corio::testing::Counted;
+
+// A child's slot holds its coroutine, then its value, never both (gather.hpp): 100,000 sleeping
+// children of io/sleep_fanout are 2.4 MB less than with a slot for each.
+static_assert(sizeof(corio::detail::GatherChild<std::int64_t>) == 40);
+static_assert(sizeof(corio::detail::GatherChild<void>) == 40);
 
 Task<int> after(std::chrono::milliseconds delay, int value) {
   co_await corio::sleep(delay);

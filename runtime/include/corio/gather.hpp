@@ -23,7 +23,6 @@
 #include <cstddef>
 #include <exception>
 #include <memory>
-#include <optional>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -97,11 +96,22 @@ class GatherBase : private CancelHook {
 // frame is destroyed at once, while it is still in cache: with 100,000 children, collecting
 // results from the frames afterwards and destroying them with the gather were two more passes
 // over memory the size of all the frames, a cache miss per child each (profiled: 10% of a
-// 100,000-sleep gather in take_result alone).
+// 100,000-sleep gather in take_result alone). The coroutine and the result share one slot (the
+// one is gone before the other exists) and the flags sit in TaskCore's spare bytes: 40 bytes a
+// child for a 64-bit result, where a Task, a std::optional and a flag of its own took 64.
 template <class T>
 class GatherChild final : public TaskCore {
  public:
-  explicit GatherChild(Task<T> task) noexcept : task_(std::move(task)) {}
+  explicit GatherChild(Task<T> task) noexcept { std::construct_at(&task_, std::move(task)); }
+  GatherChild(const GatherChild&) = delete;
+  GatherChild& operator=(const GatherChild&) = delete;
+  ~GatherChild() {
+    if (!root_done_) {
+      std::destroy_at(&task_);  // torn down unfinished (loop shutdown) or never started
+    } else if (gather_has_value_) {
+      std::destroy_at(&result_);
+    }
+  }
 
   // Runs the child until its first suspension (or to its end).
   void start(GatherBase& gather) {
@@ -112,32 +122,36 @@ class GatherChild final : public TaskCore {
     task_.handle().resume();
   }
   void cancel() noexcept {
-    if (!done_) request_cancel();
+    if (!root_done_) request_cancel();
   }
   // Called from the child's final suspension: the frame is suspended for good, so destroying
   // it here is allowed (nothing touches it after this returns).
   std::coroutine_handle<> on_root_done() noexcept override {
-    done_ = true;
-    auto& promise = task_.handle().promise();
+    root_done_ = true;
+    // The frame leaves the slot for the result, and is destroyed when this returns.
+    const Task<T> finished = std::move(task_);
+    std::destroy_at(&task_);
+    auto& promise = finished.handle().promise();
     std::exception_ptr error = promise.exception();
     if (!error) {
       try {
-        result_.emplace(take_returned_value(promise));
+        std::construct_at(&result_, take_returned_value(promise));
+        gather_has_value_ = true;
       } catch (...) {  // the result's move constructor threw: that is the child's error
         error = std::current_exception();
       }
     }
-    task_ = {};
     return gather_->child_done(error);
   }
   // Only after every child succeeded (the gather rethrows the first error otherwise).
-  NonVoid<T> take() { return std::move(*result_); }
+  NonVoid<T> take() { return std::move(result_); }
 
  private:
-  Task<T> task_;
+  union {
+    Task<T> task_;       // until the child finishes
+    NonVoid<T> result_;  // after, if it returned a value (gather_has_value_)
+  };
   GatherBase* gather_ = nullptr;
-  bool done_ = false;
-  std::optional<NonVoid<T>> result_;
 };
 
 // The children live in one array built in place from the tasks, taken from the frame pool

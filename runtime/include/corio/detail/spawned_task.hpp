@@ -43,7 +43,7 @@ class SpawnedTaskBase : public TaskCore, public RegistryHook, public PooledObjec
     if (--spawn_refs_ == 0) delete this;
   }
 
-  [[nodiscard]] bool done() const noexcept { return spawn_done_; }
+  [[nodiscard]] bool done() const noexcept { return root_done_; }
 
   // The outcome's exception (nullptr on success); marks it retrieved when asked to.
   [[nodiscard]] virtual std::exception_ptr exception() const noexcept = 0;

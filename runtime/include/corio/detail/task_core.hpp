@@ -69,17 +69,19 @@ class TaskCore {
   CancelHook* hook_ = nullptr;
 
  protected:
-  // SpawnedTaskBase's reference count and flags. Declared here, between the hook and the
-  // cancel flag, they fill what would be padding, so that a spawned task's bookkeeping fits a
-  // 64-byte block (spawn_test.cpp checks): with a million sleeping tasks, 16 bytes each is 16 MB.
-  std::uint32_t spawn_refs_ = 2;
+  // The subclasses' reference count and flags. Declared here, between the hook and the cancel
+  // flag, they fill what would be padding, so that a spawned task's bookkeeping fits a 64-byte
+  // block (spawn_test.cpp checks: with a million sleeping tasks, 16 bytes each is 16 MB) and a
+  // gather child of a 64-bit result 40 bytes (gather_test.cpp).
+  std::uint32_t spawn_refs_ = 2;  // SpawnedTaskBase
 
  private:
   bool cancel_pending_ = false;
 
  protected:
-  bool spawn_done_ = false;
-  bool spawn_retrieved_ = false;
+  bool root_done_ = false;         // on_root_done() ran
+  bool spawn_retrieved_ = false;   // SpawnedTaskBase
+  bool gather_has_value_ = false;  // GatherChild
 };
 
 struct PromiseBase {
