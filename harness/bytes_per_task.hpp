@@ -24,12 +24,16 @@
 // task struct, a process's page tables) is in neither figure.
 //
 // Two growths, on purpose, because the workloads run their models differently:
-//   rss_after_trim  RSS now - RSS at the baseline, the baseline taken after malloc_trim(0)
-//                   hands free heap memory back to the kernel (so what an earlier call freed
-//                   cannot be reused without growing RSS). For workloads that call each model
-//                   once per run (iterations() == 1: runtime/task_memory, runtime/timers),
-//                   where the trim is outside anything timed that matters and RSS is exact for
-//                   every kind of memory.
+//   rss_after_trim  RSS growth between two readings each taken after malloc_trim(0) hands
+//                   free heap memory back to the kernel: at the baseline, so that what an
+//                   earlier call freed cannot be reused without growing RSS; at the sample, so
+//                   that memory the model freed on the way (the old buffer of every array that
+//                   doubled) is not counted as the tasks': with glibc's thresholds pinned
+//                   (harness/malloc_policy.hpp) such buffers stay in the heap instead of being
+//                   unmapped, and made corio's 1,000,000 timers read 234 bytes a task against
+//                   217. For workloads that call each model once per run (iterations() == 1:
+//                   runtime/task_memory, runtime/timers), where the trims are outside anything
+//                   timed that matters and RSS is exact for every kind of memory.
 //   rss_or_heap     max(RSS growth, growth of malloc's bytes in use), no trim. For workloads
 //                   that call a model many times per run inside the timed loop
 //                   (io/sleep_fanout): a trim there would cost the timed call page faults its
@@ -37,8 +41,8 @@
 //                   heap the first freed, so RSS alone would grow by nothing. Each figure is a
 //                   lower bound of what the tasks hold (RSS misses reused heap, the heap
 //                   figure misses thread stacks), so the larger is taken.
-// Cost: a few system calls per reading (/proc/self/statm; malloc_trim at an rss_after_trim
-// baseline), one walk of malloc's free lists (mallinfo2) per rss_or_heap reading, one mutex
+// Cost: a few system calls per reading (/proc/self/statm; malloc_trim at each rss_after_trim
+// reading), one walk of malloc's free lists (mallinfo2) per rss_or_heap reading, one mutex
 // per reading of the pool when counted.
 
 #include <algorithm>
@@ -67,8 +71,8 @@ inline std::int64_t settled_rss_bytes() noexcept {
 }
 
 // Memory a model took since the probe was made, by the method at the top of this file.
-// Thread safety: grown_bytes() may be called from any thread (it only reads), but with
-// FramePool::counted only the thread that made the probe sees the same pool.
+// Thread safety: grown_bytes() may be called from any thread (malloc_trim locks each arena),
+// but with FramePool::counted only the thread that made the probe sees the same pool.
 class TaskMemoryProbe {
  public:
   TaskMemoryProbe(MemoryGrowth growth, FramePool pool) noexcept
@@ -82,8 +86,8 @@ class TaskMemoryProbe {
   // The growth since the baseline, plus what was taken from corio's frame pool if counted.
   [[nodiscard]] std::int64_t grown_bytes() const noexcept {
     const std::int64_t pool_taken = frame_pool_taken_bytes();
+    if (growth_ == MemoryGrowth::rss_after_trim) return settled_rss_bytes() - rss_ + pool_taken;
     const std::int64_t rss_grown = current_rss_bytes() - rss_;
-    if (growth_ == MemoryGrowth::rss_after_trim) return rss_grown + pool_taken;
     return std::max(rss_grown, heap_grown_bytes()) + pool_taken;
   }
 

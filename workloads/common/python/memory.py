@@ -1,7 +1,7 @@
 """The memory figures the Python models measure as the C++ models do (params.hpp's MemoryProbe,
 MemoryGrowth::rss_after_trim; runtime/task_memory, runtime/timers), as rust/memory.rs and
 go/memory do for theirs: resident set size from /proc/self/statm, like
-harness::current_rss_bytes, and a baseline taken after ``gc.collect()`` and glibc's
+harness::current_rss_bytes, and readings taken after ``gc.collect()`` and glibc's
 ``malloc_trim(0)`` (through ctypes), like harness::settled_rss_bytes.
 
 RSS rather than tracemalloc: it covers every kind of memory a model takes (pymalloc's arenas,

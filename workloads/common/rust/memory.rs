@@ -1,6 +1,6 @@
 //! The memory figures the tokio models measure as the C++ models do (params.hpp's MemoryProbe,
 //! MemoryGrowth::rss_after_trim; runtime/task_memory, runtime/timers): resident set size from
-//! /proc/self/statm, like harness::current_rss_bytes, and a baseline taken after glibc's
+//! /proc/self/statm, like harness::current_rss_bytes, and readings taken after glibc's
 //! malloc_trim(0) (Rust's default allocator is glibc's malloc), like
 //! harness::settled_rss_bytes. Through the C library std already links: the package has no
 //! libc crate.

@@ -43,7 +43,7 @@ asio::awaitable<void> spawn_all(std::int64_t tasks, asio::steady_timer* release,
     asio::co_spawn(executor, idle_task(release, tally), asio::detached);
   }
   result->creation = std::chrono::steady_clock::now() - creating;  // each ran up to its wait
-  result->rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+  result->rss_delta_bytes = settled_rss_bytes() - rss_before;
   result->waiting_at_sample = tally->waiting;
   result->finished_at_sample = tally->finished;
   release->cancel();

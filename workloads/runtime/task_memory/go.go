@@ -9,8 +9,8 @@
 // (a sudog).
 //
 // bytes_per_task is the C++ models' figure (params.hpp's MemoryProbe, MemoryGrowth::
-// rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) from a
-// settled baseline over N. Go's counterpart of malloc_trim(0) is debug.FreeOSMemory(), which
+// rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) between two
+// settled readings, over N. Go's counterpart of malloc_trim(0) is debug.FreeOSMemory(), which
 // collects garbage and returns every free page of the heap to the kernel (Go 1.19 on Linux
 // madvises with MADV_DONTNEED, so RSS drops at once): common/go/memory. corio-bench starts a
 // fresh process for each run and calls it once (iterations() == 1), so no earlier call's dead
@@ -64,7 +64,7 @@ func waitAll(p params) (result, error) {
 	started.Wait() // every goroutine has run up to its receive
 	r.CreationNs = time.Since(creating).Nanoseconds()
 
-	rss, err := memory.CurrentRSSBytes()
+	rss, err := memory.SettledRSSBytes()
 	if err != nil {
 		return r, err
 	}

@@ -48,7 +48,7 @@ Result libuv(const Params& params) {
   }
   result.creation = std::chrono::steady_clock::now() - creating;
 
-  result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+  result.rss_delta_bytes = settled_rss_bytes() - rss_before;
   result.waiting_at_sample = params.tasks;  // every timer started above is pending
   result.finished_at_sample = finished;     // the loop has not run yet: 0
 

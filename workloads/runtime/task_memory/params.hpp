@@ -53,12 +53,12 @@ Result libuv(const Params& params);
 Result threads(const Params& params);
 
 // bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_after_trim: one
-// call per run (iterations()), so the baseline is RSS after malloc_trim(0), and the growth is
+// call per run (iterations()), so both readings are RSS after malloc_trim(0), and the growth is
 // RSS's. A corio model passes FramePool::counted.
 using MemoryProbe = harness::TaskMemoryProbeOf<harness::MemoryGrowth::rss_after_trim>;
 
-// The same baseline for models that read RSS themselves (rss_delta_bytes = current RSS minus
-// it): the same figure as MemoryProbe with FramePool::ignored.
+// The same reading for models that read RSS themselves (rss_delta_bytes = settled RSS with the
+// tasks alive minus settled RSS before): the same figure as MemoryProbe with FramePool::ignored.
 using harness::settled_rss_bytes;
 
 struct Workload {
@@ -110,7 +110,7 @@ struct ThreadsWorkload : Workload {
 
 // An idle asyncio task holds about 1.3 KB and takes microseconds to create and run to its wait:
 // 10,000 tasks in quick (about 13 MB) and the C++ models' 100,000 in full. bytes_per_task is
-// the same figure, RSS growth over N from a trimmed baseline (py_asyncio.py says how).
+// the same figure, RSS growth over N between two trimmed readings (py_asyncio.py says how).
 struct PythonWorkload : Workload {
   static std::vector<Params> points(harness::Profile profile) {
     if (profile == harness::Profile::quick) return {{10'000}};

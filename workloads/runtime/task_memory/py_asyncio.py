@@ -11,16 +11,16 @@ bytes_per_task is the C++ models' figure, RSS growth (params.hpp's MemoryProbe,
 MemoryGrowth::rss_after_trim), not tracemalloc's: RSS covers every kind of memory the tasks
 take (pymalloc's arenas, malloc'd blocks, the ready queue and sets as they grow), as it does
 for corio's frames and a thread's stack, while tracemalloc sees only Python's allocators and
-slows every allocation it traces. Both readings come from workloads/common/python/memory.py:
-the baseline is settled_rss_bytes, RSS after ``gc.collect()`` (so no garbage of the set-up is
-freed during the measurement) and ``malloc_trim(0)`` (what the C++ baseline does), read from
-/proc/self/statm like harness::current_rss_bytes.
+slows every allocation it traces. Both readings are workloads/common/python/memory.py's
+settled_rss_bytes, RSS after ``gc.collect()`` (so no garbage of the set-up is freed during the
+measurement, and none is counted as the tasks') and ``malloc_trim(0)`` (what the C++ readings
+do), read from /proc/self/statm like harness::current_rss_bytes.
 """
 
 import asyncio
 import time
 
-from memory import current_rss_bytes, settled_rss_bytes
+from memory import settled_rss_bytes
 from model_protocol import serve_asyncio
 
 
@@ -49,7 +49,7 @@ async def main(params: dict) -> dict:
             group.create_task(idle_task(release, tally))
         await asyncio.sleep(0)  # every task created runs first, up to its wait
         creation_ns = time.perf_counter_ns() - creating
-        rss_delta_bytes = current_rss_bytes() - baseline
+        rss_delta_bytes = settled_rss_bytes() - baseline
         waiting_at_sample, finished_at_sample = tally.waiting, tally.finished
         release.set()
     return {

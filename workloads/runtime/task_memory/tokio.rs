@@ -10,8 +10,8 @@
 //! fills, after it).
 //!
 //! bytes_per_task is the C++ models' figure (params.hpp's MemoryProbe, MemoryGrowth::
-//! rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) from a
-//! baseline taken after glibc's malloc_trim(0) (Rust's default allocator is glibc's malloc), over
+//! rss_after_trim): RSS growth (/proc/self/statm, like harness::current_rss_bytes) between two
+//! readings taken after glibc's malloc_trim(0) (Rust's default allocator is glibc's malloc), over
 //! N: common/rust/memory.rs. The baseline is taken inside the runtime, once it exists (a C++
 //! model's includes its loop's set-up, noise at this N). Each run is a fresh process called once (iterations() ==
 //! 1), so no earlier call's freed memory is reused unseen.
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Instant;
 
-use corio_model::memory::{current_rss_bytes, settled_rss_bytes};
+use corio_model::memory::settled_rss_bytes;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
@@ -67,7 +67,7 @@ async fn wait_all(params: Params) -> std::result::Result<Result, String> {
     tokio::task::yield_now().await; // every spawned task runs first, up to its wait
     let creation_ns = creating.elapsed().as_nanos() as i64;
 
-    let rss_delta_bytes = current_rss_bytes()? - baseline;
+    let rss_delta_bytes = settled_rss_bytes()? - baseline;
     let waiting_at_sample = shared.waiting.load(Relaxed);
     let finished_at_sample = shared.finished.load(Relaxed);
     shared.release.notify_waiters();

@@ -50,7 +50,7 @@ asio::awaitable<void> spawn_all(Params params, Tally* tally, Result* result,
   for (std::int64_t id = 0; id < params.tasks; ++id) {
     asio::co_spawn(executor, sleeper(id, params.sleep, tally), asio::detached);
   }
-  result->rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+  result->rss_delta_bytes = settled_rss_bytes() - rss_before;
   result->asleep_at_sample = tally->asleep;
   result->awake_at_sample = tally->fired;
 }

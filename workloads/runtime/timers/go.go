@@ -15,7 +15,7 @@
 // baseline (LatenessSlots). time.Sleep takes its own nanotime() + D after the goroutine's
 // reading, and the runtime runs a timer only once nanotime() has reached it: no early wake.
 //
-// bytes_per_task is the C++ models' figure: RSS growth over N from a settled baseline (see
+// bytes_per_task is the C++ models' figure: RSS growth over N between two settled readings (see
 // task_memory/go.go: debug.FreeOSMemory() for malloc_trim(0), /proc/self/statm).
 package main
 
@@ -81,7 +81,7 @@ func sleepAll(p params) (result, error) {
 		}(id)
 	}
 	armed.Wait() // every goroutine is about to sleep: the last one sleeps before this returns
-	rss, err := memory.CurrentRSSBytes()
+	rss, err := memory.SettledRSSBytes()
 	if err != nil {
 		return r, err
 	}

@@ -69,7 +69,7 @@ Result libuv(const Params& params) {
 
   Result result;
   result.may_fire_early = true;  // see the file comment
-  result.rss_delta_bytes = harness::current_rss_bytes() - rss_before;
+  result.rss_delta_bytes = settled_rss_bytes() - rss_before;
   result.asleep_at_sample = params.tasks;  // every timer started above is pending
   result.awake_at_sample = tally.fired;    // the loop has not run yet: 0
 

@@ -166,12 +166,12 @@ inline LatenessSummary summarize(std::vector<std::int64_t> samples,
 }
 
 // bytes_per_task by harness/bytes_per_task.hpp's method with MemoryGrowth::rss_after_trim: one
-// call per run (iterations()), so the baseline is RSS after malloc_trim(0), and the growth is
+// call per run (iterations()), so both readings are RSS after malloc_trim(0), and the growth is
 // RSS's. A corio model passes FramePool::counted.
 using MemoryProbe = harness::TaskMemoryProbeOf<harness::MemoryGrowth::rss_after_trim>;
 
-// The same baseline for models that read RSS themselves (rss_delta_bytes = current RSS minus
-// it): the same figure as MemoryProbe with FramePool::ignored.
+// The same reading for models that read RSS themselves (rss_delta_bytes = settled RSS with the
+// tasks alive minus settled RSS before): the same figure as MemoryProbe with FramePool::ignored.
 using harness::settled_rss_bytes;
 
 struct Workload {

@@ -23,14 +23,14 @@ deadline: py_uvloop reports may_fire_early, like libuv's model.
 
 bytes_per_task is RSS growth, the C++ models' figure, measured as runtime/task_memory's
 py_asyncio does with workloads/common/python/memory.py (see there for why RSS and not
-tracemalloc, and for the baseline: gc.collect() and malloc_trim(0) first).
+tracemalloc, and for both readings: gc.collect() and malloc_trim(0) first).
 """
 
 import asyncio
 import time
 from array import array
 
-from memory import current_rss_bytes, settled_rss_bytes
+from memory import settled_rss_bytes
 from model_protocol import serve_asyncio
 
 NOT_ARMED = -(2**63)  # LatenessSlots::kNotArmed
@@ -72,7 +72,7 @@ async def main(params: dict) -> dict:
         for task_id in range(tasks):
             group.create_task(sleeper(task_id, sleep_ns, sleep_s, slots, tally))
         await asyncio.sleep(0)  # every task created runs first, up to its sleep
-        rss_delta_bytes = current_rss_bytes() - baseline
+        rss_delta_bytes = settled_rss_bytes() - baseline
         asleep_at_sample, awake_at_sample = tally.asleep, tally.fired
     return {
         "fired": tally.fired,

@@ -15,14 +15,14 @@
 //! Each task writes only its own slot, through an AtomicI64 (relaxed: plain moves on x86), as
 //! tokio::spawn wants shared data to be Sync.
 //!
-//! bytes_per_task is the C++ models' figure: RSS growth over N from a baseline taken after
+//! bytes_per_task is the C++ models' figure: RSS growth over N between two readings taken after
 //! malloc_trim(0) (see task_memory/tokio.rs).
 
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use corio_model::memory::{current_rss_bytes, settled_rss_bytes};
+use corio_model::memory::settled_rss_bytes;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -93,7 +93,7 @@ async fn sleep_all(params: Params) -> std::result::Result<Result, String> {
         handles.push(tokio::spawn(sleeper(id, sleep, shared.clone())));
     }
     tokio::task::yield_now().await; // every spawned task runs first, up to its sleep
-    let rss_delta_bytes = current_rss_bytes()? - baseline;
+    let rss_delta_bytes = settled_rss_bytes()? - baseline;
     let asleep_at_sample = shared.asleep.load(Relaxed);
     let awake_at_sample = shared.fired.load(Relaxed);
     for handle in handles {

@@ -1,6 +1,6 @@
 // Package memory is the memory figures the Go models measure as the C++ models do (params.hpp's
 // MemoryProbe, MemoryGrowth::rss_after_trim; runtime/task_memory, runtime/timers): resident set
-// size from /proc/self/statm, like harness::current_rss_bytes, and a settled baseline, like
+// size from /proc/self/statm, like harness::current_rss_bytes, and settled readings, like
 // harness::settled_rss_bytes. Go's counterpart of malloc_trim(0) is debug.FreeOSMemory(),
 // which collects garbage and returns every free page of the heap to the kernel (Go 1.19 on
 // Linux madvises with MADV_DONTNEED, so RSS drops at once).
