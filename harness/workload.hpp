@@ -24,7 +24,10 @@
 // run instead of the profile's minimum time (quick 0.05 s, full 0.15 s), and `setup()` or
 // `setup(const Params&)`, called untimed before each run's first call (start a helper process
 // once, lazily: a run that is filtered out never pays for it; the second form when the helper
-// depends on the point, e.g. a server's capacity).
+// depends on the point, e.g. a server's capacity), and `static constexpr bool warm_up = true`
+// for one untimed call before each run's timed ones, checked like them: for a workload whose
+// first call after setup() meets a cold helper (a server process that has not yet served a
+// burst of connections) and is long enough that Google Benchmark may report that call alone.
 //
 // A model is a plain function `W::Result fn(const W::Params&)` in
 // workloads/<group>/<workload>/<model>.cpp. It never prints, times or checks itself: the

@@ -147,6 +147,32 @@ inline void trim_heap_before_first_batch(const void* point) noexcept {
   ::malloc_trim(0);
 }
 
+// Whether W asks for an untimed call before each run's timed ones (harness/workload.hpp).
+template <class W>
+constexpr bool wants_warm_up() {
+  if constexpr (requires { W::warm_up; }) {
+    return W::warm_up;
+  } else {
+    return false;
+  }
+}
+
+// The untimed call a warm_up workload makes before each run's timed ones: checked like any
+// other (a wrong result fails the run), its counters not kept. Returns "" or the failure.
+template <Workload W>
+std::string warm_up_call(typename W::Result (*fn)(const typename W::Params&),
+                         const typename W::Params& params) {
+  try {
+    const typename W::Result result = fn(params);
+    if (std::string failure = W::check(params, result); !failure.empty()) {
+      return "check failed in the untimed warm-up call: " + failure;
+    }
+  } catch (...) {
+    return "untimed warm-up call: " + exception_message(std::current_exception());
+  }
+  return {};
+}
+
 // One run of one parameter point. `items` is W::items(params), taken at registration.
 template <Workload W>
 void run_point(benchmark::State& state, typename W::Result (*fn)(const typename W::Params&),
@@ -168,6 +194,12 @@ void run_point(benchmark::State& state, typename W::Result (*fn)(const typename 
     W::setup();
   }
   trim_heap_before_first_batch(&params);
+  if constexpr (wants_warm_up<W>()) {
+    if (std::string failed = warm_up_call<W>(fn, params); !failed.empty()) {
+      state.SkipWithError(failed.c_str());  // before the loop: Google Benchmark skips it
+      return;
+    }
+  }
   reset_peak_rss();
   const ContextSwitches before = context_switches();
 

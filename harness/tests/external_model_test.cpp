@@ -36,6 +36,12 @@ struct SumWorkload : testing::SumWorkload {
   static int iterations(const Params&, Profile) { return 3; }
 };
 
+// The same with an untimed warm-up call before each run's timed ones (harness/workload.hpp).
+struct WarmSumWorkload : SumWorkload {
+  static constexpr std::string_view name = "test/external_warm_sum";
+  static constexpr bool warm_up = true;
+};
+
 // fake_models/<fake>.py, run the way harness::python_model runs a workload's model.
 ExternalCommand fake_model(std::string_view fake) {
   const std::string source = CORIO_SOURCE_DIR;
@@ -61,6 +67,10 @@ void register_fakes() {
     gone.argv = {"/nonexistent/corio-model"};
     gone.missing_hint = "the build to have made it";
     register_external_model<SumWorkload>(gone, Profile::quick);
+    // Wrong on its first call only: what a check of the warm-up call is there to catch.
+    register_external_model<SumWorkload>(fake_model("wrong_first"), Profile::quick);
+    register_external_model<WarmSumWorkload>(fake_model("wrong_first"), Profile::quick);
+    register_external_model<WarmSumWorkload>(fake_model("right"), Profile::quick);
     return true;
   }();
   (void)registered;
@@ -160,9 +170,27 @@ TEST(ExternalModel, SilentChildTimesOutAndIsKilled) {
   EXPECT_EQ(errno, ESRCH);
 }
 
+TEST(ExternalModel, WarmUpCallIsCheckedButNotTimed) {
+  // Without warm_up the wrong first call is a timed one, and fails as such.
+  const auto cold = run_matching("^test/external_sum/py_wrong_first/");
+  ASSERT_EQ(cold.size(), 1U);
+  ASSERT_TRUE(cold[0].error_occurred);
+  EXPECT_EQ(cold[0].error_message, "check failed: sum 56, expected 55");
+  // With it, the same call is the untimed warm-up, and its check fails the run all the same.
+  const auto warm = run_matching("^test/external_warm_sum/py_wrong_first/");
+  ASSERT_EQ(warm.size(), 1U);
+  ASSERT_TRUE(warm[0].error_occurred);
+  EXPECT_EQ(warm[0].error_message, "check failed in the untimed warm-up call: sum 56, expected 55");
+  // A right model runs its three timed calls after the warm-up one.
+  const auto right = run_matching("^test/external_warm_sum/py_right/");
+  ASSERT_EQ(right.size(), 1U);
+  ASSERT_FALSE(right[0].error_occurred) << right[0].error_message;
+  EXPECT_EQ(right[0].iterations, 3);
+}
+
 TEST(ExternalModel, FailuresAreOneLineEachAndLoseNothingElse) {
   const auto runs = run_matching("^test/external_sum/");
-  ASSERT_EQ(runs.size(), kFakes.size() + 1);  // every fake, and the missing program
+  ASSERT_EQ(runs.size(), kFakes.size() + 2);  // every fake, the missing program, wrong_first
   int passed = 0;
   for (const auto& run : runs) {
     if (!run.error_occurred) {

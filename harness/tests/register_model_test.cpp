@@ -59,6 +59,21 @@ SumWorkload::Result sum_once_wrong(const SumWorkload::Params& p) {
   return result;
 }
 
+// One timed call per run after an untimed warm-up call (harness/workload.hpp).
+struct WarmSumWorkload : SumWorkload {
+  static constexpr std::string_view name = "test/warm_sum";
+  static int iterations(const Params&, Profile) { return 1; }
+  static constexpr bool warm_up = true;
+};
+
+// Wrong on the first call of each run only, right after: a model that is wrong while cold.
+int calls_this_run = 0;
+SumWorkload::Result sum_wrong_first(const SumWorkload::Params& p) {
+  SumWorkload::Result result = sum_right(p);
+  if (++calls_this_run == 1) ++result.sum;
+  return result;
+}
+
 // Records, at each call, how many bytes of free heap malloc keeps at the top of its arena
 // (mallinfo2's keepcost), then takes 8 MiB in 32-KiB blocks (below the mmap threshold, so
 // from that arena) and frees them: a call that finds them kept reuses them.
@@ -88,6 +103,8 @@ std::vector<benchmark::BenchmarkReporter::Run> run_matching(const std::string& r
     register_model<SumWorkload>("once_wrong", sum_once_wrong, Profile::quick);
     register_model<SumWorkload>("heap_churn", sum_after_heap_churn, Profile::quick);
     register_model<FixedSumWorkload>("right", sum_right, Profile::full);
+    register_model<WarmSumWorkload>("wrong_first", sum_wrong_first, Profile::quick);
+    register_model<FixedSumWorkload>("wrong_first", sum_wrong_first, Profile::full);
     return true;
   }();
   (void)registered;
@@ -128,6 +145,30 @@ TEST(RegisterModel, HonoursWorkloadUnitAndIterations) {
   EXPECT_EQ(runs[0].benchmark_name(), "test/fixed_sum/right/n:1000/iterations:3/real_time");
   EXPECT_EQ(runs[0].iterations, 3);
   EXPECT_EQ(runs[0].time_unit, benchmark::kMicrosecond);
+}
+
+TEST(RegisterModel, WarmUpCallIsCheckedAndNotAmongTheTimedOnes) {
+  calls_this_run = 0;
+  const auto cold = run_matching("^test/fixed_sum/wrong_first/n:10/");
+  ASSERT_EQ(cold.size(), 1U);
+  ASSERT_TRUE(cold[0].error_occurred);  // without warm_up the wrong call is a timed one
+  EXPECT_EQ(cold[0].error_message, "check failed: sum 56, expected 55");
+
+  // With warm_up the same wrong first call is the untimed one, and fails the run all the same.
+  calls_this_run = 0;
+  auto warm = run_matching("^test/warm_sum/wrong_first/n:10/");
+  ASSERT_EQ(warm.size(), 1U);
+  ASSERT_TRUE(warm[0].error_occurred);
+  EXPECT_EQ(warm[0].error_message, "check failed in the untimed warm-up call: sum 56, expected 55");
+  EXPECT_EQ(calls_this_run, 1);  // and no timed call followed it
+
+  // A first call that is right: one untimed call, then the run's one timed call.
+  calls_this_run = 1;
+  warm = run_matching("^test/warm_sum/wrong_first/n:10/");
+  ASSERT_EQ(warm.size(), 1U);
+  ASSERT_FALSE(warm[0].error_occurred) << warm[0].error_message;
+  EXPECT_EQ(warm[0].iterations, 1);
+  EXPECT_EQ(calls_this_run, 3);
 }
 
 TEST(RegisterModel, FailedCheckBecomesError) {
