@@ -10,8 +10,9 @@
 // munmap (the trim threshold to twice that), so a call's cost depends on which blocks earlier
 // calls happened to free. A call that frees more than the trim threshold has its heap trimmed
 // at its end and faults it back in at the next call: measured on 2026-12-05, asio's
-// io/sleep_fanout at 10,000 tasks took 43.5 ms that way and 14.5 ms pinned, corio's
-// io/http_fanout at L = 512 made 9.4-26.5 k requests/s and 34.3-36.3 k pinned. Pinned, every
+// io/sleep_fanout at 10,000 tasks took 43.5 ms that way and 14.5 ms pinned, libuv's at
+// 100,000 91.9 against 62.6 ms, and a 40-byte gather slot made corio's 3x slower until
+// pinned (README, "Instructions per operation"). Pinned, every
 // call runs on the heap the earlier calls of its benchmark grew (the harness still gives the
 // heap back before a benchmark's first batch: workload_impl.hpp) and a block above 32 MiB is
 // mapped and unmapped by every call alike. Setting either threshold turns glibc's adjustment
