@@ -13,6 +13,16 @@
 #include <corio/event_loop.hpp>
 
 namespace corio {
+namespace {
+
+// A sleep's duration counts from a clock reading taken after the chunk of resumes that
+// started it, so a sleep is late by at most 15 other resumes' work, not by the rest of a long
+// batch: a server's batch parsed 256 requests before its sleeps' reading, and its 10 ms
+// sleeps lasted 12.4-14.3 ms (io/http_fanout). A reading costs 26 ns here: one per 16
+// resumes is under 2 ns a resume when every resume sleeps, and nothing when none does.
+constexpr std::size_t kResumesPerClockReading = 16;
+
+}  // namespace
 
 EventLoop::EventLoop() {
   if (detail::tls_current_loop != nullptr) {
@@ -95,6 +105,9 @@ void EventLoop::fire_expired_timers() {
 }
 
 void EventLoop::wait_for_work() {
+  // Every sleep is started by a resume, whose chunk commits it; this is for a loop driven from
+  // outside the batch (next_deadline() must not see parked timers).
+  if (timers_.has_pending()) timers_.commit_pending(now_ns());
   const std::int64_t deadline = timers_.empty() ? detail::kNoDeadline : timers_.next_deadline();
   const std::int64_t now = deadline == detail::kNoDeadline ? 0 : now_ns();
   bool block = deadline == detail::kNoDeadline || deadline > now;
@@ -127,8 +140,6 @@ void EventLoop::wait_for_work() {
 // pushed and popped five registers and rechecked the task from outside, 8 instructions per
 // switch of two yielding tasks (callgrind, runtime/switch).
 [[gnu::always_inline]] inline void EventLoop::run_iteration() {
-  // Sleeps started by the last batch count from now: one clock reading for all of them.
-  if (timers_.has_pending()) timers_.commit_pending(now_ns());
   // Block only when nothing is ready; with coroutines ready, look at I/O without waiting (and
   // skip the system call entirely when no descriptor is watched).
   if (ready_.empty()) {
@@ -140,7 +151,16 @@ void EventLoop::wait_for_work() {
   drain_remote();
   // Only what was ready when the iteration began runs now (asyncio's rule): I/O and timers
   // get their turn between batches, however busy the tasks keep each other.
-  for (std::size_t batch = ready_.size(); batch > 0; --batch) ready_.pop().resume();
+  // Sleeps started by a chunk of resumes count from the end of that chunk: one clock reading
+  // for all of them. (A batch of at most one chunk, as two tasks switching make, runs through
+  // the second loop alone: the first costs them one comparison.)
+  std::size_t batch = ready_.size();
+  for (; batch > kResumesPerClockReading; batch -= kResumesPerClockReading) {
+    for (std::size_t i = 0; i < kResumesPerClockReading; ++i) ready_.pop().resume();
+    if (timers_.has_pending()) timers_.commit_pending(now_ns());
+  }
+  for (; batch > 0; --batch) ready_.pop().resume();
+  if (timers_.has_pending()) timers_.commit_pending(now_ns());
 }
 
 void EventLoop::run_once() { run_iteration(); }

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -101,6 +102,42 @@ TEST(Sleep, SleepsAtLeastTheDuration) {
     co_return corio::EventLoop::now_ns() - start;
   };
   EXPECT_GE(corio::run(main_task()), 5'000'000);
+}
+
+// A sleep counts from a clock reading taken within a few resumes of its call (16 at most),
+// not from the end of the batch that started it: here the sleeper's batch goes on with 60
+// tasks of 2 ms each. Its 50 ms sleep is due about 80 ms after the call, while that batch
+// still runs, so it must end when the batch does (about 120 ms), not 50 ms after it (170).
+constexpr int kBusyTasks = 60;
+constexpr std::int64_t kBusyNs = 2'000'000;
+constexpr std::int64_t kLongSleepNs = 50'000'000;
+
+Task<void> sleep_and_time(std::int64_t* slept_ns) {
+  const std::int64_t start = corio::EventLoop::now_ns();
+  co_await corio::sleep(std::chrono::nanoseconds(kLongSleepNs));
+  *slept_ns = corio::EventLoop::now_ns() - start;
+}
+
+Task<void> spin_busy() {
+  const std::int64_t until = corio::EventLoop::now_ns() + kBusyNs;
+  while (corio::EventLoop::now_ns() < until) {
+  }
+  co_return;
+}
+
+Task<std::int64_t> sleep_beside_a_long_batch() {
+  std::int64_t slept_ns = 0;
+  corio::TaskGroup group;
+  group.spawn(sleep_and_time(&slept_ns));
+  for (int i = 0; i < kBusyTasks; ++i) group.spawn(spin_busy());
+  co_await group.join();  // the sleeper and the busy tasks run next, in one batch
+  co_return slept_ns;
+}
+
+TEST(Sleep, CountsFromNearItsCallNotFromTheEndOfALongBatch) {
+  const std::int64_t slept_ns = corio::run(sleep_beside_a_long_batch());
+  EXPECT_GE(slept_ns, kLongSleepNs);
+  EXPECT_LT(slept_ns, (kBusyTasks * kBusyNs) + kLongSleepNs - 20'000'000);
 }
 
 TEST(Sleep, CancelledInTheBatchThatStartedItLeavesNoTimer) {

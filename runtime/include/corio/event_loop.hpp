@@ -90,8 +90,8 @@ class EventLoop {
 
   void schedule(std::coroutine_handle<> handle) { ready_.push(handle); }
   void add_timer(detail::TimerNode& node) { timers_.add(node); }
-  // node.deadline_ns holds a duration, counted from a clock reading taken at the end of the
-  // current batch or after the next 255 sleeps, whichever comes first.
+  // node.deadline_ns holds a duration, counted from a clock reading taken after the current
+  // chunk of 16 resumes or after the next 255 sleeps, whichever comes first (event_loop.cpp).
   void add_timer_after(detail::TimerNode& node) {
     if (timers_.add_after(node)) timers_.commit_pending(now_ns());
   }

@@ -5,10 +5,10 @@
 //           acts like yield_now()).
 // Resumes:  by the loop, once the duration has passed; timers fire in deadline order and in
 //           the order they were started among equal deadlines. The duration counts from a
-//           clock reading taken when the batch of ready coroutines that started the sleep
-//           ends, or after 255 more sleeps (one reading for up to 256 sleeps): never shorter
-//           than asked, later by at most the rest of that batch, which a well-behaved loop
-//           runs in microseconds. yield_now() resumes after every
+//           clock reading the loop takes after the chunk of (at most 16) resumes that started
+//           the sleep, or after 255 more sleeps started in one resume (gather starting its
+//           children): never shorter than asked, later by at most 15 other coroutines' turns,
+//           not by the rest of a long batch. yield_now() resumes after every
 //           coroutine that was already ready has had its turn.
 // Cancellation: a sleeping task is woken with CancelledError at once and its timer removed. A
 //           cancel() that arrives after the timer fired but before the task ran is also

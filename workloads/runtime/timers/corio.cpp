@@ -6,8 +6,8 @@
 // its spawn bookkeeping. One thread: the tasks count themselves in a plain struct.
 //
 // Lateness: a task takes its deadline (clock + D) right before co_await corio::sleep(D);
-// corio counts D from a clock reading taken when the batch of ready tasks that started the
-// sleep ends (runtime/include/corio/sleep.hpp), never earlier, so no task may wake early.
+// corio counts D from a clock reading taken after the chunk of (at most 16) resumes that
+// started the sleep (runtime/include/corio/sleep.hpp), never earlier, so no task may wake early.
 
 #include <chrono>
 #include <cstdint>
