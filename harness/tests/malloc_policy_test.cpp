@@ -15,21 +15,13 @@
 
 #include <gtest/gtest.h>
 
+#include <corio/detail/sanitizers.hpp>
+
 #include "harness/rusage.hpp"
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitizerMalloc = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitizerMalloc = true;
-#else
-constexpr bool kSanitizerMalloc = false;
-#endif
-#else
-constexpr bool kSanitizerMalloc = false;
-#endif
+constexpr bool kSanitizerMalloc = CORIO_SANITIZED != 0;
 
 constexpr std::size_t kMiB = std::size_t{1} << 20;
 constexpr auto kMiBs = static_cast<std::int64_t>(kMiB);

@@ -24,13 +24,9 @@
 
 #include <gtest/gtest.h>
 
-#include "http_test_child.hpp"
+#include <corio/detail/sanitizers.hpp>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CORIO_FAULTS_TEST_SANITIZED 1
-#endif
-#endif
+#include "http_test_child.hpp"
 
 namespace {
 
@@ -143,7 +139,7 @@ TEST(HttpServerFaults, KeepsServingWhileAPeerStopsReading) {
   }
   EXPECT_LT(sent_chunks, chunks) << "the server took every request: it buffered the answers";
   ASSERT_TRUE(server.running()) << "the server ended while its answers piled up";
-#ifndef CORIO_FAULTS_TEST_SANITIZED  // shadow memory and quarantine are in a sanitized VmRSS
+#if !CORIO_SANITIZED  // shadow memory and quarantine are in a sanitized VmRSS
   EXPECT_LE(corio::testing::vm_rss_bytes(server.pid()) - rss_before, kMostGrowth);
 #else
   (void)rss_before;

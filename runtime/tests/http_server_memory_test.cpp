@@ -27,20 +27,12 @@
 #include <gtest/gtest.h>
 
 #include <corio/corio.hpp>
+#include <corio/detail/sanitizers.hpp>
 #include <corio/net/http_client.hpp>
 #include <corio/net/http_server.hpp>
 
 #include "http_test_child.hpp"
 #include "http_test_routes.hpp"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CORIO_MEMORY_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CORIO_MEMORY_TEST_SANITIZED 1
-#endif
 
 namespace {
 
@@ -61,7 +53,7 @@ constexpr std::string_view kBody = corio::testing::kPlaintextBody;
 constexpr int kIdleConnections = 10'000;
 constexpr std::int64_t kMostBytesPerIdleConnection = 1024;
 constexpr int kNewClients = 100;
-#ifdef CORIO_MEMORY_TEST_SANITIZED
+#if CORIO_SANITIZED
 constexpr double kMostNewClientP99Ms = 200.0;  // the sanitizers slow both processes down
 #else
 constexpr double kMostNewClientP99Ms = 50.0;
@@ -124,7 +116,7 @@ class HttpServerIdleConnections : public ::testing::Test {
 };
 
 TEST_F(HttpServerIdleConnections, EachCostsTheServerAtMostOneKiB) {
-#ifdef CORIO_MEMORY_TEST_SANITIZED
+#if CORIO_SANITIZED
   GTEST_SKIP() << "a sanitizer's shadow memory and quarantine are in VmRSS";
 #endif
   ASSERT_EQ(idle_.size(), static_cast<std::size_t>(kIdleConnections));

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <corio/corio.hpp>
+#include <corio/detail/sanitizers.hpp>
 #include <corio/net/http_client.hpp>
 #include <corio/net/http_server.hpp>
 #include <corio/signal.hpp>
@@ -20,21 +21,13 @@
 // Counting replacements of the global operator new, for the steady-state allocation test. Not
 // under the sanitizers, which bypass the frame pool (every coroutine frame is then an
 // allocation) and want their own operator new.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CORIO_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CORIO_TEST_SANITIZED 1
-#endif
 
 namespace {
 // Unused under the sanitizers, which replace operator new themselves.
 [[maybe_unused]] std::atomic<long> g_allocations{0};
 }  // namespace
 
-#ifndef CORIO_TEST_SANITIZED
+#if !CORIO_SANITIZED
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -231,7 +224,7 @@ TEST(HttpServer, CancellingServeClosesItsConnections) {
 }
 
 TEST(HttpServer, SteadyStateKeepAliveRequestsAllocateNothing) {
-#ifdef CORIO_TEST_SANITIZED
+#if CORIO_SANITIZED
   GTEST_SKIP() << "sanitizers bypass the frame pool, so coroutine frames allocate";
 #else
   auto main_task = []() -> Task<long> {

@@ -17,14 +17,11 @@
 #include <cstddef>
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#include <corio/detail/sanitizers.hpp>
+
+#if CORIO_SANITIZED
 #define CORIO_DETAIL_FRAME_POOL 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CORIO_DETAIL_FRAME_POOL 0
-#endif
-#endif
-#ifndef CORIO_DETAIL_FRAME_POOL
+#else
 #define CORIO_DETAIL_FRAME_POOL 1
 #endif
 
