@@ -176,6 +176,19 @@ void add_run_context(const Options& options, const std::string& command_line,
   benchmark::AddCustomContext("corio_command_line", command_line);
 }
 
+// The registrar's notes about rows it left out (harness/registrar.hpp), for the workloads
+// among the selected rows: a run of other workloads has nothing to miss.
+void say_notes(const std::vector<harness::Registrar::Note>& notes,
+               const std::vector<std::string>& selected) {
+  for (const harness::Registrar::Note& note : notes) {
+    const std::string prefix = note.workload + "/";
+    if (std::ranges::any_of(
+            selected, [&prefix](const std::string& name) { return name.starts_with(prefix); })) {
+      std::cerr << "corio-bench: " << note.text << '\n';
+    }
+  }
+}
+
 int run_benchmarks(const Options& options, char* program, const std::string& command_line) {
   const std::string_view profile = bench::to_string(options.profile);
   harness::Registrar registrar = harness::Registrar::benchmarks(options.profile);
@@ -212,6 +225,7 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
     return exit_status(ExitCode::bad_input);
   }
   if (options.list) {
+    say_notes(registrar.notes(), listing.names);
     for (const std::string& name : listing.names) std::cout << name << '\n';
     return exit_status(ExitCode::success);
   }
@@ -224,6 +238,7 @@ int run_benchmarks(const Options& options, char* program, const std::string& com
       return exit_status(ExitCode::bad_input);
     }
   }
+  if (!options.child) say_notes(registrar.notes(), listing.names);
 
   if (!options.in_process) return run_isolated(options, listing.names, command_line);
 

@@ -11,6 +11,9 @@
 //   Registrar::server(...)          one server function (harness/net/server_registry.hpp's)
 //   Registrar::profile()            quick or full, for folders whose model list depends on it
 //   Registrar::registers_benchmarks()  whether model() registers anything (else server() does)
+//   Registrar::note(workload, text) a sentence for the user about rows not registered (a tool
+//                                   not installed), said by corio-bench when it runs or lists
+//                                   rows of that workload: never before a refusal's one line
 //
 // A registrar registers either the benchmarks or the servers, never both: `serve` needs no
 // benchmark, and a run needs no server table (a model that starts a server runs `serve` in a
@@ -50,6 +53,17 @@ class Registrar {
     if (benchmarks_) register_external_model<W>(command, profile_);
   }
 
+  struct Note {
+    std::string workload;  // e.g. "io/http_plaintext"
+    std::string text;      // one sentence, without the "corio-bench: " prefix
+  };
+  // Collected rather than printed: registration runs before the command line is checked, and
+  // a refused command line gets one line on stderr, its own.
+  void note(std::string_view workload, std::string text) {
+    if (benchmarks_) notes_.push_back({std::string(workload), std::move(text)});
+  }
+  [[nodiscard]] const std::vector<Note>& notes() const { return notes_; }
+
   // `param_names`: the `--param` names the server accepts (the harness refuses others).
   void server(std::string_view workload, std::string model, ServerFn serve,
               std::vector<std::string> param_names = {}) {
@@ -63,6 +77,7 @@ class Registrar {
 
   Profile profile_;
   bool benchmarks_;
+  std::vector<Note> notes_;
 };
 
 }  // namespace harness

@@ -4,9 +4,8 @@
 // installed, with wrk (row wrk_<model>). nginx, when installed, is one more server, and so is
 // each Python model's script (py_asyncio, py_uvloop, py_threads, py_processes) and each Go
 // and tokio model's program (go.go, tokio.rs here: go, go_mt, tokio, tokio_mt).
-#include <iostream>
 #include <string>
-#include <string_view>
+#include <tuple>
 
 #include "harness/registrar.hpp"
 #include "workloads/common/server_models.hpp"
@@ -37,23 +36,17 @@ void add_loader_rows(harness::Registrar& registrar, bool nginx) {
   if (nginx) add_rows<L, "nginx">(registrar);
 }
 
-// Registration may run more than once per process (--list, then the run); say it once.
-void note_missing(const char* tool, const char* rows) {
-  static bool said_wrk = false;
-  static bool said_nginx = false;
-  bool& said = std::string_view(tool) == "wrk" ? said_wrk : said_nginx;
-  if (said) return;
-  said = true;
-  std::cerr << "corio-bench: " << tool << " not found: io/http_plaintext " << rows
-            << " rows skipped\n";
-}
-
 void register_rows(harness::Registrar& registrar) {
   const Tools& tools = Tools::installed();
   const bool wrk = !tools.wrk.empty();
   const bool nginx = !tools.nginx.empty();
-  if (!wrk) note_missing("wrk", "wrk");
-  if (!nginx) note_missing("nginx", "nginx");
+  for (const auto& [found, tool, package] :
+       {std::tuple{wrk, "wrk", "wrk"}, std::tuple{nginx, "nginx", "nginx-light"}}) {
+    if (found) continue;
+    registrar.note(Workload::name, std::string(tool) + " not found: io/http_plaintext " + tool +
+                                       " rows skipped (apt-get install " + package +
+                                       ", or scripts/install_deps.sh --with-tools)");
+  }
 
   add_loader_rows<Loader::generator>(registrar, nginx);
   if (wrk) add_loader_rows<Loader::wrk>(registrar, nginx);
