@@ -3,7 +3,7 @@
 #
 # Usage:
 #   ./run_all.sh [--profile quick|full] [--filter REGEX] [--out DIR] [--repetitions N]
-#       [1/5] install missing dependencies (scripts/install_deps.sh)
+#       [1/5] install missing dependencies (scripts/install_deps.sh --with-references)
 #       [2/5] configure and build the release preset
 #       [3/5] run corio-bench (profile full unless told otherwise)
 #       [4/5] draw the charts, write REPORT.md and report.html (plots/)
@@ -220,10 +220,11 @@ parse_run_args() {
 }
 
 step_dependencies() {
-  say 1 "dependencies: scripts/install_deps.sh"
-  run_step "[1/5]" "$ROOT/scripts/install_deps.sh" ||
+  # With the outside references (wrk, nginx): the reference run has their rows.
+  say 1 "dependencies: scripts/install_deps.sh --with-references"
+  run_step "[1/5]" "$ROOT/scripts/install_deps.sh" --with-references ||
     step_failed "[1/5] dependencies are missing or failed to install (see above);" \
-      "install them as root with scripts/install_deps.sh, then re-run"
+      "install them as root with scripts/install_deps.sh --with-references, then re-run"
   pick_python
   say 1 "dependencies ready; plotting with $PY"
 }

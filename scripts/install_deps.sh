@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the suite builds, tests and plots with, skipping those present.
 #
-# Usage: scripts/install_deps.sh [--check] [--with-tools]
-#   --check       only report what is missing (exit 1 if anything is), install nothing
-#   --with-tools  also the optional outside references and developer tools (wrk, nginx,
-#                 hyperfine, clang-format-19, clang-tidy-19, valgrind)
+# Usage: scripts/install_deps.sh [--check] [--with-references] [--with-tools]
+#   --check            only report what is missing (exit 1 if anything is), install nothing
+#   --with-references  also the outside references io/http_plaintext measures beside the
+#                      models (wrk, nginx): ./run_all.sh asks for them
+#   --with-tools       the references and the developer tools (hyperfine, clang-format-19,
+#                      clang-tidy-19, valgrind, strace)
 #
 # Run as root it installs with apt-get, non-interactively. Run as another user with something
 # missing, it names the packages and the command to install them, and exits 1.
@@ -21,7 +23,9 @@ readonly REQUIRED=(
   python3-uvloop python3-aiohttp python3-numpy
   golang-go cargo rustc librust-tokio-dev librust-serde-json-dev
 )
-readonly OPTIONAL_TOOLS=(wrk nginx-light hyperfine clang-format-19 clang-tidy-19 valgrind strace)
+# Without them the suite runs and its tests pass; the wrk_* and nginx rows are not registered.
+readonly REFERENCES=(wrk nginx-light)
+readonly DEVELOPER_TOOLS=(hyperfine clang-format-19 clang-tidy-19 valgrind strace)
 
 # Debian 12's python3-scipy depends (through python3-pythran) on libboost-dev, which means
 # Boost 1.74 and conflicts with libboost1.81-dev. Scipy never uses Boost at run time, so a local
@@ -46,7 +50,7 @@ CONTROL
   rm -rf "$dir"
 }
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 missing_packages() {
   local pkg
@@ -58,18 +62,20 @@ missing_packages() {
 }
 
 main() {
-  local check_only=0 with_tools=0 arg
+  local check_only=0 with_references=0 with_tools=0 arg
   for arg in "$@"; do
     case "$arg" in
       --check) check_only=1 ;;
-      --with-tools) with_tools=1 ;;
+      --with-references) with_references=1 ;;
+      --with-tools) with_references=1 with_tools=1 ;;
       -h | --help) usage; exit 0 ;;
-      *) echo "install_deps.sh: unknown option '$arg' (accepted: --check, --with-tools, --help)" >&2; exit 2 ;;
+      *) echo "install_deps.sh: unknown option '$arg' (accepted: --check, --with-references, --with-tools, --help)" >&2; exit 2 ;;
     esac
   done
 
   local wanted=("${REQUIRED[@]}")
-  ((with_tools)) && wanted+=("${OPTIONAL_TOOLS[@]}")
+  ((with_references)) && wanted+=("${REFERENCES[@]}")
+  ((with_tools)) && wanted+=("${DEVELOPER_TOOLS[@]}")
   local missing
   mapfile -t missing < <(missing_packages "${wanted[@]}")
   if ((${#missing[@]} == 0)); then

@@ -45,7 +45,7 @@ void register_rows(harness::Registrar& registrar) {
     if (found) continue;
     registrar.note(Workload::name, std::string(tool) + " not found: io/http_plaintext " + tool +
                                        " rows skipped (apt-get install " + package +
-                                       ", or scripts/install_deps.sh --with-tools)");
+                                       ", or scripts/install_deps.sh --with-references)");
   }
 
   add_loader_rows<Loader::generator>(registrar, nginx);
