@@ -25,10 +25,13 @@ def current_rss_bytes() -> int:
         return int(statm.read().split()[1]) * _PAGE_SIZE
 
 
-def settled_rss_bytes() -> int:
+def settled_rss_bytes(collect_garbage: bool = True) -> int:
     """harness::settled_rss_bytes for Python: RSS once garbage is collected (so that none of
     the set-up's is freed during a measurement) and freed heap memory is handed back to the
-    kernel."""
-    gc.collect()
+    kernel. ``collect_garbage=False`` skips the collection, for a reading taken while the
+    measured work is under way: a full collection then changes when the collector runs next
+    (runtime/timers/py_asyncio.py says by how much)."""
+    if collect_garbage:
+        gc.collect()
     _LIBC.malloc_trim(0)
     return current_rss_bytes()
