@@ -29,15 +29,20 @@
 namespace harness {
 namespace detail {
 
-// Converts a child's reply to W::Result; returns "" or why it does not fit.
+// Converts a child's reply to W::Result and checks it; returns "" or why it failed. A failed
+// check is said with `check_failed` in front ("check failed: " for a timed call).
 template <Workload W>
-std::string result_of(const ExternalCommand& command, const ExternalModel::Reply& reply,
-                      typename W::Result& result) {
+std::string checked_result(const ExternalCommand& command, const ExternalModel::Reply& reply,
+                           const typename W::Params& params, typename W::Result& result,
+                           std::string_view check_failed) {
   try {
     result = reply.result.get<typename W::Result>();
   } catch (const nlohmann::json::exception& e) {
     return command.model + "'s result does not fit " + std::string(W::name) + ": " + e.what() +
            " (result: " + reply.result.dump().substr(0, 200) + ")";
+  }
+  if (std::string failure = W::check(params, result); !failure.empty()) {
+    return std::string(check_failed) + failure;
   }
   return {};
 }
@@ -62,20 +67,15 @@ void run_external_point(benchmark::State& state, const ExternalCommand& command,
     // its start.
     if constexpr (wants_warm_up<W>()) {
       typename W::Result result;
-      if (failure = result_of<W>(command, child.call(request), result); failure.empty()) {
-        if (failure = W::check(params, result); !failure.empty()) {
-          failure = "check failed in the untimed warm-up call: " + failure;
-        }
-      }
+      failure = checked_result<W>(command, child.call(request), params, result, kWarmUpCheckFailed);
     }
     for (auto _ : state) {
       if (!failure.empty()) break;  // the warm-up call failed: the run fails below
       ExternalModel::Reply reply = child.call(request);
       state.SetIterationTime(reply.seconds);
       typename W::Result result;
-      if (failure = result_of<W>(command, reply, result); !failure.empty()) break;
-      if (failure = W::check(params, result); !failure.empty()) {
-        failure = "check failed: " + failure;
+      if (failure = checked_result<W>(command, reply, params, result, "check failed: ");
+          !failure.empty()) {
         break;
       }
       Counters counters;

@@ -147,6 +147,9 @@ inline void trim_heap_before_first_batch(const void* point) noexcept {
   ::malloc_trim(0);
 }
 
+// What a failed check of the untimed warm-up call is said with, in both run paths.
+inline constexpr std::string_view kWarmUpCheckFailed = "check failed in the untimed warm-up call: ";
+
 // Whether W asks for an untimed call before each run's timed ones (harness/workload.hpp).
 template <class W>
 constexpr bool wants_warm_up() {
@@ -165,7 +168,7 @@ std::string warm_up_call(typename W::Result (*fn)(const typename W::Params&),
   try {
     const typename W::Result result = fn(params);
     if (std::string failure = W::check(params, result); !failure.empty()) {
-      return "check failed in the untimed warm-up call: " + failure;
+      return std::string(kWarmUpCheckFailed) + failure;
     }
   } catch (...) {
     return "untimed warm-up call: " + exception_message(std::current_exception());
