@@ -151,8 +151,9 @@ TEST(Sleep, CountsFromNearItsCallNotFromTheEndOfALongBatch) {
 }
 
 TEST(Sleep, CancelledInTheBatchThatStartedItLeavesNoTimer) {
-  // The sleep's deadline is set when its batch ends; a cancel() before then must still take
-  // its timer out.
+  // The sleep's deadline is set after the chunk of resumes that started it (event_loop.cpp,
+  // kResumesPerClockReading); a cancel() in that chunk, while the timer is still parked, must
+  // still take it out.
   auto main_task = []() -> Task<std::size_t> {
     auto sleeper = corio::spawn([]() -> Task<void> { co_await corio::sleep(1h); }());
     co_await corio::yield_now();  // the sleeper starts its sleep, then this task runs
