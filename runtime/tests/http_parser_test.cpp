@@ -669,4 +669,45 @@ TEST(HttpResponseParser, HttpDateIsAnImfFixdate) {
   EXPECT_EQ(http::write_http_date(std::span<char>(out).first(28), std::time_t{0}), 0U);
 }
 
+// "Date: <IMF-fixdate>\r\n" for `second`.
+std::string date_line_at(std::time_t second) {
+  std::array<char, http::kHttpDateSize> date{};
+  http::write_http_date(date, second);
+  return "Date: " + std::string(date.data(), date.size()) + "\r\n";
+}
+
+TEST(ReplyHeaderLines, AreServerAndDateAndOnlyTheLinesAskedFor) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::time_t before = std::time(nullptr);
+    const http::ReplyHeaderLines plain("corio", false);
+    const http::ReplyHeaderLines kept("bench", true);
+    const http::ReplyHeaderLines allowing("corio", false, "GET, HEAD");
+    if (std::time(nullptr) != before) continue;  // the second turned: the Date lines differ
+    const std::string date = date_line_at(before);
+    EXPECT_EQ(plain.view(), "Server: corio\r\n" + date);
+    EXPECT_EQ(kept.view(), "Server: bench\r\n" + date + "Connection: keep-alive\r\n");
+    EXPECT_EQ(allowing.view(), "Server: corio\r\n" + date + "Allow: GET, HEAD\r\n");
+    return;
+  }
+  FAIL() << "the clock's second turned during each of 3 attempts";
+}
+
+TEST(ReplyHeaderLines, LeaveOutAServerOrAllowTooLongForTheirRoom) {
+  const std::string server(http::ReplyHeaderLines::kMaxServerBytes + 1, 's');
+  const std::string allow(http::ReplyHeaderLines::kMaxAllowBytes + 1, 'A');
+  const http::ReplyHeaderLines lines(server, true, allow);
+  // Only the Date and Connection lines remain.
+  EXPECT_EQ(lines.view().size(), 6 + http::kHttpDateSize + 2 + 24);
+  EXPECT_TRUE(lines.view().starts_with("Date: "));
+  EXPECT_TRUE(lines.view().ends_with("\r\nConnection: keep-alive\r\n"));
+
+  // At their limits both are kept, and the lines still fit their room.
+  const std::string longest_server(http::ReplyHeaderLines::kMaxServerBytes, 's');
+  const std::string longest_allow(http::ReplyHeaderLines::kMaxAllowBytes, 'A');
+  const http::ReplyHeaderLines full(longest_server, true, longest_allow);
+  EXPECT_TRUE(full.view().starts_with("Server: " + longest_server + "\r\n"));
+  EXPECT_TRUE(full.view().ends_with("Allow: " + longest_allow + "\r\n"));
+  EXPECT_LE(full.view().size(), http::ReplyHeaderLines::kMaxBytes);
+}
+
 }  // namespace

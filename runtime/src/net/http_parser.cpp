@@ -958,6 +958,51 @@ std::size_t write_request_head(std::span<char> out, std::string_view method,
   return writer.finish();
 }
 
+namespace {
+
+// "Date: <IMF-fixdate>\r\n" for this second, reformatted when the second changes.
+std::string_view date_line() noexcept {
+  constexpr std::string_view kName = "Date: ";
+  constexpr std::size_t kSize = kName.size() + kHttpDateSize + 2;
+  thread_local std::array<char, kSize> text{};
+  thread_local std::time_t formatted_at = -1;
+  const std::time_t now = std::time(nullptr);
+  if (now != formatted_at) {
+    std::memcpy(text.data(), kName.data(), kName.size());
+    write_http_date(std::span<char>(text).subspan(kName.size()), now);
+    text[kSize - 2] = '\r';
+    text[kSize - 1] = '\n';
+    formatted_at = now;
+  }
+  return {text.data(), kSize};
+}
+
+}  // namespace
+
+ReplyHeaderLines::ReplyHeaderLines(std::string_view server, bool http10_keep_alive,
+                                   std::string_view allow) noexcept {
+  // 8 + 16 + 2 (Server) + 37 (Date) + 24 (Connection) + 7 + 64 + 2 (Allow) = 160.
+  static_assert(kMaxBytes >=
+                8 + kMaxServerBytes + 2 + 6 + kHttpDateSize + 2 + 24 + 7 + kMaxAllowBytes + 2);
+  if (!server.empty() && server.size() <= kMaxServerBytes) {
+    add("Server: ");
+    add(server);
+    add("\r\n");
+  }
+  add(date_line());
+  if (http10_keep_alive) add("Connection: keep-alive\r\n");
+  if (!allow.empty() && allow.size() <= kMaxAllowBytes) {
+    add("Allow: ");
+    add(allow);
+    add("\r\n");
+  }
+}
+
+void ReplyHeaderLines::add(std::string_view text) noexcept {
+  std::memcpy(bytes_.data() + size_, text.data(), text.size());
+  size_ += text.size();
+}
+
 std::size_t write_http_date(std::span<char> out, std::time_t time) noexcept {
   static constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                             "Thu", "Fri", "Sat"};

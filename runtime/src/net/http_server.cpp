@@ -157,23 +157,6 @@ class WorkspaceLease {
   Workspace* work_ = nullptr;
 };
 
-// "Server: corio\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. time() is
-// a vDSO call, not a system call. Loop thread only, and never read across a co_await.
-std::string_view common_headers() noexcept {
-  constexpr std::string_view kPrefix = "Server: corio\r\nDate: ";
-  thread_local std::array<char, 64> text{};
-  thread_local std::time_t formatted_at = -1;
-  const std::time_t now = std::time(nullptr);
-  if (now != formatted_at) {
-    std::memcpy(text.data(), kPrefix.data(), kPrefix.size());
-    write_http_date(std::span<char>(text).subspan(kPrefix.size()), now);
-    text[kPrefix.size() + kHttpDateSize] = '\r';
-    text[kPrefix.size() + kHttpDateSize + 1] = '\n';
-    formatted_at = now;
-  }
-  return {text.data(), kPrefix.size() + kHttpDateSize + 2};
-}
-
 // Most bytes a head takes besides the content type and extra headers (status line,
 // Content-Type, Content-Length, Connection lines and the blank line), with room to spare.
 constexpr std::size_t kHeadOverhead = 160;
@@ -181,29 +164,13 @@ constexpr std::size_t kHeadOverhead = 160;
 // Appends one reply, or returns false when the buffer lacks room (nothing is then appended).
 bool append_reply(SendBuffer& out, int status, std::string_view content_type, std::string_view body,
                   bool keep_alive, bool http10, bool head_only, std::string_view allow = {}) {
-  // Server and Date (53 bytes), "Connection: keep-alive" (24), "Allow: " and CRLF (9) and an
-  // allow list of at most 64 bytes (Reply::allow's contract).
-  std::array<char, 160> extra{};
-  const std::string_view common = common_headers();
-  std::size_t extra_size = common.size();
-  std::memcpy(extra.data(), common.data(), common.size());
-  const auto add = [&extra, &extra_size](std::string_view text) {
-    std::memcpy(extra.data() + extra_size, text.data(), text.size());
-    extra_size += text.size();
-  };
-  if (keep_alive && http10) add("Connection: keep-alive\r\n");
-  if (!allow.empty() && allow.size() <= 64) {
-    add("Allow: ");
-    add(allow);
-    add("\r\n");
-  }
+  const ReplyHeaderLines extra("corio", keep_alive && http10, allow);
   const std::size_t body_size = head_only ? 0 : body.size();
-  if (out.free_bytes() < kHeadOverhead + content_type.size() + extra_size + body_size) {
+  if (out.free_bytes() < kHeadOverhead + content_type.size() + extra.view().size() + body_size) {
     return false;
   }
   const std::size_t head =
-      write_response_head(out.tail(), status, content_type, body.size(), keep_alive,
-                          std::string_view(extra.data(), extra_size));
+      write_response_head(out.tail(), status, content_type, body.size(), keep_alive, extra.view());
   if (head == 0) return false;
   out.commit(head);
   // memcpy from a null data() (an empty body) is undefined even for 0 bytes.
@@ -213,7 +180,7 @@ bool append_reply(SendBuffer& out, int status, std::string_view content_type, st
 }
 
 std::size_t reply_bound(std::string_view content_type, std::string_view body) noexcept {
-  return kHeadOverhead + 160 + content_type.size() + body.size();
+  return kHeadOverhead + ReplyHeaderLines::kMaxBytes + content_type.size() + body.size();
 }
 
 bool is_head(const Request& request) noexcept { return request.method == "HEAD"; }

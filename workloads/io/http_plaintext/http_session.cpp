@@ -22,23 +22,6 @@ constexpr std::size_t kMinRead = 2048;
 // Connection lines, an Allow line of at most 64 bytes), with room to spare.
 constexpr std::size_t kMaxReplyHead = 320;
 
-// "Server: bench\r\nDate: <IMF-fixdate>\r\n", reformatted when the second changes. The same
-// length as corio's "Server: corio" line. time() is a vDSO call, not a system call.
-std::string_view common_headers() noexcept {
-  constexpr std::string_view kPrefix = "Server: bench\r\nDate: ";
-  thread_local std::array<char, 64> text{};
-  thread_local std::time_t formatted_at = -1;
-  const std::time_t now = std::time(nullptr);
-  if (now != formatted_at) {
-    std::memcpy(text.data(), kPrefix.data(), kPrefix.size());
-    http::write_http_date(std::span<char>(text).subspan(kPrefix.size()), now);
-    text[kPrefix.size() + http::kHttpDateSize] = '\r';
-    text[kPrefix.size() + http::kHttpDateSize + 1] = '\n';
-    formatted_at = now;
-  }
-  return {text.data(), kPrefix.size() + http::kHttpDateSize + 2};
-}
-
 }  // namespace
 
 HttpSession::HttpSession() : receive_(kInitialReceiveBytes), send_(kInitialSendBytes) {}
@@ -117,30 +100,16 @@ void HttpSession::sent(std::size_t bytes) noexcept {
 
 void HttpSession::append_reply(int status, std::string_view body, bool keep_alive, bool http10,
                                bool head_only, std::string_view allow) {
-  // Server and Date (53 bytes), "Connection: keep-alive" (24), "Allow: " and CRLF (9) and an
-  // allow list of at most 64 bytes (corio::net::http::Reply::allow's contract).
-  std::array<char, 160> extra{};
-  const std::string_view common = common_headers();
-  std::size_t extra_size = common.size();
-  std::memcpy(extra.data(), common.data(), common.size());
-  const auto add = [&extra, &extra_size](std::string_view text) {
-    std::memcpy(extra.data() + extra_size, text.data(), text.size());
-    extra_size += text.size();
-  };
-  if (keep_alive && http10) add("Connection: keep-alive\r\n");
-  if (!allow.empty() && allow.size() <= 64) {
-    add("Allow: ");
-    add(allow);
-    add("\r\n");
-  }
+  // "Server: bench" is as long as corio's "Server: corio": the replies are the same size.
+  const http::ReplyHeaderLines extra("bench", keep_alive && http10, allow);
   const std::size_t body_size = head_only ? 0 : body.size();
   // Grows only while a burst is larger than any before (amortised doubling).
   if (send_.size() - send_end_ < kMaxReplyHead + body_size) {
     send_.resize(std::max(send_.size() * 2, send_end_ + kMaxReplyHead + body_size));
   }
-  const std::size_t head = http::write_response_head(std::span<char>(send_).subspan(send_end_),
-                                                     status, "text/plain", body.size(), keep_alive,
-                                                     std::string_view(extra.data(), extra_size));
+  const std::size_t head =
+      http::write_response_head(std::span<char>(send_).subspan(send_end_), status, "text/plain",
+                                body.size(), keep_alive, extra.view());
   send_end_ += head;
   // memcpy from a null data() (an empty body) is undefined even for 0 bytes.
   if (body_size > 0) std::memcpy(send_.data() + send_end_, body.data(), body_size);

@@ -10,6 +10,7 @@
 //   corio::net::http::Limits          head and body size limits, header count
 //   corio::net::http::HeaderList      a request's or response's header fields, fixed capacity
 //   status_text, write_response_head, write_request_head, write_http_date, find_query_param
+//   corio::net::http::ReplyHeaderLines  a server's own header lines for write_response_head
 //
 // What is accepted (RFC 9112, with llhttp's strictness wherever lenience allows request
 // smuggling); anything else is an error and the connection should be closed after answering:
@@ -295,6 +296,32 @@ class ResponseParser {
 std::size_t write_response_head(std::span<char> out, int status, std::string_view content_type,
                                 std::size_t content_length, bool keep_alive,
                                 std::string_view extra_headers = {}) noexcept;
+
+// The header lines a server adds to a reply after write_response_head's own, built in place
+// for its extra_headers: "Server: <server>", "Date: <IMF-fixdate>", "Connection: keep-alive"
+// when an HTTP/1.0 client is kept alive (1.1 keeps alive by default), and "Allow: <allow>"
+// when allow is not empty. corio's server (net::http::serve) and the suite's other C++ servers
+// (workloads/io/http_plaintext) send these lines; this is their one spelling. The Date line is
+// formatted when the second changes, once per thread (time() is a vDSO call, not a system
+// call). No allocation.
+class ReplyHeaderLines {
+ public:
+  // Longest Server value and Allow list kept; a longer one is left out of the lines.
+  static constexpr std::size_t kMaxServerBytes = 16;
+  static constexpr std::size_t kMaxAllowBytes = 64;  // net::http::Reply::allow's contract
+  // Most bytes the lines take.
+  static constexpr std::size_t kMaxBytes = 160;
+
+  ReplyHeaderLines(std::string_view server, bool http10_keep_alive,
+                   std::string_view allow = {}) noexcept;
+  [[nodiscard]] std::string_view view() const noexcept { return {bytes_.data(), size_}; }
+
+ private:
+  void add(std::string_view text) noexcept;
+
+  std::array<char, kMaxBytes> bytes_;  // the first size_ are written; the rest never read
+  std::size_t size_ = 0;
+};
 
 // Writes a request head without a body, for the load generator:
 //   <method> <target> HTTP/1.1\r\nHost: <host>\r\n[Connection: close\r\n]\r\n
