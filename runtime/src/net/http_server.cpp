@@ -3,9 +3,7 @@
 // the connection is idle again with nothing buffered: an idle keep-alive connection holds its
 // socket, its task frame and a pointer, and a request in steady state allocates nothing.
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <memory>
 #include <span>

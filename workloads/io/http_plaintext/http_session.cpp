@@ -2,9 +2,7 @@
 #include "workloads/io/http_plaintext/http_session.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <ctime>
 
 #include "workloads/common/http_routes.hpp"
 
